@@ -1,0 +1,6 @@
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch, UTC. The caller reads the clock; core only compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct UnixMillis(pub i64);
