@@ -1,0 +1,42 @@
+use leptos::prelude::*;
+
+use crate::hooks::use_online;
+use crate::i18n::*;
+use crate::pwa::{use_install_prompt, use_service_worker};
+
+/// Title, online state, language switch, and the install and update prompts.
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let lang = use_lang();
+    let online = use_online();
+    let update = use_service_worker();
+    let install = use_install_prompt();
+    let switch_language = move |_| {
+        let next = lang.get().other();
+        remember_lang(next);
+        lang.set(next);
+    };
+    view! {
+        <header class="app-header">
+            <h1>{tr(APP_NAME)}</h1>
+            <span class="chip" class:offline=move || !online.get() role="status">
+                {move || if online.get() { ONLINE.get(lang.get()) } else { OFFLINE.get(lang.get()) }}
+            </span>
+            <button type="button" class="secondary" on:click=switch_language
+                lang=move || lang.get().other().tag()>
+                {tr(SWITCH_LANGUAGE)}
+            </button>
+        </header>
+        <Show when=move || update.available.get()>
+            <div class="banner" role="alert">
+                <span>{tr(NEW_VERSION)}</span>
+                <button type="button" on:click=move |_| update.apply()>{tr(RELOAD)}</button>
+            </div>
+        </Show>
+        <Show when=move || install.available.get()>
+            <div class="banner">
+                <button type="button" on:click=move |_| install.prompt()>{tr(ADD_TO_HOME)}</button>
+            </div>
+        </Show>
+    }
+}

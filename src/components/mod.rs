@@ -1,0 +1,4 @@
+pub mod app_header;
+pub mod storage_panel;
+pub mod visit_form;
+pub mod visit_list;

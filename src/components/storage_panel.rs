@@ -1,0 +1,48 @@
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::pwa::StorageEstimate;
+
+fn human_bytes(b: f64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = b;
+    let mut unit = 0;
+    while v >= 1024.0 && unit < UNITS.len() - 1 {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{v:.0} B") } else { format!("{v:.1} {}", UNITS[unit]) }
+}
+
+/// Whether storage is persistent and how much is used: volunteers must know their unsynced
+/// visits are safe on the phone.
+#[component]
+pub fn StoragePanel(estimate: ReadSignal<StorageEstimate>) -> impl IntoView {
+    let lang = use_lang();
+    let text = move || {
+        let e = estimate.get();
+        let l = lang.get();
+        let mut parts = Vec::new();
+        match e.persistent {
+            Some(true) => parts.push(PERSISTENT.get(l).to_owned()),
+            Some(false) => parts.push(NOT_PERSISTENT.get(l).to_owned()),
+            None => {}
+        }
+        if let (Some(used), Some(quota)) = (e.usage_bytes, e.quota_bytes) {
+            parts.push(format!(
+                "{} {} / {} {}",
+                USED.get(l),
+                human_bytes(used),
+                OF.get(l),
+                human_bytes(quota)
+            ));
+        }
+        parts.join(" · ")
+    };
+    view! {
+        <footer class="storage" aria-label=tr(STORAGE)>
+            <span class="storage-title">{tr(STORAGE)} ": "</span>
+            <span data-testid="storage-info">{text}</span>
+        </footer>
+    }
+}

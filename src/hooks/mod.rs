@@ -1,0 +1,5 @@
+//! Hooks that mirror browser state into signals, one per file.
+
+mod online;
+
+pub use online::use_online;

@@ -1,0 +1,10 @@
+//! The Doorstep app: UI and browser adapters. Domain rules live in `doorstep-core`.
+
+pub mod app;
+pub mod browser;
+pub mod hooks;
+pub mod i18n;
+pub mod local_store;
+pub mod pwa;
+mod components;
+mod routes;

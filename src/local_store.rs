@@ -1,0 +1,70 @@
+//! `localStorage` as a [`KvStore`], through gloo-storage. Values are opaque strings.
+
+use doorstep_core::store::{KvStore, StoreError};
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The origin's `localStorage`. Zero-sized: every handle is the same store.
+#[derive(Debug, Clone, Copy)]
+pub struct LocalStore(());
+
+impl LocalStore {
+    /// Fails with [`StoreError::Unavailable`] when the browser disabled storage (gloo-storage
+    /// would panic on it).
+    pub fn open() -> Result<Self, StoreError> {
+        let window = web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
+        match window.local_storage() {
+            Ok(Some(_)) => Ok(LocalStore(())),
+            Ok(None) => Err(StoreError::Unavailable("localStorage is missing".into())),
+            Err(e) => Err(StoreError::Unavailable(error_name(&e))),
+        }
+    }
+}
+
+fn error_name(e: &JsValue) -> String {
+    e.dyn_ref::<web_sys::DomException>()
+        .map(|d| d.name())
+        .unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn to_store_error(e: JsValue) -> StoreError {
+    let name = error_name(&e);
+    // Chromium and Firefox name it differently; legacy code 22 covers old WebKit.
+    let code = e.dyn_ref::<web_sys::DomException>().map(|d| d.code());
+    if name == "QuotaExceededError" || name == "NS_ERROR_DOM_QUOTA_REACHED" || code == Some(22) {
+        StoreError::QuotaExceeded
+    } else if name == "SecurityError" {
+        StoreError::Unavailable(name)
+    } else {
+        StoreError::Other(name)
+    }
+}
+
+impl KvStore for LocalStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        LocalStorage::raw().get_item(key).map_err(to_store_error)
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        LocalStorage::raw().set_item(key, value).map_err(to_store_error)
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        LocalStorage::delete(key);
+        Ok(())
+    }
+
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        let raw = LocalStorage::raw();
+        let mut keys = Vec::new();
+        for i in 0..LocalStorage::length() {
+            if let Some(k) = raw.key(i).map_err(to_store_error)? {
+                if k.starts_with(prefix) {
+                    keys.push(k);
+                }
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+}
