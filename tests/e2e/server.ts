@@ -1,0 +1,40 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
+
+/** A server of the test's own, on its own port, serving a copy of dist/ it may change. */
+export class OwnServer {
+  readonly dir = mkdtempSync(join(tmpdir(), "doorstep-own-"));
+  readonly dist = join(this.dir, "dist");
+  readonly url: string;
+  private child?: ChildProcess;
+
+  constructor(readonly port: number) {
+    this.url = `http://127.0.0.1:${port}`;
+    cpSync("dist", this.dist, { recursive: true });
+  }
+
+  async start() {
+    this.child = spawn(SERVER, [
+      "serve", "--addr", `127.0.0.1:${this.port}`,
+      "--database", `sqlite://${this.dir}/db.sqlite`, "--static-dir", this.dist,
+    ], { stdio: "ignore" });
+    for (let i = 0; i < 100; i++) {
+      try {
+        if ((await fetch(`${this.url}/healthz`)).ok) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("own server did not start");
+  }
+
+  stop() {
+    this.child?.kill("SIGTERM");
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

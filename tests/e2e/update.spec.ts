@@ -1,0 +1,54 @@
+import { test, expect, type Page } from "@playwright/test";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { OwnServer } from "./server";
+import { logVisit, expectListed } from "./helpers";
+
+/** Publishes a "new version": a service worker with other bytes (and no stale .br/.gz). */
+function publish(server: OwnServer, version: string) {
+  const sw = join(server.dist, "sw.js");
+  const text = readFileSync(sw, "utf8").replace(/const VERSION = "[^"]*";/, `const VERSION = "${version}";`);
+  writeFileSync(sw, text);
+  rmSync(`${sw}.br`, { force: true });
+  rmSync(`${sw}.gz`, { force: true });
+}
+
+const shellCaches = (page: Page) => page.evaluate(() => caches.keys());
+
+test("a new version waits, offers a reload, and takes over on reload or next start", async ({ page, context }, info) => {
+  const server = new OwnServer(18090 + info.parallelIndex);
+  await server.start();
+  try {
+    await page.goto(server.url);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+    await logVisit(page, "幸福社区 8幢", "更新前保存的走访");
+    await expectListed(page, ["幸福社区 8幢"]);
+    const [first] = await shellCaches(page);
+
+    publish(server, "e2e0000000000002");
+    await page.reload();
+    const banner = page.getByRole("alert").filter({ hasText: "有新版本可用" });
+    await expect(banner).toBeVisible();
+    // Still the old version in charge until the volunteer says so.
+    expect(await shellCaches(page)).toContain(first);
+
+    await banner.getByRole("button", { name: "重新加载" }).click();
+    await expect.poll(() => shellCaches(page)).toEqual(["doorstep-shell-e2e0000000000002"]);
+    await expect(banner).toBeHidden();
+    await expectListed(page, ["幸福社区 8幢"]);
+
+    // Next start: with every page closed, the waiting version activates by itself.
+    publish(server, "e2e0000000000003");
+    await page.reload();
+    await expect(page.getByRole("alert").filter({ hasText: "有新版本可用" })).toBeVisible();
+    await page.close();
+    const next = await context.newPage();
+    await expect.poll(async () => {
+      await next.goto(server.url);
+      return shellCaches(next);
+    }, { timeout: 20_000 }).toEqual(["doorstep-shell-e2e0000000000003"]);
+    await expectListed(next, ["幸福社区 8幢"]);
+  } finally {
+    server.stop();
+  }
+});
