@@ -3,6 +3,7 @@
 
 use doorstep::local_store::LocalStore;
 use doorstep_core::store::KvStore;
+use gloo_storage::Storage;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

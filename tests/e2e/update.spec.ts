@@ -13,7 +13,8 @@ function publish(server: OwnServer, version: string) {
   rmSync(`${sw}.gz`, { force: true });
 }
 
-const shellCaches = (page: Page) => page.evaluate(() => caches.keys());
+// Null while the page is between documents (the update reloads it).
+const shellCaches = (page: Page) => page.evaluate(() => caches.keys()).catch(() => null);
 
 test("a new version waits, offers a reload, and takes over on reload or next start", async ({ page, context }, info) => {
   const server = new OwnServer(18090 + info.parallelIndex);
@@ -32,7 +33,10 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
     // Still the old version in charge until the volunteer says so.
     expect(await shellCaches(page)).toContain(first);
 
-    await banner.getByRole("button", { name: "重新加载" }).click();
+    await Promise.all([
+      page.waitForEvent("load"),
+      banner.getByRole("button", { name: "重新加载" }).click(),
+    ]);
     await expect.poll(() => shellCaches(page)).toEqual(["doorstep-shell-e2e0000000000002"]);
     await expect(banner).toBeHidden();
     await expectListed(page, ["幸福社区 8幢"]);
