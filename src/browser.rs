@@ -14,13 +14,17 @@ pub fn new_record_id() -> RecordId {
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut random).is_ok());
     if !filled {
         // Only without Web Crypto; the timestamp still orders and mostly separates ids.
-        random.iter_mut().for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
+        random
+            .iter_mut()
+            .for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
     }
     RecordId::mint(now(), random)
 }
 
 pub fn browser_language() -> String {
-    web_sys::window().and_then(|w| w.navigator().language()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default()
 }
 
 /// Local date and time, in the UI language's format.

@@ -14,9 +14,13 @@ pub const ONLINE: Text = Text::new("在线", "Online");
 pub const OFFLINE: Text = Text::new("离线", "Offline");
 pub const LOG_VISIT: Text = Text::new("记录走访", "Log a visit");
 pub const ADDRESS: Text = Text::new("住户地址", "Household address");
-pub const ADDRESS_HINT: Text = Text::new("社区、楼/幢、单元、室", "Community, building, unit, room");
+pub const ADDRESS_HINT: Text =
+    Text::new("社区、楼/幢、单元、室", "Community, building, unit, room");
 pub const NOTE: Text = Text::new("走访记录", "Visit note");
-pub const NOTE_HINT: Text = Text::new("聊天陪伴、生活状况、困难与需求……", "Companionship chat, living conditions, difficulties and needs…");
+pub const NOTE_HINT: Text = Text::new(
+    "聊天陪伴、生活状况、困难与需求……",
+    "Companionship chat, living conditions, difficulties and needs…",
+);
 pub const SAVE: Text = Text::new("保存", "Save");
 pub const SAVED_ON_PHONE: Text = Text::new("已保存在本机", "Saved on this phone");
 pub const SAVED_VISITS: Text = Text::new("已保存的走访", "Saved visits");
@@ -26,10 +30,17 @@ pub const RELOAD: Text = Text::new("重新加载", "Reload");
 pub const ADD_TO_HOME: Text = Text::new("添加到主屏幕", "Add to home screen");
 pub const STORAGE: Text = Text::new("本机存储", "Storage on this phone");
 pub const PERSISTENT: Text = Text::new("已设为持久保存", "persistent");
-pub const NOT_PERSISTENT: Text = Text::new("未设为持久保存,浏览器可能在空间不足时清理", "not persistent: the browser may clear it when space runs low");
+pub const NOT_PERSISTENT: Text = Text::new(
+    "未设为持久保存,浏览器可能在空间不足时清理",
+    "not persistent: the browser may clear it when space runs low",
+);
+pub const COLON: Text = Text::new("：", ": ");
 pub const USED: Text = Text::new("已用", "used");
 pub const OF: Text = Text::new("共", "of");
-pub const UNREADABLE: Text = Text::new("条记录无法读取,已保留原样。", "records could not be read and were kept as they are.");
+pub const UNREADABLE: Text = Text::new(
+    "条记录无法读取,已保留原样。",
+    "records could not be read and were kept as they are.",
+);
 
 const LANG_KEY: &str = "doorstep/lang";
 

@@ -2,9 +2,9 @@
 
 pub mod app;
 pub mod browser;
+mod components;
 pub mod hooks;
 pub mod i18n;
 pub mod local_store;
 pub mod pwa;
-mod components;
 mod routes;

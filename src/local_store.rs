@@ -12,7 +12,8 @@ impl LocalStore {
     /// Fails with [`StoreError::Unavailable`] when the browser disabled storage (gloo-storage
     /// would panic on it).
     pub fn open() -> Result<Self, StoreError> {
-        let window = web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
+        let window =
+            web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
         match window.local_storage() {
             Ok(Some(_)) => Ok(LocalStore(())),
             Ok(None) => Err(StoreError::Unavailable("localStorage is missing".into())),
@@ -46,7 +47,9 @@ impl KvStore for LocalStore {
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        LocalStorage::raw().set_item(key, value).map_err(to_store_error)
+        LocalStorage::raw()
+            .set_item(key, value)
+            .map_err(to_store_error)
     }
 
     fn remove(&self, key: &str) -> Result<(), StoreError> {

@@ -11,7 +11,11 @@ fn human_bytes(b: f64) -> String {
         v /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{v:.0} B") } else { format!("{v:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{v:.0} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
 }
 
 /// Whether storage is persistent and how much is used: volunteers must know their unsynced
@@ -41,7 +45,7 @@ pub fn StoragePanel(estimate: ReadSignal<StorageEstimate>) -> impl IntoView {
     };
     view! {
         <footer class="storage" aria-label=tr(STORAGE)>
-            <span class="storage-title">{tr(STORAGE)} ": "</span>
+            <span class="storage-title">{tr(STORAGE)} {move || COLON.get(lang.get())}</span>
             <span data-testid="storage-info">{text}</span>
         </footer>
     }

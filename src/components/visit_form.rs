@@ -40,7 +40,10 @@ pub fn VisitForm(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let draft = VisitDraft { address: address.get(), note: note.get() };
+        let draft = VisitDraft {
+            address: address.get(),
+            note: note.get(),
+        };
         let visit = match draft.validate(new_record_id(), now()) {
             Ok(v) => v,
             Err(errors) => {

@@ -42,9 +42,15 @@ pub fn use_install_prompt() -> InstallPrompt {
         );
         on_prompt.forget();
         let on_installed = Closure::<dyn FnMut()>::new(move || set_available.set(false));
-        let _ = window
-            .add_event_listener_with_callback("appinstalled", on_installed.as_ref().unchecked_ref());
+        let _ = window.add_event_listener_with_callback(
+            "appinstalled",
+            on_installed.as_ref().unchecked_ref(),
+        );
         on_installed.forget();
     }
-    InstallPrompt { available, set_available, event }
+    InstallPrompt {
+        available,
+        set_available,
+        event,
+    }
 }

@@ -21,7 +21,9 @@ impl ServiceWorkerUpdate {
             }
         });
         container.set_oncontrollerchange(Some(reload.unchecked_ref()));
-        let waiting = self.registration.with_value(|r| r.as_ref().and_then(|r| r.waiting()));
+        let waiting = self
+            .registration
+            .with_value(|r| r.as_ref().and_then(|r| r.waiting()));
         if let Some(worker) = waiting {
             let _ = worker.post_message(&JsValue::from_str("SKIP_WAITING"));
         }
@@ -45,7 +47,9 @@ pub fn use_service_worker() -> ServiceWorkerUpdate {
     let registration = StoredValue::new_local(None);
     if let Some(container) = container() {
         leptos::task::spawn_local(async move {
-            let Ok(reg) = JsFuture::from(container.register("/sw.js")).await else { return };
+            let Ok(reg) = JsFuture::from(container.register("/sw.js")).await else {
+                return;
+            };
             let reg: ServiceWorkerRegistration = reg.unchecked_into();
             registration.set_value(Some(reg.clone()));
             // A version that installed while the app was closed, or in another tab.
@@ -55,7 +59,9 @@ pub fn use_service_worker() -> ServiceWorkerUpdate {
             }
             let reg_for_update = reg.clone();
             let on_update_found = Closure::<dyn FnMut()>::new(move || {
-                let Some(installing) = reg_for_update.installing() else { return };
+                let Some(installing) = reg_for_update.installing() else {
+                    return;
+                };
                 let worker = installing.clone();
                 let on_state = Closure::<dyn FnMut()>::new(move || {
                     // With no controller this is the first install, not an update.
@@ -70,7 +76,10 @@ pub fn use_service_worker() -> ServiceWorkerUpdate {
             on_update_found.forget();
         });
     }
-    ServiceWorkerUpdate { available, registration }
+    ServiceWorkerUpdate {
+        available,
+        registration,
+    }
 }
 
 fn container_controller() -> Option<web_sys::ServiceWorker> {

@@ -35,7 +35,11 @@ async fn read(ask_persist: bool) -> Option<StorageEstimate> {
         return None;
     }
     let manager = navigator.storage();
-    let promise = if ask_persist { manager.persist().ok()? } else { manager.persisted().ok()? };
+    let promise = if ask_persist {
+        manager.persist().ok()?
+    } else {
+        manager.persisted().ok()?
+    };
     let persistent = JsFuture::from(promise).await.ok().and_then(|v| v.as_bool());
     let estimate = JsFuture::from(manager.estimate().ok()?).await.ok()?;
     let field = |name: &str| {
@@ -44,5 +48,9 @@ async fn read(ask_persist: bool) -> Option<StorageEstimate> {
             .and_then(|v| v.dyn_into::<js_sys::Number>().ok())
             .map(|n| n.value_of())
     };
-    Some(StorageEstimate { persistent, usage_bytes: field("usage"), quota_bytes: field("quota") })
+    Some(StorageEstimate {
+        persistent,
+        usage_bytes: field("usage"),
+        quota_bytes: field("quota"),
+    })
 }

@@ -21,8 +21,16 @@ struct Startup {
 fn load_visits() -> Startup {
     let loaded = LocalStore::open().and_then(|store| Collection::new(&store, VISITS).load_all());
     match loaded {
-        Ok(l) => Startup { visits: l.records, unreadable: l.unreadable.len(), error: None },
-        Err(e) => Startup { visits: Vec::new(), unreadable: 0, error: Some(e) },
+        Ok(l) => Startup {
+            visits: l.records,
+            unreadable: l.unreadable.len(),
+            error: None,
+        },
+        Err(e) => Startup {
+            visits: Vec::new(),
+            unreadable: 0,
+            error: Some(e),
+        },
     }
 }
 

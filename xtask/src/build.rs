@@ -10,7 +10,17 @@ pub fn build_app() -> Result {
 }
 
 pub fn build_server() -> Result {
-    status(cmd("cargo", &["build", "--locked", "--profile", "server", "-p", "doorstep-server"]))
+    status(cmd(
+        "cargo",
+        &[
+            "build",
+            "--locked",
+            "--profile",
+            "server",
+            "-p",
+            "doorstep-server",
+        ],
+    ))
 }
 
 pub fn build_all() -> Result {

@@ -24,7 +24,10 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_path_buf()
 }
 
 fn main() -> ExitCode {
@@ -32,12 +35,20 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::setup(),
         Some("build") => setup::setup().and_then(|()| build::build_all()),
-        Some("serve") => setup::setup().and_then(|()| build::build_all()).and_then(|()| run::serve(&args[1..])),
+        Some("serve") => setup::setup()
+            .and_then(|()| build::build_all())
+            .and_then(|()| run::serve(&args[1..])),
         Some("test") => setup::setup().and_then(|()| test::test_all()),
-        Some("size") => setup::setup().and_then(|()| build::build_app()).and_then(|()| size::report()),
+        Some("size") => setup::setup()
+            .and_then(|()| build::build_app())
+            .and_then(|()| size::report()),
         _ => {
             println!("{HELP}");
-            return if args.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
+            return if args.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
         }
     };
     match result {

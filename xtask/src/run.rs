@@ -18,7 +18,9 @@ pub fn cmd(program: &str, args: &[&str]) -> Command {
         root().join("node_modules/.bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    c.env("PATH", path).env("TRUNK_SKIP_VERSION_CHECK", "true").env("TRUNK_OFFLINE", "true");
+    c.env("PATH", path)
+        .env("TRUNK_SKIP_VERSION_CHECK", "true")
+        .env("TRUNK_OFFLINE", "true");
     c
 }
 
@@ -44,7 +46,9 @@ pub fn status(mut c: Command) -> Result {
 /// The command's trimmed stdout, or None if it cannot run or fails.
 pub fn output(mut c: Command) -> Option<String> {
     let out = c.stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// Passed and failed test counts read from a runner's own summary lines.
@@ -69,7 +73,11 @@ pub fn tests(mut c: Command, counts: &mut Counts) -> Result {
         count_line(&line, counts);
     }
     let s = child.wait().map_err(|e| e.to_string())?;
-    if s.success() { Ok(()) } else { Err(format!("`{what}` failed ({s})")) }
+    if s.success() {
+        Ok(())
+    } else {
+        Err(format!("`{what}` failed ({s})"))
+    }
 }
 
 fn count_line(line: &str, counts: &mut Counts) {
@@ -77,12 +85,20 @@ fn count_line(line: &str, counts: &mut Counts) {
     let t = line.trim();
     let number_before = |word: &str| -> Option<u64> {
         let i = t.find(word)?;
-        t[..i].trim_end().rsplit(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+        t[..i]
+            .trim_end()
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
     };
     if t.starts_with("test result:") {
         counts.passed += number_before(" passed").unwrap_or(0);
         counts.failed += number_before(" failed").unwrap_or(0);
-    } else if let Some(rest) = t.strip_suffix(" passed").or_else(|| t.split_once(" passed (").map(|(a, _)| a)) {
+    } else if let Some(rest) = t
+        .strip_suffix(" passed")
+        .or_else(|| t.split_once(" passed (").map(|(a, _)| a))
+    {
         // Playwright: "12 passed (34.5s)"
         if let Ok(n) = rest.trim().parse::<u64>() {
             counts.passed += n;
@@ -127,9 +143,15 @@ mod tests {
     #[test]
     fn counts_cargo_and_playwright_summaries() {
         let mut c = Counts::default();
-        count_line("test result: ok. 20 passed; 0 failed; 0 ignored; 0 measured", &mut c);
+        count_line(
+            "test result: ok. 20 passed; 0 failed; 0 ignored; 0 measured",
+            &mut c,
+        );
         count_line("test result: FAILED. 3 passed; 2 failed; 0 ignored", &mut c);
-        count_line("  \u{1b}[32m9 passed\u{1b}[39m\u{1b}[2m (41.2s)\u{1b}[22m", &mut c);
+        count_line(
+            "  \u{1b}[32m9 passed\u{1b}[39m\u{1b}[2m (41.2s)\u{1b}[22m",
+            &mut c,
+        );
         count_line("  1 failed", &mut c);
         count_line("test storage::works ... ok", &mut c);
         assert_eq!((c.passed, c.failed), (32, 3));

@@ -43,7 +43,10 @@ fn apt_packages() -> Result {
 
 fn wasm_target() -> Result {
     let installed = output(cmd("rustup", &["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     status(cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]))
@@ -53,12 +56,16 @@ fn trunk() -> Result {
     if output(cmd("trunk", &["--version"])).as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
         return Ok(());
     }
-    status(cmd("cargo", &["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))
+    status(cmd(
+        "cargo",
+        &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+    ))
 }
 
 /// wasm-bindgen-cli must be exactly the version in Cargo.lock.
 pub fn wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line == "name = \"wasm-bindgen\"" {
@@ -72,11 +79,16 @@ pub fn wasm_bindgen_version() -> Result<String> {
 
 fn wasm_bindgen() -> Result {
     let version = wasm_bindgen_version()?;
-    if output(cmd("wasm-bindgen", &["--version"])).as_deref() == Some(&format!("wasm-bindgen {version}")) {
+    if output(cmd("wasm-bindgen", &["--version"])).as_deref()
+        == Some(&format!("wasm-bindgen {version}"))
+    {
         return Ok(());
     }
     // Not --locked: its lock file names a crate version the registry no longer has.
-    status(cmd("cargo", &["install", "wasm-bindgen-cli", "--version", &version]))
+    status(cmd(
+        "cargo",
+        &["install", "wasm-bindgen-cli", "--version", &version],
+    ))
 }
 
 fn npm_packages() -> Result {
@@ -86,13 +98,16 @@ fn npm_packages() -> Result {
         (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
         _ => false,
     };
-    let wasm_opt_ok = output(cmd("wasm-opt", &["--version"])).is_some_and(|v| v.contains(WASM_OPT_VERSION));
+    let wasm_opt_ok =
+        output(cmd("wasm-opt", &["--version"])).is_some_and(|v| v.contains(WASM_OPT_VERSION));
     if fresh && wasm_opt_ok {
         return Ok(());
     }
     status(cmd("npm", &["ci", "--no-audit", "--no-fund"]))?;
     match output(cmd("wasm-opt", &["--version"])) {
         Some(v) if v.contains(WASM_OPT_VERSION) => Ok(()),
-        other => Err(format!("wasm-opt on PATH is {other:?}, expected {WASM_OPT_VERSION}")),
+        other => Err(format!(
+            "wasm-opt on PATH is {other:?}, expected {WASM_OPT_VERSION}"
+        )),
     }
 }

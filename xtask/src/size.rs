@@ -12,13 +12,21 @@ struct Sizes {
 }
 
 fn sizes(path: &Path) -> Result<Sizes> {
-    let len = |p: &Path| std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", p.display()));
+    let len = |p: &Path| {
+        std::fs::metadata(p)
+            .map(|m| m.len())
+            .map_err(|e| format!("{}: {e}", p.display()))
+    };
     let with = |ext: &str| {
         let mut p = path.as_os_str().to_owned();
         p.push(ext);
         len(Path::new(&p))
     };
-    Ok(Sizes { raw: len(path)?, gzip: with(".gz")?, brotli: with(".br")? })
+    Ok(Sizes {
+        raw: len(path)?,
+        gzip: with(".gz")?,
+        brotli: with(".br")?,
+    })
 }
 
 pub fn report() -> Result {
@@ -26,14 +34,22 @@ pub fn report() -> Result {
     let mut rows = Vec::new();
     for entry in std::fs::read_dir(&dist).map_err(|e| format!("dist/: {e}"))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let shell = name == "index.html" || [".js", ".wasm", ".css"].iter().any(|e| name.ends_with(e));
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let shell =
+            name == "index.html" || [".js", ".wasm", ".css"].iter().any(|e| name.ends_with(e));
         if shell && name != "sw.js" {
             rows.push((name, sizes(&path)?));
         }
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    println!("{:<44} {:>10} {:>10} {:>10}", "app shell file", "raw", "gzip", "brotli");
+    println!(
+        "{:<44} {:>10} {:>10} {:>10}",
+        "app shell file", "raw", "gzip", "brotli"
+    );
     let (mut raw, mut gz, mut br) = (0, 0, 0);
     for (name, s) in &rows {
         println!("{name:<44} {:>10} {:>10} {:>10}", s.raw, s.gzip, s.brotli);
@@ -42,7 +58,12 @@ pub fn report() -> Result {
         br += s.brotli;
     }
     println!("{:<44} {raw:>10} {gz:>10} {br:>10}", "total (bytes)");
-    println!("total: {:.1} KB raw, {:.1} KB gzip, {:.1} KB brotli", kb(raw), kb(gz), kb(br));
+    println!(
+        "total: {:.1} KB raw, {:.1} KB gzip, {:.1} KB brotli",
+        kb(raw),
+        kb(gz),
+        kb(br)
+    );
     Ok(())
 }
 

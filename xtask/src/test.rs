@@ -14,14 +14,70 @@ pub fn test_all() -> Result {
 
 fn run_all(counts: &mut Counts) -> Result {
     status(cmd("cargo", &["fmt", "--all", "--check"]))?;
-    status(cmd("cargo", &["clippy", "--locked", "-p", "doorstep-core", "-p", "doorstep-server", "-p", "xtask",
-        "--all-targets", "--", "-D", "warnings"]))?;
-    status(cmd("cargo", &["clippy", "--locked", "-p", "doorstep", "--target", "wasm32-unknown-unknown",
-        "--all-targets", "--", "-D", "warnings"]))?;
+    status(cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--locked",
+            "-p",
+            "doorstep-core",
+            "-p",
+            "doorstep-server",
+            "-p",
+            "xtask",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
+    status(cmd(
+        "cargo",
+        &[
+            "clippy",
+            "--locked",
+            "-p",
+            "doorstep",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))?;
     // Natively: the domain (with property tests), the server against real SQLite files.
-    tests(cmd("cargo", &["test", "--locked", "-p", "doorstep-core", "-p", "doorstep-server", "-p", "xtask"]), counts)?;
+    tests(
+        cmd(
+            "cargo",
+            &[
+                "test",
+                "--locked",
+                "-p",
+                "doorstep-core",
+                "-p",
+                "doorstep-server",
+                "-p",
+                "xtask",
+            ],
+        ),
+        counts,
+    )?;
     // In headless Chromium: the storage conformance suite on localStorage.
-    tests(cmd("cargo", &["test", "--locked", "-p", "doorstep", "--target", "wasm32-unknown-unknown"]), counts)?;
+    tests(
+        cmd(
+            "cargo",
+            &[
+                "test",
+                "--locked",
+                "-p",
+                "doorstep",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        ),
+        counts,
+    )?;
     // End to end on the release build, served by the real server.
     build_all()?;
     let server = root().join(SERVER_BIN);

@@ -50,9 +50,9 @@ impl FieldError {
                     .get(lang)
                     .to_owned()
             }
-            (VisitField::Note, Problem::Required) => {
-                Text::new("请填写走访记录", "Enter a note").get(lang).to_owned()
-            }
+            (VisitField::Note, Problem::Required) => Text::new("请填写走访记录", "Enter a note")
+                .get(lang)
+                .to_owned(),
             (_, Problem::TooLong { max }) => match lang {
                 Lang::Zh => format!("最多 {max} 个字"),
                 Lang::En => format!("At most {max} characters"),
@@ -68,7 +68,13 @@ impl VisitDraft {
         let address = self.address.trim();
         let note = self.note.trim();
         let mut errors = Vec::new();
-        check(&mut errors, VisitField::Address, address, true, ADDRESS_MAX_CHARS);
+        check(
+            &mut errors,
+            VisitField::Address,
+            address,
+            true,
+            ADDRESS_MAX_CHARS,
+        );
         check(&mut errors, VisitField::Note, note, false, NOTE_MAX_CHARS);
         if !errors.is_empty() {
             return Err(errors);
@@ -118,12 +124,18 @@ mod tests {
 
     #[test]
     fn blank_address_is_required_and_note_optional() {
-        let errs = VisitDraft { address: "  ".into(), note: String::new() }
-            .validate(id(), UnixMillis(0))
-            .unwrap_err();
+        let errs = VisitDraft {
+            address: "  ".into(),
+            note: String::new(),
+        }
+        .validate(id(), UnixMillis(0))
+        .unwrap_err();
         assert_eq!(
             errs,
-            vec![FieldError { field: VisitField::Address, problem: Problem::Required }]
+            vec![FieldError {
+                field: VisitField::Address,
+                problem: Problem::Required
+            }]
         );
         assert_eq!(errs[0].message(Lang::Zh), "请填写住户地址");
         assert_eq!(errs[0].message(Lang::En), "Enter the household's address");
@@ -132,12 +144,21 @@ mod tests {
     #[test]
     fn limits_count_characters_not_bytes() {
         let at_limit = "住".repeat(ADDRESS_MAX_CHARS);
-        let ok = VisitDraft { address: at_limit.clone(), note: String::new() };
+        let ok = VisitDraft {
+            address: at_limit.clone(),
+            note: String::new(),
+        };
         assert!(ok.validate(id(), UnixMillis(0)).is_ok());
-        let over = VisitDraft { address: at_limit + "户", note: "记".repeat(NOTE_MAX_CHARS + 1) };
+        let over = VisitDraft {
+            address: at_limit + "户",
+            note: "记".repeat(NOTE_MAX_CHARS + 1),
+        };
         let errs = over.validate(id(), UnixMillis(0)).unwrap_err();
         assert_eq!(errs.len(), 2);
-        assert_eq!(errs[1].message(Lang::Zh), format!("最多 {NOTE_MAX_CHARS} 个字"));
+        assert_eq!(
+            errs[1].message(Lang::Zh),
+            format!("最多 {NOTE_MAX_CHARS} 个字")
+        );
     }
 
     proptest! {

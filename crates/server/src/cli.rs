@@ -23,7 +23,11 @@ pub struct ServeConfig {
     #[arg(long, env = "DOORSTEP_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     /// Database URL: sqlite://PATH (the file is created if missing).
-    #[arg(long, env = "DOORSTEP_DATABASE", default_value = "sqlite://data/doorstep.db")]
+    #[arg(
+        long,
+        env = "DOORSTEP_DATABASE",
+        default_value = "sqlite://data/doorstep.db"
+    )]
     pub database: String,
     /// Directory of the built app (`trunk build --release` writes dist/).
     #[arg(long, env = "DOORSTEP_STATIC_DIR", default_value = "dist")]

@@ -45,8 +45,13 @@ async fn serve(dir: PathBuf, mut req: Request<Body>) -> Response {
     if res.status() == StatusCode::NOT_FOUND {
         return ApiError::NotFound.into_response();
     }
-    let policy = if is_file && is_hashed(&file_name) { IMMUTABLE } else { REVALIDATE };
-    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(policy));
+    let policy = if is_file && is_hashed(&file_name) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
+    res.headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static(policy));
     res
 }
 

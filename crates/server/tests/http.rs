@@ -6,10 +6,18 @@ use serde_json::Value;
 
 async fn json_error(res: reqwest::Response, status: u16, code: &str) {
     assert_eq!(res.status().as_u16(), status);
-    assert!(res.headers()[CONTENT_TYPE].to_str().unwrap().starts_with("application/json"));
+    assert!(res.headers()[CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -43,7 +51,13 @@ async fn unknown_api_paths_are_json_404_not_the_app() {
 #[tokio::test]
 async fn wrong_method_is_json_405() {
     let app = spawn_app().await;
-    let res = app.client.post(format!("{}/healthz", app.base)).body("{").send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/healthz", app.base))
+        .body("{")
+        .send()
+        .await
+        .unwrap();
     json_error(res, 405, "method_not_allowed").await;
 }
 
@@ -66,8 +80,16 @@ async fn hashed_assets_are_immutable_and_missing_files_404() {
     let app = spawn_app().await;
     let res = app.get(&format!("/{HASHED_JS}")).await;
     assert_eq!(res.status().as_u16(), 200);
-    assert_eq!(res.headers()[CACHE_CONTROL], "public, max-age=31536000, immutable");
-    json_error(app.get("/doorstep-ffffffffffffffff.js").await, 404, "not_found").await;
+    assert_eq!(
+        res.headers()[CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    json_error(
+        app.get("/doorstep-ffffffffffffffff.js").await,
+        404,
+        "not_found",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -76,17 +98,27 @@ async fn precompressed_brotli_is_served_and_gzip_made_on_the_fly() {
     let br_bytes = b"not really brotli, but what the build wrote".to_vec();
     std::fs::write(app.static_dir().join(format!("{HASHED_JS}.br")), &br_bytes).unwrap();
 
-    let res = app.client.get(format!("{}/{HASHED_JS}", app.base))
+    let res = app
+        .client
+        .get(format!("{}/{HASHED_JS}", app.base))
         .header(ACCEPT_ENCODING, "br")
-        .send().await.unwrap();
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()[CONTENT_ENCODING], "br");
     assert_eq!(res.bytes().await.unwrap().to_vec(), br_bytes);
 
-    let res = app.client.get(format!("{}/{HASHED_JS}", app.base))
+    let res = app
+        .client
+        .get(format!("{}/{HASHED_JS}", app.base))
         .header(ACCEPT_ENCODING, "gzip")
-        .send().await.unwrap();
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()[CONTENT_ENCODING], "gzip");
-    let plain_len = std::fs::metadata(app.static_dir().join(HASHED_JS)).unwrap().len();
+    let plain_len = std::fs::metadata(app.static_dir().join(HASHED_JS))
+        .unwrap()
+        .len();
     assert!((res.bytes().await.unwrap().len() as u64) < plain_len / 4);
 }
 

@@ -44,7 +44,11 @@ fn env_config_and_graceful_shutdown_on_sigterm() {
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
     assert!(body.ends_with(r#"{"status":"ok"}"#), "{body}");
 
-    let status = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    let status = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     assert!(status.success());
     let exit = wait_timeout(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
     assert!(exit.success(), "graceful exit, got {exit:?}");
@@ -66,13 +70,20 @@ fn unsupported_database_url_fails_with_a_clear_message() {
 fn http_get(addr: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out
 }
 
-fn wait_timeout(child: &mut std::process::Child, limit: Duration) -> Option<std::process::ExitStatus> {
+fn wait_timeout(
+    child: &mut std::process::Child,
+    limit: Duration,
+) -> Option<std::process::ExitStatus> {
     let start = std::time::Instant::now();
     while start.elapsed() < limit {
         if let Some(status) = child.try_wait().unwrap() {

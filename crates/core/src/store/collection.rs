@@ -39,7 +39,10 @@ pub struct Loaded<T> {
 
 impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
     pub fn new(store: &'s S, name: &str) -> Self {
-        Collection { store, prefix: format!("doorstep/v1/{name}/") }
+        Collection {
+            store,
+            prefix: format!("doorstep/v1/{name}/"),
+        }
     }
 
     fn record_key(&self, id: &str) -> String {
@@ -115,7 +118,9 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
         let key = self.record_key(id);
         match self.store.get(&key)? {
             None => Ok(None),
-            Some(v) => serde_json::from_str(&v).map(Some).map_err(|_| StoreError::Corrupt { key }),
+            Some(v) => serde_json::from_str(&v)
+                .map(Some)
+                .map_err(|_| StoreError::Corrupt { key }),
         }
     }
 
@@ -145,7 +150,10 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
                 ids.push(id.to_owned());
             }
         }
-        let mut loaded = Loaded { records: Vec::with_capacity(ids.len()), unreadable: Vec::new() };
+        let mut loaded = Loaded {
+            records: Vec::with_capacity(ids.len()),
+            unreadable: Vec::new(),
+        };
         for id in ids {
             let key = self.record_key(&id);
             match self.store.get(&key)? {
@@ -183,7 +191,10 @@ mod tests {
             let cost = store.units_written() - before - record_units(&v) as u64;
             worst = worst.max(cost);
         }
-        assert!(worst <= page_bound as u64, "index cost {worst} > {page_bound}");
+        assert!(
+            worst <= page_bound as u64,
+            "index cost {worst} > {page_bound}"
+        );
         assert_eq!(visits.ids().unwrap().len(), 5_000);
     }
 

@@ -84,7 +84,12 @@ pub fn get_missing_is_none(s: &dyn KvStore) {
 }
 
 pub fn set_then_get_roundtrips(s: &dyn KvStore) {
-    let values = ["", "plain", "走访:聊天陪伴,送米 2 袋", "line\nbreak \"quoted\" \\ \u{1F600}"];
+    let values = [
+        "",
+        "plain",
+        "走访:聊天陪伴,送米 2 袋",
+        "line\nbreak \"quoted\" \\ \u{1F600}",
+    ];
     for (i, v) in values.iter().enumerate() {
         let key = format!("{P}k{i}");
         s.set(&key, v).expect("set");
@@ -104,7 +109,8 @@ pub fn remove_deletes(s: &dyn KvStore) {
     s.set(&key, "v").unwrap();
     s.remove(&key).unwrap();
     assert_eq!(s.get(&key).unwrap(), None);
-    s.remove(&key).expect("removing a missing key is not an error");
+    s.remove(&key)
+        .expect("removing a missing key is not an error");
 }
 
 pub fn keys_filter_by_prefix_sorted(s: &dyn KvStore) {
@@ -113,14 +119,20 @@ pub fn keys_filter_by_prefix_sorted(s: &dyn KvStore) {
     }
     s.set(&format!("{P}out/a"), "1").unwrap();
     let keys = s.keys(&format!("{P}in/")).unwrap();
-    let expected: Vec<String> = ["a", "b", "c/x"].iter().map(|k| format!("{P}in/{k}")).collect();
+    let expected: Vec<String> = ["a", "b", "c/x"]
+        .iter()
+        .map(|k| format!("{P}in/{k}"))
+        .collect();
     assert_eq!(keys, expected);
 }
 
 pub fn large_value_roundtrips(s: &dyn KvStore) {
     let big = "住户".repeat(50_000);
     s.set(&format!("{P}big"), &big).unwrap();
-    assert_eq!(s.get(&format!("{P}big")).unwrap().as_deref(), Some(big.as_str()));
+    assert_eq!(
+        s.get(&format!("{P}big")).unwrap().as_deref(),
+        Some(big.as_str())
+    );
 }
 
 /// Fills the store until it refuses, with ever smaller chunks, so that afterwards any
@@ -157,12 +169,19 @@ pub fn quota_error_is_typed_and_keeps_data(s: &dyn KvStore) {
     let err = s.set(&format!("{P}one-more"), &"y".repeat(4096));
     assert_eq!(err, Err(StoreError::QuotaExceeded));
     assert_eq!(s.get(&format!("{P}one-more")).unwrap(), None);
-    assert_eq!(s.get(&format!("{P}keep")).unwrap().as_deref(), Some("已保存的走访"));
+    assert_eq!(
+        s.get(&format!("{P}keep")).unwrap().as_deref(),
+        Some("已保存的走访")
+    );
     for k in &filler {
-        assert!(s.get(k).unwrap().is_some(), "{k} lost after the quota error");
+        assert!(
+            s.get(k).unwrap().is_some(),
+            "{k} lost after the quota error"
+        );
     }
     unfill(s, &filler);
-    s.set(&format!("{P}one-more"), "fits again").expect("space freed");
+    s.set(&format!("{P}one-more"), "fits again")
+        .expect("space freed");
 }
 
 pub fn collection_keeps_order_across_pages(s: &dyn KvStore) {
@@ -176,7 +195,10 @@ pub fn collection_keeps_order_across_pages(s: &dyn KvStore) {
     assert!(loaded.unreadable.is_empty());
     assert_eq!(loaded.records, saved);
     let first = saved[0].id.to_string();
-    assert_eq!(visits.get::<Visit>(&first).unwrap().as_ref(), Some(&saved[0]));
+    assert_eq!(
+        visits.get::<Visit>(&first).unwrap().as_ref(),
+        Some(&saved[0])
+    );
 }
 
 pub fn collection_resave_does_not_duplicate(s: &dyn KvStore) {
@@ -199,7 +221,10 @@ pub fn collection_failed_save_leaves_no_trace(s: &dyn KvStore) {
     let rejected = visit(99, &"量血压".repeat(300));
     assert_eq!(visits.put(&rejected), Err(StoreError::QuotaExceeded));
     let loaded = visits.load_all::<Visit>().unwrap();
-    assert_eq!(loaded.records, before, "earlier visits intact, the rejected one absent");
+    assert_eq!(
+        loaded.records, before,
+        "earlier visits intact, the rejected one absent"
+    );
     unfill(s, &filler);
     visits.put(&rejected).expect("saves once space is freed");
     assert_eq!(visits.load_all::<Visit>().unwrap().records.len(), 6);
@@ -212,9 +237,16 @@ pub fn collection_finds_unindexed_record(s: &dyn KvStore) {
     // A crash after the record's write and before the index's: only the record exists.
     let orphan = visit(2, "orphan");
     let key = format!("doorstep/v1/conformance-visits/r/{}", orphan.id);
-    s.set(&key, &serde_json::to_string(&orphan).unwrap()).unwrap();
-    assert_eq!(visits.load_all::<Visit>().unwrap().records, vec![indexed.clone(), orphan.clone()]);
+    s.set(&key, &serde_json::to_string(&orphan).unwrap())
+        .unwrap();
+    assert_eq!(
+        visits.load_all::<Visit>().unwrap().records,
+        vec![indexed.clone(), orphan.clone()]
+    );
     // Re-indexed: found again without duplicates.
     assert_eq!(visits.ids().unwrap().len(), 2);
-    assert_eq!(visits.load_all::<Visit>().unwrap().records, vec![indexed, orphan]);
+    assert_eq!(
+        visits.load_all::<Visit>().unwrap().records,
+        vec![indexed, orphan]
+    );
 }

@@ -25,7 +25,10 @@ impl MemoryStore {
 
     /// A store that refuses writes past `quota_units` UTF-16 code units in total.
     pub fn with_quota(quota_units: usize) -> Self {
-        MemoryStore { quota_units: Some(quota_units), ..Self::default() }
+        MemoryStore {
+            quota_units: Some(quota_units),
+            ..Self::default()
+        }
     }
 
     /// UTF-16 code units written by `set` since the store was made.
@@ -40,27 +43,41 @@ impl KvStore for MemoryStore {
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let old = self.map.borrow().get(key).map_or(0, |v| units(key) + units(v));
+        let old = self
+            .map
+            .borrow()
+            .get(key)
+            .map_or(0, |v| units(key) + units(v));
         let new = units(key) + units(value);
         let used = self.used_units.get() - old + new;
         if self.quota_units.is_some_and(|quota| used > quota) {
             return Err(StoreError::QuotaExceeded);
         }
         self.used_units.set(used);
-        self.written_units.set(self.written_units.get() + new as u64);
-        self.map.borrow_mut().insert(key.to_owned(), value.to_owned());
+        self.written_units
+            .set(self.written_units.get() + new as u64);
+        self.map
+            .borrow_mut()
+            .insert(key.to_owned(), value.to_owned());
         Ok(())
     }
 
     fn remove(&self, key: &str) -> Result<(), StoreError> {
         if let Some(v) = self.map.borrow_mut().remove(key) {
-            self.used_units.set(self.used_units.get() - units(key) - units(&v));
+            self.used_units
+                .set(self.used_units.get() - units(key) - units(&v));
         }
         Ok(())
     }
 
     fn keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        Ok(self.map.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect())
+        Ok(self
+            .map
+            .borrow()
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect())
     }
 }
 
@@ -68,9 +85,9 @@ impl KvStore for MemoryStore {
 mod tests {
     use super::*;
 
-    crate::kv_conformance!(
-        #[test],
-        || MemoryStore::new(),
-        || MemoryStore::with_quota(2 * 1024 * 1024)
-    );
+    fn limited() -> MemoryStore {
+        MemoryStore::with_quota(2 * 1024 * 1024)
+    }
+
+    crate::kv_conformance!(#[test], MemoryStore::new, limited);
 }

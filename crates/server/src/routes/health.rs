@@ -12,6 +12,8 @@ pub fn router() -> Router<AppState> {
 
 /// Healthy means the database answers.
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db).await?;
+    sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.db)
+        .await?;
     Ok(Json(json!({ "status": "ok" })))
 }

@@ -18,5 +18,8 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .nest("/api", api)
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
 }

@@ -26,7 +26,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
     }
 }
 
@@ -49,7 +53,11 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
     if built {
         std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
         std::fs::write(dist.join(HASHED_JS), "console.log('doorstep');".repeat(100)).unwrap();
-        std::fs::write(dist.join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
+        std::fs::write(
+            dist.join("sw.js"),
+            "self.addEventListener('fetch', () => {});",
+        )
+        .unwrap();
     }
     let config = ServeConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
@@ -62,5 +70,10 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
     }));
-    TestApp { base, dir, client: reqwest::Client::new(), shutdown: Some(tx) }
+    TestApp {
+        base,
+        dir,
+        client: reqwest::Client::new(),
+        shutdown: Some(tx),
+    }
 }
