@@ -36,15 +36,17 @@ writeFileSync(swPath, template
   .replace("__DOORSTEP_VERSION__", version)
   .replace("__DOORSTEP_PRECACHE__", JSON.stringify(precache)));
 
+// Highest levels for release; quick ones for the debug loop (`trunk serve`).
+const release = process.env.TRUNK_PROFILE === "release";
 for (const f of walk(dir)) {
   if (!/\.(html|js|mjs|css|wasm|webmanifest|json|svg)$/.test(f)) continue;
   const raw = readFileSync(f);
   writeFileSync(f + ".br", brotliCompressSync(raw, {
     params: {
-      [constants.BROTLI_PARAM_QUALITY]: 11,
+      [constants.BROTLI_PARAM_QUALITY]: release ? 11 : 4,
       [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
     },
   }));
-  writeFileSync(f + ".gz", gzipSync(raw, { level: 9 }));
+  writeFileSync(f + ".gz", gzipSync(raw, { level: release ? 9 : 4 }));
 }
-console.log(`post-build: sw version ${version}, ${precache.length} files precached`);
+console.log(`post-build (${process.env.TRUNK_PROFILE}): sw version ${version}, ${precache.length} files precached`);

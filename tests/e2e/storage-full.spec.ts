@@ -42,3 +42,21 @@ test("a full storage refuses the save with a message and keeps every saved visit
   await logVisit(page, "幸福社区 3幢", "空间释放后保存成功");
   await expectListed(page, ["幸福社区 3幢", "幸福社区 2幢", "幸福社区 1幢"]);
 });
+
+test("storage disabled by the browser: the save is refused with a message, the form keeps the visit", async ({ page }) => {
+  // What Chromium does when site data is blocked: reading window.localStorage throws.
+  await page.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", {
+      get() {
+        throw new DOMException("Access is denied for this document.", "SecurityError");
+      },
+    });
+  });
+  await page.goto("/");
+  await expect(page.getByRole("alert")).toContainText("无法使用本机存储");
+  await logVisit(page, "幸福社区 4幢", "存储被禁用时的走访");
+  await expect(page.getByRole("alert")).toContainText("这条走访没有保存");
+  await expect(page.getByLabel("住户地址")).toHaveValue("幸福社区 4幢");
+  await expect(page.getByLabel("走访记录")).toHaveValue("存储被禁用时的走访");
+  await expect(page.getByText("还没有走访记录。")).toBeVisible();
+});

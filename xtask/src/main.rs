@@ -1,6 +1,7 @@
 //! Project tasks. `cargo xtask serve` runs the app; `cargo xtask test` runs every test.
 //! Both install what is missing first (idempotent, quick when everything is there).
 
+mod bench;
 mod build;
 mod run;
 mod setup;
@@ -18,7 +19,8 @@ usage: cargo xtask <task>
   serve   build, then run the server on 127.0.0.1:8080 with SQLite in ./data
           (extra arguments go to `doorstep-server serve`)
   test    setup, then lint and run every test: core, server, browser storage, end to end
-  size    build, then print the app shell's transfer size (gzip and brotli)";
+  size    build, then print the app shell's transfer size (gzip and brotli)
+  bench   build, then time cold and warm loads on emulated Slow 4G (see BENCHMARKS.md)";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -39,6 +41,10 @@ fn main() -> ExitCode {
             .and_then(|()| build::build_all())
             .and_then(|()| run::serve(&args[1..])),
         Some("test") => setup::setup().and_then(|()| test::test_all()),
+        Some("bench") => setup::setup()
+            .and_then(|()| build::build_all())
+            .and_then(|()| size::report())
+            .and_then(|()| bench::load_time()),
         Some("size") => setup::setup()
             .and_then(|()| build::build_app())
             .and_then(|()| size::report()),

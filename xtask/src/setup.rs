@@ -6,7 +6,7 @@ use crate::{root, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: &str = "version_132";
-const APT_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "fonts-noto-cjk", "nodejs"];
+const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
 
 pub fn setup() -> Result {
     apt_packages()?;
@@ -19,22 +19,25 @@ pub fn setup() -> Result {
 }
 
 fn apt_packages() -> Result {
-    let missing: Vec<&str> = APT_PACKAGES
+    let mut missing: Vec<&str> = APT_PACKAGES
         .into_iter()
         .filter(|p| {
             output(cmd("dpkg-query", &["-W", "-f=${Status}", p]))
                 .is_none_or(|s| !s.contains("install ok installed"))
         })
         .collect();
+    // Node.js may come from elsewhere (the machine image has it): only install it if absent.
+    if output(cmd("node", &["--version"])).is_none() {
+        missing.push("nodejs");
+    }
+    if output(cmd("npm", &["--version"])).is_none() {
+        missing.push("npm");
+    }
     if missing.is_empty() {
         return Ok(());
     }
-    // npm comes with Debian's nodejs only as a separate package.
     let mut install = vec!["install", "-y", "--no-install-recommends"];
     install.extend(&missing);
-    if output(cmd("npm", &["--version"])).is_none() {
-        install.push("npm");
-    }
     status(cmd("apt-get", &["update"]))?;
     let mut apt = cmd("apt-get", &install);
     apt.env("DEBIAN_FRONTEND", "noninteractive");
