@@ -27,8 +27,8 @@ test("first load: the service worker installs and controls the page; the app is 
     expect(sw.keys[0]).toMatch(/^doorstep-shell-[0-9a-f]{16}$/);
     // The hashed build output is precached.
     expect(sw.cached).toContain("/index.html");
-    expect(sw.cached.some((p) => /^\/doorstep-[0-9a-f]{16}_bg\.wasm$/.test(p))).toBe(true);
-    expect(sw.cached.some((p) => /^\/doorstep-[0-9a-f]{16}\.js$/.test(p))).toBe(true);
+    expect(sw.cached.some((p) => /^\/doorstep-[0-9a-f]{12,16}_bg\.wasm$/.test(p))).toBe(true);
+    expect(sw.cached.some((p) => /^\/doorstep-[0-9a-f]{12,16}\.js$/.test(p))).toBe(true);
 
     const cdp = await context.newCDPSession(page);
     const { installabilityErrors } = await cdp.send("Page.getInstallabilityErrors");

@@ -55,13 +55,16 @@ async fn serve(dir: PathBuf, mut req: Request<Body>) -> Response {
     res
 }
 
-/// Trunk names build outputs `name-<16 hex>.ext` (wasm: `name-<hash>_bg.wasm`); their content
-/// never changes under that name.
+/// Trunk names build outputs `name-<hash>.ext` (wasm: `name-<hash>_bg.wasm`), the hash being a
+/// u64 in hex without leading zeros; their content never changes under that name. Fewer than 12
+/// digits (1 build in 65,536) only costs a revalidation, and keeps names like `icon-192` out.
 fn is_hashed(file_name: &str) -> bool {
     let stem = file_name.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     match stem.rsplit_once('-') {
-        Some((_, hash)) => hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+        Some((_, hash)) => {
+            (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        }
         None => false,
     }
 }
@@ -75,6 +78,7 @@ mod tests {
         assert!(is_hashed("doorstep-0123456789abcdef.js"));
         assert!(is_hashed("doorstep-0123456789abcdef_bg.wasm"));
         assert!(is_hashed("main-fedcba9876543210.css"));
+        assert!(is_hashed("doorstep-668218405d3c49f.js")); // 15 digits: a leading zero dropped
         assert!(!is_hashed("sw.js"));
         assert!(!is_hashed("index.html"));
         assert!(!is_hashed("icon-192.png"));
