@@ -1,5 +1,6 @@
 use doorstep_core::store::{Collection, StoreError};
-use doorstep_core::visit::{FieldError, Visit, VisitDraft, VisitField};
+use doorstep_core::validate::FieldError;
+use doorstep_core::visit::{Visit, VisitDraft};
 use leptos::prelude::*;
 
 use crate::browser::{new_record_id, now};
@@ -25,7 +26,7 @@ pub fn VisitForm(
     let save_error = RwSignal::new(startup_error);
     let saved = RwSignal::new(false);
 
-    let error_for = move |field: VisitField| {
+    let error_for = move |field: &'static str| {
         move || {
             field_errors
                 .get()
@@ -34,8 +35,8 @@ pub fn VisitForm(
                 .map(|e| e.message(lang.get()))
         }
     };
-    let address_error = error_for(VisitField::Address);
-    let note_error = error_for(VisitField::Note);
+    let address_error = error_for("address");
+    let note_error = error_for("note");
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -28,7 +28,7 @@ test.describe("Chinese by default", () => {
   test("a missing address shows a field error and keeps what was typed", async ({ page }) => {
     await openControlled(page);
     await logVisit(page, "   ", "送生活必需品:米 2 袋");
-    await expect(page.getByText("请填写住户地址")).toBeVisible();
+    await expect(page.locator("#visit-address-error")).toHaveText("必填");
     await expect(page.getByLabel("住户地址")).toHaveAttribute("aria-invalid", "true");
     await expect(page.getByLabel("走访记录")).toHaveValue("送生活必需品:米 2 袋");
     await expect(page.getByText("还没有走访记录。")).toBeVisible();

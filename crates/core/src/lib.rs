@@ -3,12 +3,19 @@
 //! Pure Rust: no IO, no clock, no randomness. Callers pass in the current time and random
 //! bytes, so every rule here is deterministic and testable natively.
 
+pub mod day;
+pub mod due;
+pub mod event;
+pub mod household;
 pub mod i18n;
 pub mod ids;
+pub mod labels;
 pub mod store;
 pub mod time;
+pub mod validate;
 pub mod visit;
 
+pub use day::Day;
 pub use i18n::Lang;
 pub use ids::RecordId;
 pub use time::UnixMillis;

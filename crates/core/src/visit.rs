@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Text};
+use crate::validate::{Errors, FieldError};
 use crate::{RecordId, UnixMillis};
 
 pub const ADDRESS_MAX_CHARS: usize = 120;
@@ -24,86 +24,27 @@ pub struct Visit {
     pub created_at: UnixMillis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VisitField {
-    Address,
-    Note,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Problem {
-    Required,
-    TooLong { max: usize },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: VisitField,
-    pub problem: Problem,
-}
-
-impl FieldError {
-    pub fn message(&self, lang: Lang) -> String {
-        match (self.field, self.problem) {
-            (VisitField::Address, Problem::Required) => {
-                Text::new("请填写住户地址", "Enter the household's address")
-                    .get(lang)
-                    .to_owned()
-            }
-            (VisitField::Note, Problem::Required) => Text::new("请填写走访记录", "Enter a note")
-                .get(lang)
-                .to_owned(),
-            (_, Problem::TooLong { max }) => match lang {
-                Lang::Zh => format!("最多 {max} 个字"),
-                Lang::En => format!("At most {max} characters"),
-            },
-        }
-    }
-}
-
 impl VisitDraft {
     /// Validates the draft and builds the visit. All problems are reported at once, so the
     /// form can show each next to its field.
     pub fn validate(&self, id: RecordId, now: UnixMillis) -> Result<Visit, Vec<FieldError>> {
-        let address = self.address.trim();
-        let note = self.note.trim();
-        let mut errors = Vec::new();
-        check(
-            &mut errors,
-            VisitField::Address,
-            address,
-            true,
-            ADDRESS_MAX_CHARS,
-        );
-        check(&mut errors, VisitField::Note, note, false, NOTE_MAX_CHARS);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Visit {
+        let mut e = Errors::default();
+        let address = e.text("address", &self.address, true, ADDRESS_MAX_CHARS);
+        let note = e.text("note", &self.note, false, NOTE_MAX_CHARS);
+        e.finish(Visit {
             id,
-            address: address.to_owned(),
-            note: note.to_owned(),
+            address,
+            note,
             created_at: now,
         })
-    }
-}
-
-fn check(errors: &mut Vec<FieldError>, field: VisitField, v: &str, required: bool, max: usize) {
-    let problem = if required && v.is_empty() {
-        Some(Problem::Required)
-    } else if v.chars().count() > max {
-        Some(Problem::TooLong { max })
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        errors.push(FieldError { field, problem });
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::Problem;
+    use crate::Lang;
     use proptest::prelude::*;
 
     fn id() -> RecordId {
@@ -130,15 +71,9 @@ mod tests {
         }
         .validate(id(), UnixMillis(0))
         .unwrap_err();
-        assert_eq!(
-            errs,
-            vec![FieldError {
-                field: VisitField::Address,
-                problem: Problem::Required
-            }]
-        );
-        assert_eq!(errs[0].message(Lang::Zh), "请填写住户地址");
-        assert_eq!(errs[0].message(Lang::En), "Enter the household's address");
+        assert_eq!(errs, vec![FieldError::new("address", Problem::Required)]);
+        assert_eq!(errs[0].message(Lang::Zh), "必填");
+        assert_eq!(errs[0].message(Lang::En), "Required");
     }
 
     #[test]

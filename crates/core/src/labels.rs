@@ -1,0 +1,107 @@
+//! The coded choices of the forms, with their words from shared/glossary.md.
+
+use serde::{Deserialize, Serialize};
+
+use crate::i18n::{Lang, Text};
+
+macro_rules! labelled {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $zh:literal, $en:literal;)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant,)* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            pub fn label(self, lang: Lang) -> &'static str {
+                match self { $($name::$variant => Text::new($zh, $en).get(lang),)* }
+            }
+        }
+    };
+}
+
+labelled!(
+    /// Age band of a resident: enough for planning, less identifying than a birth date.
+    AgeBand {
+        Under60 => "60岁以下", "Under 60";
+        From60To69 => "60–69岁", "60–69";
+        From70To79 => "70–79岁", "70–79";
+        From80To89 => "80–89岁", "80–89";
+        From90 => "90岁及以上", "90 and over";
+    }
+);
+
+labelled!(
+    /// How often the team means to visit a household.
+    Cadence {
+        Weekly => "每周", "Weekly";
+        Fortnightly => "每两周", "Fortnightly";
+        Monthly => "每月", "Monthly";
+        FestivalsOnly => "仅节日", "Festivals only";
+    }
+);
+
+// Monthly unless the team says otherwise. (Not derived: the enum comes from `labelled!`.)
+#[allow(clippy::derivable_impls)]
+impl Default for Cadence {
+    fn default() -> Self {
+        Cadence::Monthly
+    }
+}
+
+labelled!(
+    /// Coded difficulties and needs (困难与需求).
+    NeedCategory {
+        Health => "健康", "Health";
+        DailyLiving => "日常生活", "Daily living";
+        Safety => "安全", "Safety";
+        Loneliness => "孤独", "Loneliness";
+        MoneyOrFraudRisk => "钱财或诈骗风险", "Money or fraud risk";
+    }
+);
+
+labelled!(
+    /// Who came along (合作单位).
+    Partner {
+        SubDistrictOffice => "街道", "Sub-district office";
+        CommunityCommittee => "社区", "Community committee";
+        PoliceStation => "派出所", "Police station";
+        Clinic => "卫生服务中心", "Clinic";
+        Other => "其他", "Other";
+    }
+);
+
+labelled!(
+    /// Kinds of group activity (活动).
+    EventKind {
+        HealthLecture => "健康讲座", "Health lecture";
+        Performance => "文艺汇演", "Performance";
+        ParentChild => "亲子活动", "Parent-child activity";
+        AntiFraud => "反诈宣传", "Anti-fraud outreach";
+        ConvenienceDay => "便民服务", "Convenience service day";
+        Other => "其他", "Other";
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glossary_terms() {
+        assert_eq!(EventKind::AntiFraud.label(Lang::Zh), "反诈宣传");
+        assert_eq!(
+            EventKind::ConvenienceDay.label(Lang::En),
+            "Convenience service day"
+        );
+        assert_eq!(Partner::PoliceStation.label(Lang::Zh), "派出所");
+        assert_eq!(NeedCategory::Loneliness.label(Lang::Zh), "孤独");
+        assert_eq!(Cadence::default(), Cadence::Monthly);
+        assert_eq!(
+            serde_json::to_string(&NeedCategory::MoneyOrFraudRisk).unwrap(),
+            "\"money_or_fraud_risk\""
+        );
+        assert_eq!(AgeBand::ALL.len(), 5);
+    }
+}
