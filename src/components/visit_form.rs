@@ -1,6 +1,6 @@
+use doorstep_core::quick_visit::{QuickVisit, QuickVisitDraft};
 use doorstep_core::store::{Collection, StoreError};
 use doorstep_core::validate::FieldError;
-use doorstep_core::visit::{Visit, VisitDraft};
 use leptos::prelude::*;
 
 use crate::browser::{new_record_id, now};
@@ -8,7 +8,7 @@ use crate::i18n::*;
 use crate::local_store::LocalStore;
 use crate::routes::home::VISITS;
 
-fn save(visit: &Visit) -> Result<(), StoreError> {
+fn save(visit: &QuickVisit) -> Result<(), StoreError> {
     let store = LocalStore::open()?;
     Collection::new(&store, VISITS).put(visit)
 }
@@ -17,7 +17,7 @@ fn save(visit: &Visit) -> Result<(), StoreError> {
 #[component]
 pub fn VisitForm(
     startup_error: Option<StoreError>,
-    #[prop(into)] on_saved: Callback<Visit>,
+    #[prop(into)] on_saved: Callback<QuickVisit>,
 ) -> impl IntoView {
     let lang = use_lang();
     let address = RwSignal::new(String::new());
@@ -41,7 +41,7 @@ pub fn VisitForm(
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let draft = VisitDraft {
+        let draft = QuickVisitDraft {
             address: address.get(),
             note: note.get(),
         };

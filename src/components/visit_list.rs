@@ -1,6 +1,6 @@
 use std::cmp::Reverse;
 
-use doorstep_core::visit::Visit;
+use doorstep_core::quick_visit::QuickVisit;
 use leptos::prelude::*;
 
 use crate::browser::format_time;
@@ -8,7 +8,7 @@ use crate::i18n::*;
 
 /// The visits stored on this phone, newest first.
 #[component]
-pub fn VisitList(visits: RwSignal<Vec<Visit>>) -> impl IntoView {
+pub fn VisitList(visits: RwSignal<Vec<QuickVisit>>) -> impl IntoView {
     let lang = use_lang();
     let newest_first = move || {
         let mut list = visits.get();

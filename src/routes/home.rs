@@ -1,5 +1,5 @@
+use doorstep_core::quick_visit::QuickVisit;
 use doorstep_core::store::{Collection, StoreError};
-use doorstep_core::visit::Visit;
 use leptos::prelude::*;
 
 use crate::components::app_header::AppHeader;
@@ -13,7 +13,7 @@ use crate::pwa::use_storage_estimate;
 pub const VISITS: &str = "visits";
 
 struct Startup {
-    visits: Vec<Visit>,
+    visits: Vec<QuickVisit>,
     unreadable: usize,
     error: Option<StoreError>,
 }
@@ -50,7 +50,7 @@ pub fn HomePage() -> impl IntoView {
             })}
             <VisitForm
                 startup_error=start.error
-                on_saved=move |v: Visit| {
+                on_saved=move |v: QuickVisit| {
                     visits.update(|list| list.push(v));
                     refresh_estimate();
                 }

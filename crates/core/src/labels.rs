@@ -84,6 +84,15 @@ labelled!(
     }
 );
 
+labelled!(
+    /// Living conditions as the volunteer saw them (生活状况).
+    ConditionLevel {
+        Good => "良好", "Good";
+        NeedsAttention => "需关注", "Needs attention";
+        Urgent => "紧急", "Urgent";
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

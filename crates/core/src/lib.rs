@@ -10,6 +10,7 @@ pub mod household;
 pub mod i18n;
 pub mod ids;
 pub mod labels;
+pub mod quick_visit;
 pub mod services;
 pub mod store;
 pub mod time;

@@ -28,6 +28,8 @@ pub enum Problem {
     NotAPhoneNumber,
     /// Not a time of day (HH:MM).
     InvalidTime,
+    /// A follow-up cannot be due before the visit that asked for it.
+    BeforeVisit,
 }
 
 /// A problem with one field. `field` is a stable path such as `address.building`,
@@ -76,6 +78,8 @@ impl FieldError {
             (Problem::NotAPhoneNumber, Lang::En) => "A phone number has only digits, spaces and + - ( )".into(),
             (Problem::InvalidTime, Lang::Zh) => "时间格式应为 时:分,如 09:30".into(),
             (Problem::InvalidTime, Lang::En) => "Use hours:minutes, e.g. 09:30".into(),
+            (Problem::BeforeVisit, Lang::Zh) => "不能早于走访日期".into(),
+            (Problem::BeforeVisit, Lang::En) => "Cannot be before the visit".into(),
         }
     }
 }

@@ -1,118 +1,245 @@
-//! A visit to a household. The walking skeleton keeps only the address and a short note;
-//! the full visit (services, needs, follow-ups) extends this type.
+//! A visit to one household (走访): who went, what was done, what they saw and heard, and
+//! what must happen next.
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{Errors, FieldError};
+use crate::day::Day;
+use crate::household::{Household, Stamp, NAME_MAX, NOTES_MAX};
+use crate::labels::{ConditionLevel, NeedCategory, Partner};
+use crate::services::{Services, ServicesDraft};
+use crate::validate::{Errors, FieldError, Problem};
 use crate::{RecordId, UnixMillis};
 
-pub const ADDRESS_MAX_CHARS: usize = 120;
-pub const NOTE_MAX_CHARS: usize = 1000;
+pub const TEXT_MAX: usize = 500;
+pub const FOLLOW_UP_MAX: usize = 100;
 
-/// What the volunteer typed, before validation. Kept as typed so a rejected form loses nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct VisitDraft {
-    pub address: String,
-    pub note: String,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LivingConditions {
+    pub level: ConditionLevel,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub what: String,
+    pub due: Day,
+    /// Set when someone closes it.
+    pub done_on: Option<Day>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
     pub id: RecordId,
-    pub address: String,
-    pub note: String,
+    pub household_id: RecordId,
+    pub day: Day,
+    pub volunteers: Vec<String>,
+    pub partners: Vec<Partner>,
+    pub services: Services,
+    pub conditions: Option<LivingConditions>,
+    pub needs: Vec<NeedCategory>,
+    pub needs_text: String,
+    /// The resident's own words (居民反馈).
+    pub residents_words: String,
+    pub follow_up: Option<FollowUp>,
+    pub notes: String,
     pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
+    pub author: String,
+}
+
+impl Visit {
+    /// The due date of this visit's follow-up while it is open.
+    pub fn open_follow_up(&self) -> Option<Day> {
+        self.follow_up
+            .as_ref()
+            .filter(|f| f.done_on.is_none())
+            .map(|f| f.due)
+    }
+}
+
+/// The visit form as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisitDraft {
+    pub household_id: Option<RecordId>,
+    pub day: String,
+    pub volunteers: Vec<String>,
+    pub partners: Vec<Partner>,
+    pub services: ServicesDraft,
+    pub condition_level: Option<ConditionLevel>,
+    pub condition_text: String,
+    pub needs: Vec<NeedCategory>,
+    pub needs_text: String,
+    pub residents_words: String,
+    pub follow_up_what: String,
+    pub follow_up_due: String,
+    pub notes: String,
 }
 
 impl VisitDraft {
-    /// Validates the draft and builds the visit. All problems are reported at once, so the
-    /// form can show each next to its field.
-    pub fn validate(&self, id: RecordId, now: UnixMillis) -> Result<Visit, Vec<FieldError>> {
+    /// "Log another visit to this household": same household, day, volunteers and partners.
+    pub fn another_like(v: &Visit) -> Self {
+        VisitDraft {
+            household_id: Some(v.household_id),
+            day: v.day.to_string(),
+            volunteers: v.volunteers.clone(),
+            partners: v.partners.clone(),
+            ..VisitDraft::default()
+        }
+    }
+
+    /// A new visit to `household` (the household the form picked; health details need its
+    /// recorded basis).
+    pub fn create(
+        &self,
+        id: RecordId,
+        household: Option<&Household>,
+        stamp: &Stamp,
+    ) -> Result<Visit, Vec<FieldError>> {
+        self.build(id, household, stamp, stamp.now, stamp.user.clone())
+    }
+
+    /// An edit of `existing`: keeps its id, creation time and author.
+    pub fn update(
+        &self,
+        existing: &Visit,
+        household: Option<&Household>,
+        stamp: &Stamp,
+    ) -> Result<Visit, Vec<FieldError>> {
+        let mut v = self.build(
+            existing.id,
+            household,
+            stamp,
+            existing.created_at,
+            existing.author.clone(),
+        )?;
+        v.updated_at = stamp.now.max(existing.updated_at);
+        v.follow_up = match (v.follow_up, &existing.follow_up) {
+            // Editing the text of a closed follow-up does not reopen it.
+            (Some(mut f), Some(old)) => {
+                f.done_on = old.done_on;
+                Some(f)
+            }
+            (f, _) => f,
+        };
+        Ok(v)
+    }
+
+    fn build(
+        &self,
+        id: RecordId,
+        household: Option<&Household>,
+        stamp: &Stamp,
+        created_at: UnixMillis,
+        author: String,
+    ) -> Result<Visit, Vec<FieldError>> {
         let mut e = Errors::default();
-        let address = e.text("address", &self.address, true, ADDRESS_MAX_CHARS);
-        let note = e.text("note", &self.note, false, NOTE_MAX_CHARS);
-        e.finish(Visit {
+        let household_id = match (self.household_id, household) {
+            (Some(id), Some(h)) if h.id == id => Some(id),
+            _ => {
+                e.push("household", Problem::Required);
+                None
+            }
+        };
+        let basis = household.is_some_and(|h| h.basis.is_some());
+        let day = match Day::parse(&self.day) {
+            Ok(d) if d > stamp.today => {
+                e.push("day", Problem::InFuture);
+                d
+            }
+            Ok(d) => d,
+            Err(_) => {
+                e.push("day", Problem::InvalidDate);
+                stamp.today
+            }
+        };
+        let volunteers: Vec<String> = self
+            .volunteers
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .map(|(i, v)| e.text(&format!("volunteers.{i}"), v, true, NAME_MAX))
+            .collect();
+        if volunteers.is_empty() {
+            e.push("volunteers", Problem::NoneGiven);
+        }
+        let services = self.services.validate_into(&mut e);
+        if services.blood_pressure.is_some() && !basis {
+            e.push("bp.systolic", Problem::NeedsBasis);
+        }
+        if self.needs.contains(&NeedCategory::Health) && !basis {
+            e.push("needs", Problem::NeedsBasis);
+        }
+        let conditions = self.condition_level.map(|level| {
+            let needs_text = level != ConditionLevel::Good;
+            LivingConditions {
+                level,
+                text: e.text(
+                    "conditions.text",
+                    &self.condition_text,
+                    needs_text,
+                    TEXT_MAX,
+                ),
+            }
+        });
+        let needs_text = e.text("needs_text", &self.needs_text, false, TEXT_MAX);
+        let residents_words = e.text("residents_words", &self.residents_words, false, TEXT_MAX);
+        let follow_up = self.follow_up(&mut e, day);
+        let notes = e.text("notes", &self.notes, false, NOTES_MAX * 2);
+        let mut partners = self.partners.clone();
+        partners.sort();
+        partners.dedup();
+        let mut needs = self.needs.clone();
+        needs.sort();
+        needs.dedup();
+        let visit = Visit {
             id,
-            address,
-            note,
-            created_at: now,
+            household_id: household_id.unwrap_or(id),
+            day,
+            volunteers,
+            partners,
+            services,
+            conditions,
+            needs,
+            needs_text,
+            residents_words,
+            follow_up,
+            notes,
+            created_at,
+            updated_at: stamp.now,
+            author,
+        };
+        e.finish(visit)
+    }
+
+    fn follow_up(&self, e: &mut Errors, visit_day: Day) -> Option<FollowUp> {
+        if self.follow_up_what.trim().is_empty() && self.follow_up_due.trim().is_empty() {
+            return None;
+        }
+        let what = e.text("follow_up.what", &self.follow_up_what, true, FOLLOW_UP_MAX);
+        let due = match Day::parse(&self.follow_up_due) {
+            Ok(d) if d < visit_day => {
+                e.push("follow_up.due", Problem::BeforeVisit);
+                d
+            }
+            Ok(d) => d,
+            Err(_) => {
+                let problem = if self.follow_up_due.trim().is_empty() {
+                    Problem::Required
+                } else {
+                    Problem::InvalidDate
+                };
+                e.push("follow_up.due", problem);
+                visit_day
+            }
+        };
+        Some(FollowUp {
+            what,
+            due,
+            done_on: None,
         })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::validate::Problem;
-    use crate::Lang;
-    use proptest::prelude::*;
-
-    fn id() -> RecordId {
-        RecordId::mint(UnixMillis(1_700_000_000_000), [7; 10])
-    }
-
-    #[test]
-    fn trims_and_accepts() {
-        let draft = VisitDraft {
-            address: "  幸福社区 3幢2单元401室 ".into(),
-            note: " 聊天陪伴,送米一袋 ".into(),
-        };
-        let v = draft.validate(id(), UnixMillis(5)).unwrap();
-        assert_eq!(v.address, "幸福社区 3幢2单元401室");
-        assert_eq!(v.note, "聊天陪伴,送米一袋");
-        assert_eq!(v.created_at, UnixMillis(5));
-    }
-
-    #[test]
-    fn blank_address_is_required_and_note_optional() {
-        let errs = VisitDraft {
-            address: "  ".into(),
-            note: String::new(),
-        }
-        .validate(id(), UnixMillis(0))
-        .unwrap_err();
-        assert_eq!(errs, vec![FieldError::new("address", Problem::Required)]);
-        assert_eq!(errs[0].message(Lang::Zh), "必填");
-        assert_eq!(errs[0].message(Lang::En), "Required");
-    }
-
-    #[test]
-    fn limits_count_characters_not_bytes() {
-        let at_limit = "住".repeat(ADDRESS_MAX_CHARS);
-        let ok = VisitDraft {
-            address: at_limit.clone(),
-            note: String::new(),
-        };
-        assert!(ok.validate(id(), UnixMillis(0)).is_ok());
-        let over = VisitDraft {
-            address: at_limit + "户",
-            note: "记".repeat(NOTE_MAX_CHARS + 1),
-        };
-        let errs = over.validate(id(), UnixMillis(0)).unwrap_err();
-        assert_eq!(errs.len(), 2);
-        assert_eq!(
-            errs[1].message(Lang::Zh),
-            format!("最多 {NOTE_MAX_CHARS} 个字")
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn valid_iff_rules_hold(address in ".{0,130}", note in ".{0,1010}") {
-            let draft = VisitDraft { address: address.clone(), note: note.clone() };
-            let a = address.trim().chars().count();
-            let n = note.trim().chars().count();
-            let expect_ok = a > 0 && a <= ADDRESS_MAX_CHARS && n <= NOTE_MAX_CHARS;
-            prop_assert_eq!(draft.validate(id(), UnixMillis(0)).is_ok(), expect_ok);
-        }
-
-        #[test]
-        fn visit_json_roundtrips(address in "\\PC{1,50}", note in "\\PC{0,200}") {
-            let draft = VisitDraft { address, note };
-            if let Ok(v) = draft.validate(id(), UnixMillis(42)) {
-                let json = serde_json::to_string(&v).unwrap();
-                prop_assert_eq!(serde_json::from_str::<Visit>(&json).unwrap(), v);
-            }
-        }
-    }
-}
+#[path = "visit_tests.rs"]
+mod tests;

@@ -4,7 +4,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{KvStore, StoreError};
-use crate::visit::Visit;
+use crate::quick_visit::QuickVisit;
 
 /// How many ids one index page holds. A save rewrites one record and at most one page, so its
 /// cost does not grow with the number of records.
@@ -15,7 +15,7 @@ pub trait Record: Serialize + DeserializeOwned {
     fn record_id(&self) -> String;
 }
 
-impl Record for Visit {
+impl Record for QuickVisit {
     fn record_id(&self) -> String {
         self.id.to_string()
     }
@@ -181,7 +181,8 @@ mod tests {
     fn save_cost_does_not_grow_with_record_count() {
         let store = MemoryStore::new();
         let visits = Collection::new(&store, "visits");
-        let record_units = |v: &Visit| serde_json::to_string(v).unwrap().encode_utf16().count();
+        let record_units =
+            |v: &QuickVisit| serde_json::to_string(v).unwrap().encode_utf16().count();
         let page_bound = (INDEX_PAGE_SIZE + 1) * 40 + 200; // ids are 36 chars + quotes/commas
         let mut worst = 0u64;
         for i in 0..5_000u32 {
@@ -216,7 +217,7 @@ mod tests {
                     Err(e) => prop_assert_eq!(e, StoreError::QuotaExceeded),
                 }
             }
-            let loaded = visits.load_all::<Visit>().unwrap();
+            let loaded = visits.load_all::<QuickVisit>().unwrap();
             prop_assert_eq!(loaded.records, kept);
         }
     }
