@@ -10,7 +10,7 @@ use crate::i18n::{tr, UNREADABLE};
 use crate::local_store::LocalStore;
 use crate::pwa::use_storage_estimate;
 
-pub const VISITS: &str = "visits";
+pub const VISITS: &str = "quick-visits";
 
 struct Startup {
     visits: Vec<QuickVisit>,

@@ -4,7 +4,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::{KvStore, StoreError};
+use crate::event::Event;
+use crate::household::Household;
 use crate::quick_visit::QuickVisit;
+use crate::visit::Visit;
 
 /// How many ids one index page holds. A save rewrites one record and at most one page, so its
 /// cost does not grow with the number of records.
@@ -15,11 +18,17 @@ pub trait Record: Serialize + DeserializeOwned {
     fn record_id(&self) -> String;
 }
 
-impl Record for QuickVisit {
-    fn record_id(&self) -> String {
-        self.id.to_string()
-    }
+macro_rules! record_by_id {
+    ($($t:ty),*) => {$(
+        impl Record for $t {
+            fn record_id(&self) -> String {
+                self.id.to_string()
+            }
+        }
+    )*};
 }
+
+record_by_id!(QuickVisit, Visit, Household, Event);
 
 /// A typed collection over a [`KvStore`]: one key per record, plus an index of ids in pages.
 ///
@@ -112,6 +121,21 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
             return Err(e);
         }
         Ok(())
+    }
+
+    /// Deletes a record's value. Its index entry stays until the page is next rewritten;
+    /// loading skips ids without a value, and a later `put` of the same id shows it again.
+    pub fn remove(&self, id: &str) -> Result<(), StoreError> {
+        self.store.remove(&self.record_key(id))
+    }
+
+    /// The stored text of a record, to put back exactly as it was (rollback).
+    pub(crate) fn get_raw(&self, id: &str) -> Result<Option<String>, StoreError> {
+        self.store.get(&self.record_key(id))
+    }
+
+    pub(crate) fn set_raw(&self, id: &str, value: &str) -> Result<(), StoreError> {
+        self.store.set(&self.record_key(id), value)
     }
 
     pub fn get<T: Record>(&self, id: &str) -> Result<Option<T>, StoreError> {

@@ -5,8 +5,13 @@
 //! Cases panic with a message on failure. Each takes a store that is empty under
 //! `doorstep/` (the factories make or clear it).
 
-use super::{Collection, KvStore, StoreError};
+use super::{Change, Collection, KvStore, LocalDb, Outbox, RecordKind, StoreError};
+use crate::day::Day;
+use crate::household::{Address, Household, Resident};
+use crate::labels::Cadence;
 use crate::quick_visit::QuickVisit;
+use crate::services::Services;
+use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
 /// One test per case. `fresh` makes an empty store; `limited` an empty store with a quota
@@ -61,6 +66,26 @@ macro_rules! kv_conformance {
             #[$attr]
             fn collection_finds_unindexed_record() {
                 c::collection_finds_unindexed_record(&($fresh)())
+            }
+            #[$attr]
+            fn outbox_numbers_changes_and_acks_keep_numbering() {
+                c::outbox_numbers_changes_and_acks_keep_numbering(&($fresh)())
+            }
+            #[$attr]
+            fn outbox_steps_over_a_number_left_by_a_crash() {
+                c::outbox_steps_over_a_number_left_by_a_crash(&($fresh)())
+            }
+            #[$attr]
+            fn db_save_queues_the_change_with_the_record() {
+                c::db_save_queues_the_change_with_the_record(&($fresh)())
+            }
+            #[$attr]
+            fn db_failed_save_leaves_neither_record_nor_change() {
+                c::db_failed_save_leaves_neither_record_nor_change(&($limited)())
+            }
+            #[$attr]
+            fn db_delete_is_a_tombstone_and_restore_undoes_it() {
+                c::db_delete_is_a_tombstone_and_restore_undoes_it(&($fresh)())
             }
         }
     };
@@ -248,5 +273,208 @@ pub fn collection_finds_unindexed_record(s: &dyn KvStore) {
     assert_eq!(
         visits.load_all::<QuickVisit>().unwrap().records,
         vec![indexed, orphan]
+    );
+}
+
+fn id(n: u32, salt: u8) -> RecordId {
+    let mut random = [salt; 10];
+    random[..4].copy_from_slice(&n.to_be_bytes());
+    RecordId::mint(UnixMillis(1_795_714_200_000 + i64::from(n)), random)
+}
+
+pub fn household(n: u32) -> Household {
+    Household {
+        id: id(n, 1),
+        address: Address {
+            community: "幸福社区".into(),
+            building: format!("{n}幢"),
+            ..Address::default()
+        },
+        residents: vec![Resident {
+            name: "王奶奶".into(),
+            ..Resident::default()
+        }],
+        needs: vec![],
+        notes: String::new(),
+        cadence: Cadence::Monthly,
+        basis: None,
+        archived: false,
+        created_at: UnixMillis(1_795_714_200_000),
+        updated_at: UnixMillis(1_795_714_200_000),
+        author: "u-1".into(),
+    }
+}
+
+pub fn full_visit(n: u32, household: &Household, note: &str) -> Visit {
+    Visit {
+        id: id(n, 2),
+        household_id: household.id,
+        day: Day::parse("2026-11-26").unwrap(),
+        volunteers: vec!["张三".into()],
+        partners: vec![],
+        services: Services {
+            companionship_chat: true,
+            ..Services::default()
+        },
+        conditions: None,
+        needs: vec![],
+        needs_text: String::new(),
+        residents_words: String::new(),
+        follow_up: None,
+        notes: note.to_owned(),
+        created_at: UnixMillis(1_795_714_200_000),
+        updated_at: UnixMillis(1_795_714_200_000),
+        author: "u-1".into(),
+    }
+}
+
+const AT: UnixMillis = UnixMillis(1_795_714_200_000);
+
+pub fn outbox_numbers_changes_and_acks_keep_numbering(s: &dyn KvStore) {
+    let outbox = Outbox::new(s);
+    let h = household(1);
+    for _ in 0..3 {
+        outbox
+            .append(AT, Change::PutHousehold { record: h.clone() })
+            .unwrap();
+    }
+    let (pending, bad) = outbox.pending().unwrap();
+    assert!(bad.is_empty());
+    assert_eq!(pending.iter().map(|m| m.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    outbox.ack_through(2).unwrap();
+    assert_eq!(
+        outbox
+            .pending()
+            .unwrap()
+            .0
+            .iter()
+            .map(|m| m.seq)
+            .collect::<Vec<_>>(),
+        [3]
+    );
+    // Numbers are never reused, even once everything is acknowledged.
+    outbox.ack_through(3).unwrap();
+    assert!(outbox.is_empty().unwrap());
+    assert_eq!(
+        outbox
+            .append(
+                AT,
+                Change::Delete {
+                    kind: RecordKind::Household,
+                    id: h.id
+                }
+            )
+            .unwrap()
+            .seq,
+        4
+    );
+}
+
+pub fn outbox_steps_over_a_number_left_by_a_crash(s: &dyn KvStore) {
+    let outbox = Outbox::new(s);
+    let h = household(1);
+    outbox
+        .append(AT, Change::PutHousehold { record: h.clone() })
+        .unwrap();
+    // A crash after storing mutation 2 and before advancing the counter.
+    let stored = super::Mutation {
+        seq: 2,
+        at: AT,
+        change: Change::Delete {
+            kind: RecordKind::Household,
+            id: h.id,
+        },
+    };
+    s.set(
+        "doorstep/v1/outbox/m/00000000000000000002",
+        &serde_json::to_string(&stored).unwrap(),
+    )
+    .unwrap();
+    let next = outbox
+        .append(
+            AT,
+            Change::Restore {
+                kind: RecordKind::Household,
+                id: h.id,
+            },
+        )
+        .unwrap();
+    assert_eq!(next.seq, 3);
+    let seqs: Vec<u64> = outbox.pending().unwrap().0.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, [1, 2, 3]);
+}
+
+pub fn db_save_queues_the_change_with_the_record(s: &dyn KvStore) {
+    let db = LocalDb::new(s);
+    let h = household(1);
+    let v = full_visit(1, &h, "聊天陪伴");
+    assert_eq!(db.save_household(&h, AT).unwrap().seq, 1);
+    assert_eq!(db.save_visit(&v, AT).unwrap().seq, 2);
+    assert_eq!(
+        db.households().load_all::<Household>().unwrap().records,
+        vec![h.clone()]
+    );
+    assert_eq!(
+        db.visits().load_all::<Visit>().unwrap().records,
+        vec![v.clone()]
+    );
+    let (pending, _) = db.outbox().pending().unwrap();
+    assert_eq!(pending[0].change, Change::PutHousehold { record: h });
+    assert_eq!(pending[1].change, Change::PutVisit { record: v });
+}
+
+pub fn db_failed_save_leaves_neither_record_nor_change(s: &dyn KvStore) {
+    let db = LocalDb::new(s);
+    let h = household(1);
+    db.save_household(&h, AT).unwrap();
+    let filler = fill(s);
+    let big = full_visit(2, &h, &"老人说".repeat(400));
+    assert_eq!(db.save_visit(&big, AT), Err(StoreError::QuotaExceeded));
+    assert!(db.visits().load_all::<Visit>().unwrap().records.is_empty());
+    assert_eq!(
+        db.outbox().len().unwrap(),
+        1,
+        "only the household's change is queued"
+    );
+    unfill(s, &filler);
+    assert_eq!(db.save_visit(&big, AT).unwrap().seq, 2);
+}
+
+pub fn db_delete_is_a_tombstone_and_restore_undoes_it(s: &dyn KvStore) {
+    let db = LocalDb::new(s);
+    let h = household(1);
+    let v = full_visit(1, &h, "送米");
+    db.save_household(&h, AT).unwrap();
+    db.save_visit(&v, AT).unwrap();
+    db.delete(RecordKind::Visit, v.id, AT).unwrap();
+    assert!(db.deleted_ids().unwrap().contains(&v.id));
+    assert_eq!(
+        db.visits().load_all::<Visit>().unwrap().records,
+        vec![v.clone()],
+        "kept for undo"
+    );
+    db.restore(RecordKind::Visit, v.id, AT).unwrap();
+    assert!(db.deleted_ids().unwrap().is_empty());
+    let changes: Vec<Change> = db
+        .outbox()
+        .pending()
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|m| m.change)
+        .collect();
+    assert_eq!(
+        changes[2],
+        Change::Delete {
+            kind: RecordKind::Visit,
+            id: v.id
+        }
+    );
+    assert_eq!(
+        changes[3],
+        Change::Restore {
+            kind: RecordKind::Visit,
+            id: v.id
+        }
     );
 }

@@ -1,15 +1,20 @@
 //! Storage on the phone, in layers: a key-value store of opaque strings ([`KvStore`], one
-//! implementation per platform), and typed collections on top ([`Collection`]).
+//! implementation per platform), typed collections on top ([`Collection`]), and the app's
+//! database ([`LocalDb`]: collections plus the sync [`Outbox`]).
 //!
 //! Values are opaque to the store so that an encrypting layer can wrap any implementation.
 
 mod collection;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+mod local_db;
 mod memory;
+mod outbox;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
+pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, TOMBSTONES, VISITS};
 pub use memory::MemoryStore;
+pub use outbox::{Change, Mutation, Outbox, RecordKind};
 
 use crate::i18n::{Lang, Text};
 

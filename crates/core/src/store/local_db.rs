@@ -1,0 +1,153 @@
+//! The app's database on the phone: typed collections plus the outbox, written together so
+//! that every saved change is also queued for sync.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::outbox::{Change, Mutation, Outbox, RecordKind};
+use super::{Collection, KvStore, Record, StoreError};
+use crate::event::Event;
+use crate::household::Household;
+use crate::visit::Visit;
+use crate::{RecordId, UnixMillis};
+
+pub const HOUSEHOLDS: &str = "households";
+pub const VISITS: &str = "visits";
+pub const EVENTS: &str = "events";
+pub const TOMBSTONES: &str = "tombstones";
+
+/// A deleted record: hidden from every list until restored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub kind: RecordKind,
+    pub id: RecordId,
+    pub at: UnixMillis,
+}
+
+impl Record for Tombstone {
+    fn record_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+pub struct LocalDb<'s, S: KvStore + ?Sized> {
+    store: &'s S,
+}
+
+impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
+    pub fn new(store: &'s S) -> Self {
+        LocalDb { store }
+    }
+
+    pub fn households(&self) -> Collection<'s, S> {
+        Collection::new(self.store, HOUSEHOLDS)
+    }
+
+    pub fn visits(&self) -> Collection<'s, S> {
+        Collection::new(self.store, VISITS)
+    }
+
+    pub fn events(&self) -> Collection<'s, S> {
+        Collection::new(self.store, EVENTS)
+    }
+
+    fn tombstones(&self) -> Collection<'s, S> {
+        Collection::new(self.store, TOMBSTONES)
+    }
+
+    pub fn outbox(&self) -> Outbox<'s, S> {
+        Outbox::new(self.store)
+    }
+
+    pub fn save_household(&self, h: &Household, at: UnixMillis) -> Result<Mutation, StoreError> {
+        self.write(
+            &self.households(),
+            h,
+            at,
+            Change::PutHousehold { record: h.clone() },
+        )
+    }
+
+    pub fn save_visit(&self, v: &Visit, at: UnixMillis) -> Result<Mutation, StoreError> {
+        self.write(
+            &self.visits(),
+            v,
+            at,
+            Change::PutVisit { record: v.clone() },
+        )
+    }
+
+    pub fn save_event(&self, e: &Event, at: UnixMillis) -> Result<Mutation, StoreError> {
+        self.write(
+            &self.events(),
+            e,
+            at,
+            Change::PutEvent { record: e.clone() },
+        )
+    }
+
+    /// Deletes by tombstone; the record itself stays, so [`LocalDb::restore`] can undo it.
+    pub fn delete(
+        &self,
+        kind: RecordKind,
+        id: RecordId,
+        at: UnixMillis,
+    ) -> Result<Mutation, StoreError> {
+        self.write(
+            &self.tombstones(),
+            &Tombstone { kind, id, at },
+            at,
+            Change::Delete { kind, id },
+        )
+    }
+
+    pub fn restore(
+        &self,
+        kind: RecordKind,
+        id: RecordId,
+        at: UnixMillis,
+    ) -> Result<Mutation, StoreError> {
+        let tombstones = self.tombstones();
+        let key = id.to_string();
+        let before = tombstones.get_raw(&key)?;
+        let mutation = self.outbox().append(at, Change::Restore { kind, id })?;
+        if let Err(e) = tombstones.remove(&key) {
+            let _ = self.outbox().remove(mutation.seq);
+            if let Some(v) = before {
+                let _ = tombstones.set_raw(&key, &v);
+            }
+            return Err(e);
+        }
+        Ok(mutation)
+    }
+
+    /// Ids of deleted records, to leave out of every list.
+    pub fn deleted_ids(&self) -> Result<HashSet<RecordId>, StoreError> {
+        Ok(self
+            .tombstones()
+            .load_all::<Tombstone>()?
+            .records
+            .into_iter()
+            .map(|t| t.id)
+            .collect())
+    }
+
+    /// Queues the change first, then writes the record: a crash in between leaves a change
+    /// that still reaches the server (never a record on the phone that would not). If the
+    /// record cannot be written, the change is taken back and the error returned.
+    fn write<T: Record>(
+        &self,
+        collection: &Collection<'s, S>,
+        record: &T,
+        at: UnixMillis,
+        change: Change,
+    ) -> Result<Mutation, StoreError> {
+        let mutation = self.outbox().append(at, change)?;
+        if let Err(e) = collection.put(record) {
+            let _ = self.outbox().remove(mutation.seq);
+            return Err(e);
+        }
+        Ok(mutation)
+    }
+}

@@ -1,0 +1,139 @@
+//! The outbox: every local change, numbered 1, 2, 3 … on this device, kept until the server's
+//! acknowledgement covers it (never dropped on a timeout or by age; see shared/sync-design.md).
+
+use serde::{Deserialize, Serialize};
+
+use super::{KvStore, StoreError};
+use crate::event::Event;
+use crate::household::Household;
+use crate::visit::Visit;
+use crate::{RecordId, UnixMillis};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Household,
+    Visit,
+    Event,
+}
+
+/// One change, as the server will apply it. Puts carry the whole record (last writer per
+/// field is decided by the merge rules of the sync layer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Change {
+    PutHousehold {
+        record: Household,
+    },
+    PutVisit {
+        record: Visit,
+    },
+    PutEvent {
+        record: Event,
+    },
+    /// A tombstone: the record is hidden everywhere, and can be restored on purpose.
+    Delete {
+        kind: RecordKind,
+        id: RecordId,
+    },
+    Restore {
+        kind: RecordKind,
+        id: RecordId,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// Per device, from 1, never reused.
+    pub seq: u64,
+    pub at: UnixMillis,
+    pub change: Change,
+}
+
+pub struct Outbox<'s, S: KvStore + ?Sized> {
+    store: &'s S,
+}
+
+const PREFIX: &str = "doorstep/v1/outbox/";
+
+fn key(seq: u64) -> String {
+    // Zero-padded so that sorted keys are in sequence order.
+    format!("{PREFIX}m/{seq:020}")
+}
+
+fn next_key() -> String {
+    format!("{PREFIX}next")
+}
+
+impl<'s, S: KvStore + ?Sized> Outbox<'s, S> {
+    pub fn new(store: &'s S) -> Self {
+        Outbox { store }
+    }
+
+    /// Stores the change under the next number. On `Ok` it is stored; on `Err` it is not.
+    pub fn append(&self, at: UnixMillis, change: Change) -> Result<Mutation, StoreError> {
+        let next_key = next_key();
+        let mut seq = match self.store.get(&next_key)? {
+            None => 1,
+            Some(v) => v.parse().map_err(|_| StoreError::Corrupt {
+                key: next_key.clone(),
+            })?,
+        };
+        // A crash between the two writes below leaves a stored mutation under `seq`: step
+        // over it rather than overwrite it.
+        while self.store.get(&key(seq))?.is_some() {
+            seq += 1;
+        }
+        let mutation = Mutation { seq, at, change };
+        let json =
+            serde_json::to_string(&mutation).map_err(|e| StoreError::Other(e.to_string()))?;
+        self.store.set(&key(seq), &json)?;
+        // If this write fails the mutation is still stored, and the loop above skips it.
+        let _ = self.store.set(&next_key, &(seq + 1).to_string());
+        Ok(mutation)
+    }
+
+    /// Mutations not yet acknowledged, in order. Unreadable entries are reported by key and
+    /// kept (quarantine is the sync layer's job; nothing is dropped here).
+    pub fn pending(&self) -> Result<(Vec<Mutation>, Vec<String>), StoreError> {
+        let mut ok = Vec::new();
+        let mut unreadable = Vec::new();
+        for k in self.store.keys(&format!("{PREFIX}m/"))? {
+            match self
+                .store
+                .get(&k)?
+                .map(|v| serde_json::from_str::<Mutation>(&v))
+            {
+                Some(Ok(m)) => ok.push(m),
+                Some(Err(_)) => unreadable.push(k),
+                None => {}
+            }
+        }
+        Ok((ok, unreadable))
+    }
+
+    pub fn len(&self) -> Result<usize, StoreError> {
+        Ok(self.store.keys(&format!("{PREFIX}m/"))?.len())
+    }
+
+    pub fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.len()? == 0)
+    }
+
+    /// Removes every mutation numbered up to `seq`: the server has applied them.
+    pub fn ack_through(&self, seq: u64) -> Result<(), StoreError> {
+        for k in self.store.keys(&format!("{PREFIX}m/"))? {
+            let n: u64 = k[PREFIX.len() + 2..].parse().unwrap_or(u64::MAX);
+            if n <= seq {
+                self.store.remove(&k)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the mutation numbered `seq` (rolling back a save whose record could not be
+    /// written).
+    pub(crate) fn remove(&self, seq: u64) -> Result<(), StoreError> {
+        self.store.remove(&key(seq))
+    }
+}
