@@ -2,13 +2,19 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::i18n::{initial_lang, UiLang};
+use crate::components::app_header::AppHeader;
+use crate::i18n::*;
 use crate::routes::home::HomePage;
+use crate::routes::household_form::HouseholdFormPage;
+use crate::routes::household_page::HouseholdPage;
+use crate::routes::households::HouseholdsPage;
+use crate::state::Db;
 
 #[component]
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(UiLang(lang));
+    provide_context(Db::load());
     // Keep <html lang> in step, so screen readers and fonts pick the right language.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -17,9 +23,20 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Router>
-            <Routes fallback=|| view! { <HomePage/> }>
-                <Route path=path!("/") view=HomePage/>
-            </Routes>
+            <AppHeader/>
+            <nav class="tabs" aria-label=tr(MAIN_NAV)>
+                <a href="/">{tr(NAV_HOME)}</a>
+                <a href="/households">{tr(NAV_HOUSEHOLDS)}</a>
+            </nav>
+            <main>
+                <Routes fallback=|| view! { <HomePage/> }>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/households") view=HouseholdsPage/>
+                    <Route path=path!("/households/new") view=HouseholdFormPage/>
+                    <Route path=path!("/households/:id") view=HouseholdPage/>
+                    <Route path=path!("/households/:id/edit") view=HouseholdFormPage/>
+                </Routes>
+            </main>
         </Router>
     }
 }

@@ -71,3 +71,46 @@ pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'stati
     let lang = use_lang();
     move || text.get(lang.get())
 }
+
+// Navigation and households (glossary: 住户 Household, 居民 Resident, 地址 Address).
+pub const NAV_HOME: Text = Text::new("首页", "Home");
+pub const NAV_HOUSEHOLDS: Text = Text::new("住户", "Households");
+pub const HOUSEHOLDS: Text = Text::new("住户", "Households");
+pub const SEARCH_HOUSEHOLDS: Text = Text::new("搜索住户(地址或姓名)", "Search households (address or name)");
+pub const ADD_HOUSEHOLD: Text = Text::new("添加住户", "Add household");
+pub const EDIT_HOUSEHOLD: Text = Text::new("编辑住户", "Edit household");
+pub const NO_HOUSEHOLDS: Text = Text::new("还没有住户。", "No households yet.");
+pub const NO_MATCH: Text = Text::new("没有找到匹配的住户。", "No household matches.");
+pub const SHOW_MORE: Text = Text::new("显示更多", "Show more");
+pub const COMMUNITY: Text = Text::new("社区", "Community");
+pub const BUILDING: Text = Text::new("楼/幢", "Building");
+pub const UNIT: Text = Text::new("单元", "Unit");
+pub const ROOM: Text = Text::new("室", "Room");
+pub const ADDRESS_DETAIL: Text = Text::new("其他地址信息", "Other address details");
+pub const RESIDENTS: Text = Text::new("居民", "Residents");
+pub const RESIDENT_NAME: Text = Text::new("姓名或称呼", "Name, or how they like to be called");
+pub const AGE_BAND: Text = Text::new("年龄段", "Age band");
+pub const NOT_SAID: Text = Text::new("未填写", "Not given");
+pub const LIVES_ALONE: Text = Text::new("独居", "Lives alone");
+pub const LIMITED_MOBILITY: Text = Text::new("行动不便", "Limited mobility");
+pub const PHONE: Text = Text::new("电话(可不填)", "Phone (optional)");
+pub const ADD_RESIDENT: Text = Text::new("添加居民", "Add resident");
+pub const REMOVE_RESIDENT: Text = Text::new("移除此居民", "Remove this resident");
+pub const NEEDS: Text = Text::new("困难与需求", "Difficulties and needs");
+pub const NOTES: Text = Text::new("备注", "Notes");
+pub const CADENCE: Text = Text::new("走访频率", "How often to visit");
+pub const BASIS: Text = Text::new("信息依据", "Basis for keeping this data");
+pub const BASIS_NONE: Text = Text::new("尚未记录", "Not recorded yet");
+pub const WITNESS: Text = Text::new("见证人", "Witness");
+pub const RECORDED_ON: Text = Text::new("记录日期", "Recorded on");
+pub const RECORDED_BY: Text = Text::new("记录人", "Recorded by");
+pub const ARCHIVED: Text = Text::new("已归档(不再走访)", "Archived (no longer visited)");
+pub const SAVE_HOUSEHOLD: Text = Text::new("保存住户", "Save household");
+pub const FIX_ERRORS: Text = Text::new("请先更正标出的内容。", "Please correct the marked fields first.");
+pub const EDIT: Text = Text::new("编辑", "Edit");
+pub const VISIT_HISTORY: Text = Text::new("走访记录", "Visit history");
+pub const NO_VISIT_HISTORY: Text = Text::new("还没有走访。", "No visits yet.");
+pub const OPEN_FOLLOW_UPS: Text = Text::new("后续跟进", "Follow-ups");
+pub const NOT_FOUND: Text = Text::new("找不到这户。", "This household was not found.");
+pub const WAITING_TO_SYNC: Text = Text::new("待同步", "Waiting to sync");
+pub const MAIN_NAV: Text = Text::new("主导航", "Main");

@@ -8,3 +8,4 @@ pub mod i18n;
 pub mod local_store;
 pub mod pwa;
 mod routes;
+pub mod state;

@@ -11,6 +11,7 @@ pub fn AppHeader() -> impl IntoView {
     let online = use_online();
     let update = use_service_worker();
     let install = use_install_prompt();
+    let pending = crate::state::use_db().pending;
     let switch_language = move |_| {
         let next = lang.get().other();
         remember_lang(next);
@@ -22,6 +23,11 @@ pub fn AppHeader() -> impl IntoView {
             <span class="chip" class:offline=move || !online.get() role="status">
                 {move || if online.get() { ONLINE.get(lang.get()) } else { OFFLINE.get(lang.get()) }}
             </span>
+            <Show when=move || { pending.get() > 0 }>
+                <span class="chip" role="status">
+                    {tr(WAITING_TO_SYNC)} {move || if lang.get() == doorstep_core::Lang::Zh { format!("({})", pending.get()) } else { format!(" ({})", pending.get()) }}
+                </span>
+            </Show>
             <button type="button" class="secondary" on:click=switch_language
                 lang=move || lang.get().other().tag()>
                 {tr(SWITCH_LANGUAGE)}

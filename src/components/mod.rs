@@ -1,4 +1,5 @@
 pub mod app_header;
+pub mod field;
 pub mod storage_panel;
 pub mod visit_form;
 pub mod visit_list;

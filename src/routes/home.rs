@@ -2,7 +2,6 @@ use doorstep_core::quick_visit::QuickVisit;
 use doorstep_core::store::{Collection, StoreError};
 use leptos::prelude::*;
 
-use crate::components::app_header::AppHeader;
 use crate::components::storage_panel::StoragePanel;
 use crate::components::visit_form::VisitForm;
 use crate::components::visit_list::VisitList;
@@ -43,8 +42,7 @@ pub fn HomePage() -> impl IntoView {
     let unreadable = start.unreadable;
     let unreadable_text = tr(UNREADABLE);
     view! {
-        <AppHeader/>
-        <main>
+        <div>
             {(unreadable > 0).then(|| view! {
                 <p class="banner warn" role="alert">{unreadable} " " {unreadable_text}</p>
             })}
@@ -57,6 +55,6 @@ pub fn HomePage() -> impl IntoView {
             />
             <VisitList visits=visits/>
             <StoragePanel estimate=estimate/>
-        </main>
+        </div>
     }
 }

@@ -1,3 +1,6 @@
 //! One module per screen.
 
 pub mod home;
+pub mod household_form;
+pub mod household_page;
+pub mod households;

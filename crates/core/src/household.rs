@@ -117,7 +117,7 @@ pub struct HouseholdDraft {
     pub archived: bool,
 }
 
-pub const NAME_MAX: usize = 20;
+pub const NAME_MAX: usize = 40;
 pub const ADDRESS_PART_MAX: usize = 40;
 pub const DETAIL_MAX: usize = 120;
 pub const NOTES_MAX: usize = 500;

@@ -1,0 +1,92 @@
+use doorstep_core::i18n::Text;
+use doorstep_core::validate::FieldError;
+use leptos::prelude::*;
+
+use crate::i18n::{tr, use_lang};
+
+/// The message for `field` among `errors`, in the current language.
+pub fn error_of(errors: RwSignal<Vec<FieldError>>, field: impl Into<String>) -> Signal<Option<String>> {
+    let lang = use_lang();
+    let field = field.into();
+    Signal::derive(move || errors.with(|e| e.iter().find(|x| x.field == field).map(|x| x.message(lang.get()))))
+}
+
+/// A labelled text input (or textarea) with its error underneath; what was typed stays.
+#[component]
+pub fn TextField(
+    #[prop(into)] id: String,
+    label: Text,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] multiline: bool,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] inputmode: &'static str,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let invalid = move || error.get().is_some().to_string();
+    let input = if multiline {
+        view! {
+            <textarea id=id.clone() rows="3" aria-invalid=invalid aria-describedby=error_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() type=input_type inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                autocomplete="off" aria-invalid=invalid aria-describedby=error_id.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{tr(label)}</label>
+            {input}
+            <p id=error_id class="field-error">{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// A labelled checkbox, large enough for a thumb.
+#[component]
+pub fn CheckField(
+    id: String,
+    #[prop(into)] label: Signal<&'static str>,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into)] on_change: Callback<bool>,
+    #[prop(optional, into)] error: Option<Signal<Option<String>>>,
+) -> impl IntoView {
+    view! {
+        <div class="check">
+            <input type="checkbox" id=id.clone() prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev))/>
+            <label for=id>{move || label.get()}</label>
+            {error.map(|e| view! { <p class="field-error">{move || e.get()}</p> })}
+        </div>
+    }
+}
+
+/// A labelled drop-down. `options` are (value, label) pairs.
+#[component]
+pub fn SelectField(
+    #[prop(into)] id: String,
+    label: Text,
+    options: Vec<(String, Signal<&'static str>)>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_change: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{tr(label)}</label>
+            <select id=id on:change=move |ev| on_change.run(event_target_value(&ev))>
+                {options.into_iter().map(|(v, l)| {
+                    let selected = { let v = v.clone(); move || value.get() == v };
+                    view! { <option value=v prop:selected=selected>{move || l.get()}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

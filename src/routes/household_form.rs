@@ -1,0 +1,205 @@
+use doorstep_core::household::{BasisKind, HouseholdDraft, Resident};
+use doorstep_core::labels::{AgeBand, Cadence, NeedCategory};
+use doorstep_core::store::StoreError;
+use doorstep_core::validate::FieldError;
+use doorstep_core::RecordId;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::browser::new_record_id;
+use crate::components::field::{error_of, CheckField, SelectField, TextField};
+use crate::i18n::*;
+use crate::state::{stamp, use_db};
+
+/// Add a household, or edit one (`/households/:id/edit`).
+#[component]
+pub fn HouseholdFormPage() -> impl IntoView {
+    let db = use_db();
+    let params = use_params_map();
+    let existing = params.read_untracked().get("id").and_then(|s| RecordId::parse(&s).ok()).and_then(|id| db.household(id));
+    let mut start = existing.as_ref().map(HouseholdDraft::from_household).unwrap_or_default();
+    if start.residents.is_empty() {
+        start.residents.push(Resident::default());
+    }
+    let draft = RwSignal::new(start);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let save_error = RwSignal::new(None::<StoreError>);
+    let lang = use_lang();
+    let navigate = use_navigate();
+    let is_edit = existing.is_some();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let d = draft.get_untracked();
+        let result = match &existing {
+            Some(h) => d.update(h, &stamp()),
+            None => d.create(new_record_id(), &stamp()),
+        };
+        match result {
+            Err(e) => errors.set(e),
+            Ok(h) => {
+                errors.set(Vec::new());
+                let id = h.id;
+                match db.save_household(h) {
+                    Ok(()) => navigate(&format!("/households/{id}"), Default::default()),
+                    Err(e) => save_error.set(Some(e)),
+                }
+            }
+        }
+    };
+
+    // Text inputs bound to one field of the draft.
+    macro_rules! text {
+        ($id:literal, $label:expr, $($path:tt)+) => {
+            view! {
+                <TextField id=$id label=$label
+                    value=Signal::derive(move || draft.with(|d| d.$($path)+.clone()))
+                    on_input=move |v: String| draft.update(|d| d.$($path)+ = v)
+                    error=error_of(errors, $id.replace('-', "."))/>
+            }
+        };
+    }
+    let resident_count = move || draft.with(|d| d.residents.len());
+
+    view! {
+        <section class="card" aria-labelledby="household-form-title">
+            <h2 id="household-form-title">{tr(if is_edit { EDIT_HOUSEHOLD } else { ADD_HOUSEHOLD })}</h2>
+            <form on:submit=on_submit novalidate>
+                <fieldset>
+                    <legend>{tr(ADDRESS)}</legend>
+                    {text!("address-community", COMMUNITY, address.community)}
+                    <div class="row3">
+                        {text!("address-building", BUILDING, address.building)}
+                        {text!("address-unit", UNIT, address.unit)}
+                        {text!("address-room", ROOM, address.room)}
+                    </div>
+                    {text!("address-detail", ADDRESS_DETAIL, address.detail)}
+                </fieldset>
+                <fieldset>
+                    <legend>{tr(RESIDENTS)}</legend>
+                    <p class="field-error">{move || error_of(errors, "residents").get()}</p>
+                    <For each=move || 0..resident_count() key=|i| *i let(i)>
+                        <ResidentFields i=i draft=draft errors=errors/>
+                    </For>
+                    <button type="button" on:click=move |_| draft.update(|d| d.residents.push(Resident::default()))>
+                        {tr(ADD_RESIDENT)}
+                    </button>
+                </fieldset>
+                <fieldset>
+                    <legend>{tr(NEEDS)}</legend>
+                    {NeedCategory::ALL.iter().map(|&n| view! {
+                        <CheckField id=format!("need-{n:?}") label=Signal::derive(move || n.label(lang.get()))
+                            checked=Signal::derive(move || draft.with(|d| d.needs.contains(&n)))
+                            on_change=move |on: bool| draft.update(|d| {
+                                d.needs.retain(|x| *x != n);
+                                if on { d.needs.push(n) }
+                            })/>
+                    }).collect_view()}
+                    <p class="field-error">{move || error_of(errors, "needs").get()}</p>
+                </fieldset>
+                <SelectField id="cadence" label=CADENCE
+                    options=Cadence::ALL.iter().map(|&c| (format!("{c:?}"), Signal::derive(move || c.label(lang.get())))).collect()
+                    value=Signal::derive(move || format!("{:?}", draft.with(|d| d.cadence)))
+                    on_change=move |v: String| {
+                        if let Some(&c) = Cadence::ALL.iter().find(|c| format!("{c:?}") == v) {
+                            draft.update(|d| d.cadence = c)
+                        }
+                    }/>
+                <BasisFields draft=draft errors=errors/>
+                {text!("notes", NOTES, notes)}
+                {is_edit.then(|| view! {
+                    <CheckField id="archived".to_string() label=Signal::derive(move || ARCHIVED.get(lang.get()))
+                        checked=Signal::derive(move || draft.with(|d| d.archived))
+                        on_change=move |on: bool| draft.update(|d| d.archived = on)/>
+                })}
+                <button type="submit" class="primary">{tr(SAVE_HOUSEHOLD)}</button>
+                <p class="error" role="alert">
+                    {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}
+                    {move || save_error.get().map(|e| e.message(lang.get()))}
+                </p>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn ResidentFields(i: usize, draft: RwSignal<HouseholdDraft>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let lang = use_lang();
+    let get = move |f: fn(&Resident) -> String| Signal::derive(move || draft.with(|d| d.residents.get(i).map(f).unwrap_or_default()));
+    let flag = move |f: fn(&Resident) -> bool| Signal::derive(move || draft.with(|d| d.residents.get(i).is_some_and(f)));
+    let set = move |f: fn(&mut Resident, String)| move |v: String| draft.update(|d| { if let Some(r) = d.residents.get_mut(i) { f(r, v) } });
+    let mut ages = vec![(String::new(), Signal::derive(move || NOT_SAID.get(lang.get())))];
+    ages.extend(AgeBand::ALL.iter().map(|&a| (format!("{a:?}"), Signal::derive(move || a.label(lang.get())))));
+    view! {
+        <div class="resident">
+            <TextField id=format!("residents-{i}-name") label=RESIDENT_NAME value=get(|r| r.name.clone())
+                on_input=set(|r, v| r.name = v) error=error_of(errors, format!("residents.{i}.name"))/>
+            <SelectField id=format!("residents-{i}-age") label=AGE_BAND options=ages
+                value=get(|r| r.age_band.map(|a| format!("{a:?}")).unwrap_or_default())
+                on_change=set(|r, v| r.age_band = AgeBand::ALL.iter().copied().find(|a| format!("{a:?}") == v))/>
+            <CheckField id=format!("residents-{i}-alone") label=Signal::derive(move || LIVES_ALONE.get(lang.get()))
+                checked=flag(|r| r.lives_alone)
+                on_change=move |on: bool| draft.update(|d| { if let Some(r) = d.residents.get_mut(i) { r.lives_alone = on } })
+                error=error_of(errors, format!("residents.{i}.lives_alone"))/>
+            <CheckField id=format!("residents-{i}-mobility") label=Signal::derive(move || LIMITED_MOBILITY.get(lang.get()))
+                checked=flag(|r| r.limited_mobility)
+                on_change=move |on: bool| draft.update(|d| { if let Some(r) = d.residents.get_mut(i) { r.limited_mobility = on } })
+                error=error_of(errors, format!("residents.{i}.limited_mobility"))/>
+            <TextField id=format!("residents-{i}-phone") label=PHONE input_type="tel" value=get(|r| r.phone.clone())
+                on_input=set(|r, v| r.phone = v) error=error_of(errors, format!("residents.{i}.phone"))/>
+            {(i > 0).then(|| view! {
+                <button type="button" on:click=move |_| draft.update(|d| { if i < d.residents.len() { d.residents.remove(i); } })>
+                    {tr(REMOVE_RESIDENT)}
+                </button>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn BasisFields(draft: RwSignal<HouseholdDraft>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+    let lang = use_lang();
+    let kinds: [(&str, Option<BasisKind>); 4] = [
+        ("none", None),
+        ("written", Some(BasisKind::WrittenConsent)),
+        ("oral", Some(BasisKind::OralConsent { witness: String::new() })),
+        ("duty", Some(BasisKind::DutyOfCare)),
+    ];
+    let options = kinds.iter().map(|(v, k)| {
+        let k = k.clone();
+        (v.to_string(), Signal::derive(move || k.as_ref().map_or(BASIS_NONE.get(lang.get()), |k| k.label(lang.get()))))
+    }).collect();
+    let current = Signal::derive(move || draft.with(|d| match &d.basis_kind {
+        None => "none",
+        Some(BasisKind::WrittenConsent) => "written",
+        Some(BasisKind::OralConsent { .. }) => "oral",
+        Some(BasisKind::DutyOfCare) => "duty",
+    }.to_string()));
+    let is_oral = move || matches!(draft.with(|d| d.basis_kind.clone()), Some(BasisKind::OralConsent { .. }));
+    view! {
+        <fieldset>
+            <legend>{tr(BASIS)}</legend>
+            <SelectField id="basis-kind" label=BASIS options=options value=current
+                on_change=move |v: String| {
+                    let kind = kinds.iter().find(|(k, _)| *k == v).and_then(|(_, k)| k.clone());
+                    draft.update(|d| d.basis_kind = kind)
+                }/>
+            <Show when=is_oral>
+                <TextField id="basis-witness" label=WITNESS
+                    value=Signal::derive(move || draft.with(|d| match &d.basis_kind { Some(BasisKind::OralConsent { witness }) => witness.clone(), _ => String::new() }))
+                    on_input=move |v: String| draft.update(|d| d.basis_kind = Some(BasisKind::OralConsent { witness: v }))
+                    error=error_of(errors, "basis.witness")/>
+            </Show>
+            <Show when=move || draft.with(|d| d.basis_kind.is_some())>
+                <TextField id="basis-recorded-on" label=RECORDED_ON input_type="date"
+                    value=Signal::derive(move || draft.with(|d| d.basis_recorded_on.clone()))
+                    on_input=move |v: String| draft.update(|d| d.basis_recorded_on = v)
+                    error=error_of(errors, "basis.recorded_on")/>
+                <TextField id="basis-recorded-by" label=RECORDED_BY
+                    value=Signal::derive(move || draft.with(|d| d.basis_recorded_by.clone()))
+                    on_input=move |v: String| draft.update(|d| d.basis_recorded_by = v)
+                    error=error_of(errors, "basis.recorded_by")/>
+            </Show>
+        </fieldset>
+    }
+}

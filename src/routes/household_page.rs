@@ -1,0 +1,67 @@
+use doorstep_core::RecordId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::i18n::*;
+use crate::state::use_db;
+
+/// One household: who lives there, and its visits, newest first.
+#[component]
+pub fn HouseholdPage() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| RecordId::parse(&s).ok());
+    let household = move || id().and_then(|id| db.household(id));
+    view! {
+        <Show when=move || household().is_some()
+            fallback=move || view! { <section class="card"><p role="alert">{tr(NOT_FOUND)}</p></section> }>
+            {move || household().map(|h| {
+                let visits = db.visits_of(h.id);
+                let open: Vec<_> = visits.iter().filter_map(|v| v.follow_up.clone().filter(|f| f.done_on.is_none())).collect();
+                view! {
+                    <section class="card" aria-labelledby="household-title">
+                        <h2 id="household-title">{h.address.one_line()}</h2>
+                        <ul class="plain">
+                            {h.residents.iter().map(|r| {
+                                let r = r.clone();
+                                view! {
+                                    <li>
+                                        <strong>{r.name.clone()}</strong>
+                                        {move || r.age_band.map(|a| format!(" · {}", a.label(lang.get())))}
+                                        {r.lives_alone.then(|| view! { " · " {tr(LIVES_ALONE)} })}
+                                        {r.limited_mobility.then(|| view! { " · " {tr(LIMITED_MOBILITY)} })}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <p class="muted">{tr(CADENCE)} ": " {move || h.cadence.label(lang.get())}</p>
+                        <a class="button" href=format!("/households/{}/edit", h.id)>{tr(EDIT)}</a>
+                    </section>
+                    {(!open.is_empty()).then(|| view! {
+                        <section class="card" aria-labelledby="follow-ups-title">
+                            <h2 id="follow-ups-title">{tr(OPEN_FOLLOW_UPS)}</h2>
+                            <ul class="plain">
+                                {open.into_iter().map(|f| view! { <li>{f.due.to_string()} " " {f.what}</li> }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    <section class="card" aria-labelledby="history-title">
+                        <h2 id="history-title">{tr(VISIT_HISTORY)} " (" {visits.len()} ")"</h2>
+                        {if visits.is_empty() {
+                            view! { <p class="muted">{tr(NO_VISIT_HISTORY)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="rows" aria-labelledby="history-title">
+                                    {visits.into_iter().map(|v| view! {
+                                        <li><span class="row-title">{v.day.to_string()}</span> " " {v.volunteers.join("、")}</li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                }
+            })}
+        </Show>
+    }
+}

@@ -1,0 +1,99 @@
+//! The records on this phone, loaded once at start and kept in signals; every change goes
+//! through `LocalDb` (record + outbox) first and reaches the signals only once stored.
+
+use std::collections::HashSet;
+
+use doorstep_core::household::{Household, Stamp};
+use doorstep_core::store::{LocalDb, StoreError};
+use doorstep_core::visit::Visit;
+use doorstep_core::{Day, RecordId};
+use leptos::prelude::*;
+
+use crate::browser::now;
+use crate::local_store::LocalStore;
+
+/// Until accounts exist (issue 4), records are authored by "this phone".
+pub const LOCAL_USER: &str = "this-phone";
+
+#[derive(Clone, Copy)]
+pub struct Db {
+    pub households: RwSignal<Vec<Household>>,
+    pub visits: RwSignal<Vec<Visit>>,
+    pub deleted: RwSignal<HashSet<RecordId>>,
+    /// Changes saved on this phone and not yet synced.
+    pub pending: RwSignal<usize>,
+    /// Why loading failed, if it did (storage disabled …).
+    pub load_error: RwSignal<Option<StoreError>>,
+    /// Records that could not be read (kept as they are).
+    pub unreadable: RwSignal<usize>,
+}
+
+/// Today in the phone's time zone.
+pub fn today() -> Day {
+    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    Day::from_unix_millis(now(), offset)
+}
+
+pub fn stamp() -> Stamp {
+    Stamp { now: now(), today: today(), user: LOCAL_USER.into() }
+}
+
+impl Db {
+    pub fn load() -> Self {
+        let db = Db {
+            households: RwSignal::new(Vec::new()),
+            visits: RwSignal::new(Vec::new()),
+            deleted: RwSignal::new(HashSet::new()),
+            pending: RwSignal::new(0),
+            load_error: RwSignal::new(None),
+            unreadable: RwSignal::new(0),
+        };
+        if let Err(e) = db.read_all() {
+            db.load_error.set(Some(e));
+        }
+        db
+    }
+
+    fn read_all(&self) -> Result<(), StoreError> {
+        let store = LocalStore::open()?;
+        let local = LocalDb::new(&store);
+        let households = local.households().load_all::<Household>()?;
+        let visits = local.visits().load_all::<Visit>()?;
+        self.unreadable.set(households.unreadable.len() + visits.unreadable.len());
+        self.households.set(households.records);
+        self.visits.set(visits.records);
+        self.deleted.set(local.deleted_ids()?);
+        self.pending.set(local.outbox().len()?);
+        Ok(())
+    }
+
+    pub fn household(&self, id: RecordId) -> Option<Household> {
+        self.households.with(|hs| hs.iter().find(|h| h.id == id).cloned())
+    }
+
+    /// Stores the household (new or edited), then shows it.
+    pub fn save_household(&self, h: Household) -> Result<(), StoreError> {
+        let store = LocalStore::open()?;
+        LocalDb::new(&store).save_household(&h, now())?;
+        self.pending.update(|n| *n += 1);
+        self.households.update(|hs| match hs.iter_mut().find(|x| x.id == h.id) {
+            Some(slot) => *slot = h,
+            None => hs.push(h),
+        });
+        Ok(())
+    }
+
+    /// Visits of one household, newest first, without deleted ones.
+    pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
+        let deleted = self.deleted.get();
+        let mut vs: Vec<Visit> = self.visits.with(|vs| {
+            vs.iter().filter(|v| v.household_id == household && !deleted.contains(&v.id)).cloned().collect()
+        });
+        vs.sort_by(|a, b| (b.day, b.created_at).cmp(&(a.day, a.created_at)));
+        vs
+    }
+}
+
+pub fn use_db() -> Db {
+    expect_context::<Db>()
+}
