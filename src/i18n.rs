@@ -76,7 +76,10 @@ pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'stati
 pub const NAV_HOME: Text = Text::new("首页", "Home");
 pub const NAV_HOUSEHOLDS: Text = Text::new("住户", "Households");
 pub const HOUSEHOLDS: Text = Text::new("住户", "Households");
-pub const SEARCH_HOUSEHOLDS: Text = Text::new("搜索住户(地址或姓名)", "Search households (address or name)");
+pub const SEARCH_HOUSEHOLDS: Text = Text::new(
+    "搜索住户(地址或姓名)",
+    "Search households (address or name)",
+);
 pub const ADD_HOUSEHOLD: Text = Text::new("添加住户", "Add household");
 pub const EDIT_HOUSEHOLD: Text = Text::new("编辑住户", "Edit household");
 pub const NO_HOUSEHOLDS: Text = Text::new("还没有住户。", "No households yet.");
@@ -106,7 +109,10 @@ pub const RECORDED_ON: Text = Text::new("记录日期", "Recorded on");
 pub const RECORDED_BY: Text = Text::new("记录人", "Recorded by");
 pub const ARCHIVED: Text = Text::new("已归档(不再走访)", "Archived (no longer visited)");
 pub const SAVE_HOUSEHOLD: Text = Text::new("保存住户", "Save household");
-pub const FIX_ERRORS: Text = Text::new("请先更正标出的内容。", "Please correct the marked fields first.");
+pub const FIX_ERRORS: Text = Text::new(
+    "请先更正标出的内容。",
+    "Please correct the marked fields first.",
+);
 pub const EDIT: Text = Text::new("编辑", "Edit");
 pub const VISIT_HISTORY: Text = Text::new("走访记录", "Visit history");
 pub const NO_VISIT_HISTORY: Text = Text::new("还没有走访。", "No visits yet.");

@@ -35,7 +35,11 @@ pub fn today() -> Day {
 }
 
 pub fn stamp() -> Stamp {
-    Stamp { now: now(), today: today(), user: LOCAL_USER.into() }
+    Stamp {
+        now: now(),
+        today: today(),
+        user: LOCAL_USER.into(),
+    }
 }
 
 impl Db {
@@ -59,7 +63,8 @@ impl Db {
         let local = LocalDb::new(&store);
         let households = local.households().load_all::<Household>()?;
         let visits = local.visits().load_all::<Visit>()?;
-        self.unreadable.set(households.unreadable.len() + visits.unreadable.len());
+        self.unreadable
+            .set(households.unreadable.len() + visits.unreadable.len());
         self.households.set(households.records);
         self.visits.set(visits.records);
         self.deleted.set(local.deleted_ids()?);
@@ -68,7 +73,8 @@ impl Db {
     }
 
     pub fn household(&self, id: RecordId) -> Option<Household> {
-        self.households.with(|hs| hs.iter().find(|h| h.id == id).cloned())
+        self.households
+            .with(|hs| hs.iter().find(|h| h.id == id).cloned())
     }
 
     /// Stores the household (new or edited), then shows it.
@@ -76,10 +82,11 @@ impl Db {
         let store = LocalStore::open()?;
         LocalDb::new(&store).save_household(&h, now())?;
         self.pending.update(|n| *n += 1);
-        self.households.update(|hs| match hs.iter_mut().find(|x| x.id == h.id) {
-            Some(slot) => *slot = h,
-            None => hs.push(h),
-        });
+        self.households
+            .update(|hs| match hs.iter_mut().find(|x| x.id == h.id) {
+                Some(slot) => *slot = h,
+                None => hs.push(h),
+            });
         Ok(())
     }
 
@@ -87,9 +94,12 @@ impl Db {
     pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
         let deleted = self.deleted.get();
         let mut vs: Vec<Visit> = self.visits.with(|vs| {
-            vs.iter().filter(|v| v.household_id == household && !deleted.contains(&v.id)).cloned().collect()
+            vs.iter()
+                .filter(|v| v.household_id == household && !deleted.contains(&v.id))
+                .cloned()
+                .collect()
         });
-        vs.sort_by(|a, b| (b.day, b.created_at).cmp(&(a.day, a.created_at)));
+        vs.sort_by_key(|v| std::cmp::Reverse((v.day, v.created_at)));
         vs
     }
 }

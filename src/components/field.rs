@@ -5,10 +5,19 @@ use leptos::prelude::*;
 use crate::i18n::{tr, use_lang};
 
 /// The message for `field` among `errors`, in the current language.
-pub fn error_of(errors: RwSignal<Vec<FieldError>>, field: impl Into<String>) -> Signal<Option<String>> {
+pub fn error_of(
+    errors: RwSignal<Vec<FieldError>>,
+    field: impl Into<String>,
+) -> Signal<Option<String>> {
     let lang = use_lang();
     let field = field.into();
-    Signal::derive(move || errors.with(|e| e.iter().find(|x| x.field == field).map(|x| x.message(lang.get()))))
+    Signal::derive(move || {
+        errors.with(|e| {
+            e.iter()
+                .find(|x| x.field == field)
+                .map(|x| x.message(lang.get()))
+        })
+    })
 }
 
 /// A labelled text input (or textarea) with its error underneath; what was typed stays.

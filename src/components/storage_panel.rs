@@ -3,18 +3,19 @@ use leptos::prelude::*;
 use crate::i18n::*;
 use crate::pwa::StorageEstimate;
 
-fn human_bytes(b: f64) -> String {
+/// "12.3 MB" without float formatting (which costs kilobytes of WASM).
+fn human_bytes(bytes: f64) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut v = b;
+    let mut tenths = (bytes.max(0.0) as u64) * 10;
     let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
+    while tenths >= 10_240 && unit < UNITS.len() - 1 {
+        tenths /= 1024;
         unit += 1;
     }
     if unit == 0 {
-        format!("{v:.0} B")
+        format!("{} B", tenths / 10)
     } else {
-        format!("{v:.1} {}", UNITS[unit])
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     }
 }
 

@@ -16,8 +16,15 @@ use crate::state::{stamp, use_db};
 pub fn HouseholdFormPage() -> impl IntoView {
     let db = use_db();
     let params = use_params_map();
-    let existing = params.read_untracked().get("id").and_then(|s| RecordId::parse(&s).ok()).and_then(|id| db.household(id));
-    let mut start = existing.as_ref().map(HouseholdDraft::from_household).unwrap_or_default();
+    let existing = params
+        .read_untracked()
+        .get("id")
+        .and_then(|s| RecordId::parse(&s).ok())
+        .and_then(|id| db.household(id));
+    let mut start = existing
+        .as_ref()
+        .map(HouseholdDraft::from_household)
+        .unwrap_or_default();
     if start.residents.is_empty() {
         start.residents.push(Resident::default());
     }
@@ -123,13 +130,37 @@ pub fn HouseholdFormPage() -> impl IntoView {
 }
 
 #[component]
-fn ResidentFields(i: usize, draft: RwSignal<HouseholdDraft>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+fn ResidentFields(
+    i: usize,
+    draft: RwSignal<HouseholdDraft>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let get = move |f: fn(&Resident) -> String| Signal::derive(move || draft.with(|d| d.residents.get(i).map(f).unwrap_or_default()));
-    let flag = move |f: fn(&Resident) -> bool| Signal::derive(move || draft.with(|d| d.residents.get(i).is_some_and(f)));
-    let set = move |f: fn(&mut Resident, String)| move |v: String| draft.update(|d| { if let Some(r) = d.residents.get_mut(i) { f(r, v) } });
-    let mut ages = vec![(String::new(), Signal::derive(move || NOT_SAID.get(lang.get())))];
-    ages.extend(AgeBand::ALL.iter().map(|&a| (format!("{a:?}"), Signal::derive(move || a.label(lang.get())))));
+    let get = move |f: fn(&Resident) -> String| {
+        Signal::derive(move || draft.with(|d| d.residents.get(i).map(f).unwrap_or_default()))
+    };
+    let flag = move |f: fn(&Resident) -> bool| {
+        Signal::derive(move || draft.with(|d| d.residents.get(i).is_some_and(f)))
+    };
+    let set = move |f: fn(&mut Resident, String)| {
+        move |v: String| {
+            draft.update(|d| {
+                if let Some(r) = d.residents.get_mut(i) {
+                    f(r, v)
+                }
+            })
+        }
+    };
+    let mut ages = vec![(
+        String::new(),
+        Signal::derive(move || NOT_SAID.get(lang.get())),
+    )];
+    ages.extend(AgeBand::ALL.iter().map(|&a| {
+        (
+            format!("{a:?}"),
+            Signal::derive(move || a.label(lang.get())),
+        )
+    }));
     view! {
         <div class="resident">
             <TextField id=format!("residents-{i}-name") label=RESIDENT_NAME value=get(|r| r.name.clone())
@@ -157,25 +188,52 @@ fn ResidentFields(i: usize, draft: RwSignal<HouseholdDraft>, errors: RwSignal<Ve
 }
 
 #[component]
-fn BasisFields(draft: RwSignal<HouseholdDraft>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+fn BasisFields(
+    draft: RwSignal<HouseholdDraft>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
     let lang = use_lang();
     let kinds: [(&str, Option<BasisKind>); 4] = [
         ("none", None),
         ("written", Some(BasisKind::WrittenConsent)),
-        ("oral", Some(BasisKind::OralConsent { witness: String::new() })),
+        (
+            "oral",
+            Some(BasisKind::OralConsent {
+                witness: String::new(),
+            }),
+        ),
         ("duty", Some(BasisKind::DutyOfCare)),
     ];
-    let options = kinds.iter().map(|(v, k)| {
-        let k = k.clone();
-        (v.to_string(), Signal::derive(move || k.as_ref().map_or(BASIS_NONE.get(lang.get()), |k| k.label(lang.get()))))
-    }).collect();
-    let current = Signal::derive(move || draft.with(|d| match &d.basis_kind {
-        None => "none",
-        Some(BasisKind::WrittenConsent) => "written",
-        Some(BasisKind::OralConsent { .. }) => "oral",
-        Some(BasisKind::DutyOfCare) => "duty",
-    }.to_string()));
-    let is_oral = move || matches!(draft.with(|d| d.basis_kind.clone()), Some(BasisKind::OralConsent { .. }));
+    let options = kinds
+        .iter()
+        .map(|(v, k)| {
+            let k = k.clone();
+            (
+                v.to_string(),
+                Signal::derive(move || {
+                    k.as_ref()
+                        .map_or(BASIS_NONE.get(lang.get()), |k| k.label(lang.get()))
+                }),
+            )
+        })
+        .collect();
+    let current = Signal::derive(move || {
+        draft.with(|d| {
+            match &d.basis_kind {
+                None => "none",
+                Some(BasisKind::WrittenConsent) => "written",
+                Some(BasisKind::OralConsent { .. }) => "oral",
+                Some(BasisKind::DutyOfCare) => "duty",
+            }
+            .to_string()
+        })
+    });
+    let is_oral = move || {
+        matches!(
+            draft.with(|d| d.basis_kind.clone()),
+            Some(BasisKind::OralConsent { .. })
+        )
+    };
     view! {
         <fieldset>
             <legend>{tr(BASIS)}</legend>

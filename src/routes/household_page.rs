@@ -11,7 +11,12 @@ pub fn HouseholdPage() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|s| RecordId::parse(&s).ok());
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| RecordId::parse(&s).ok())
+    };
     let household = move || id().and_then(|id| db.household(id));
     view! {
         <Show when=move || household().is_some()

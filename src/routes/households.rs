@@ -15,13 +15,20 @@ pub fn HouseholdsPage() -> impl IntoView {
     let results = Memo::new(move |_| {
         let q = query.get();
         db.households.with(|hs| {
-            let mut found: Vec<_> = hs.iter().filter(|h| !h.archived && h.matches(&q)).cloned().collect();
+            let mut found: Vec<_> = hs
+                .iter()
+                .filter(|h| !h.archived && h.matches(&q))
+                .cloned()
+                .collect();
             found.sort_by_key(|h| h.address.one_line());
             found
         })
     });
     let shown = move || results.with(|r| r.iter().take(limit.get()).cloned().collect::<Vec<_>>());
-    let total = move || db.households.with(|hs| hs.iter().filter(|h| !h.archived).count());
+    let total = move || {
+        db.households
+            .with(|hs| hs.iter().filter(|h| !h.archived).count())
+    };
     view! {
         <section class="card" aria-labelledby="households-title">
             <h2 id="households-title">{tr(HOUSEHOLDS)} " (" {total} ")"</h2>

@@ -54,8 +54,10 @@ pub struct Resident {
     pub phone: String,
 }
 
+// Externally tagged (serde's default): internally tagged enums buffer the input and cost
+// kilobytes of WASM each.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum BasisKind {
     /// The resident signed.
     WrittenConsent,
@@ -287,12 +289,15 @@ impl Household {
             .all(|term| haystack.contains(&term.to_lowercase()))
     }
 
+    /// Chinese has no case; ASCII folding covers pinyin and English names without the
+    /// Unicode case tables (kilobytes of WASM).
     fn search_text(&self) -> String {
-        let mut s = self.address.one_line().to_lowercase();
+        let mut s = self.address.one_line();
         for r in &self.residents {
             s.push(' ');
-            s.push_str(&r.name.to_lowercase());
+            s.push_str(&r.name);
         }
+        s.make_ascii_lowercase();
         s
     }
 

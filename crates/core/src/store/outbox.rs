@@ -19,8 +19,9 @@ pub enum RecordKind {
 
 /// One change, as the server will apply it. Puts carry the whole record (last writer per
 /// field is decided by the merge rules of the sync layer).
+/// Externally tagged (serde's default), which decodes without buffering: smaller WASM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Change {
     PutHousehold {
         record: Household,
