@@ -8,6 +8,7 @@ use crate::routes::home::HomePage;
 use crate::routes::household_form::HouseholdFormPage;
 use crate::routes::household_page::HouseholdPage;
 use crate::routes::households::HouseholdsPage;
+use crate::routes::visit_form::VisitFormPage;
 use crate::state::Db;
 
 #[component]
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/households/new") view=HouseholdFormPage/>
                     <Route path=path!("/households/:id") view=HouseholdPage/>
                     <Route path=path!("/households/:id/edit") view=HouseholdFormPage/>
+                    <Route path=path!("/visits/new") view=VisitFormPage/>
                 </Routes>
             </main>
         </Router>

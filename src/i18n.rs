@@ -120,3 +120,38 @@ pub const OPEN_FOLLOW_UPS: Text = Text::new("后续跟进", "Follow-ups");
 pub const NOT_FOUND: Text = Text::new("找不到这户。", "This household was not found.");
 pub const WAITING_TO_SYNC: Text = Text::new("待同步", "Waiting to sync");
 pub const MAIN_NAV: Text = Text::new("主导航", "Main");
+
+// Logging a visit (glossary: 走访 Visit, 后续跟进 Follow-up, 合作单位 Partner …).
+pub use doorstep_core::services::words::*;
+pub const LOG_A_VISIT: Text = Text::new("记录走访", "Log a visit");
+pub const HOUSEHOLD: Text = Text::new("住户", "Household");
+pub const FIND_HOUSEHOLD: Text = Text::new(
+    "查找住户(地址或姓名)",
+    "Find the household (address or name)",
+);
+pub const CHANGE_HOUSEHOLD: Text = Text::new("换一户", "Choose another household");
+pub const VISIT_DAY: Text = Text::new("走访日期", "Date of the visit");
+pub const VOLUNTEERS: Text = Text::new(
+    "志愿者(多人用顿号分隔)",
+    "Volunteers (separate names with commas)",
+);
+pub const PARTNERS: Text = Text::new("合作单位", "Partners");
+pub const SERVICES_DONE: Text = Text::new("服务内容", "What was done");
+pub const ITEM: Text = Text::new("物品", "Item");
+pub const QUANTITY: Text = Text::new("数量", "Quantity");
+pub const QTY_UNIT: Text = Text::new("单位(袋、桶……)", "Unit (bag, bottle…)");
+pub const ADD_ITEM: Text = Text::new("再加一种物品", "Add another item");
+pub const SYSTOLIC: Text = Text::new("收缩压(mmHg)", "Systolic (mmHg)");
+pub const DIASTOLIC: Text = Text::new("舒张压(mmHg)", "Diastolic (mmHg)");
+pub const CONDITIONS: Text = Text::new("生活状况", "Living conditions");
+pub const CONDITIONS_TEXT: Text = Text::new("看到的情况", "What you saw");
+pub const NEEDS_TEXT: Text = Text::new("困难与需求说明", "Difficulties and needs, in words");
+pub const RESIDENTS_WORDS: Text = Text::new("居民反馈", "Resident's words");
+pub const FOLLOW_UP: Text = Text::new("后续跟进", "Follow-up");
+pub const FOLLOW_UP_WHAT: Text = Text::new("要做什么", "What to do");
+pub const FOLLOW_UP_DUE: Text = Text::new("截止日期", "Due date");
+pub const SAVE_VISIT: Text = Text::new("保存走访", "Save visit");
+pub const LOG_ANOTHER: Text = Text::new(
+    "再记录一次这户的走访",
+    "Log another visit to this household",
+);

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use doorstep_core::household::{Household, Stamp};
-use doorstep_core::store::{LocalDb, StoreError};
+use doorstep_core::store::{LocalDb, Mutation, StoreError};
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
@@ -79,14 +79,37 @@ impl Db {
 
     /// Stores the household (new or edited), then shows it.
     pub fn save_household(&self, h: Household) -> Result<(), StoreError> {
+        self.put(
+            self.households,
+            h,
+            |h| h.id,
+            |db, h| db.save_household(h, now()),
+        )
+    }
+
+    /// Stores a visit (new or edited), then shows it.
+    pub fn save_visit(&self, v: Visit) -> Result<(), StoreError> {
+        self.put(self.visits, v, |v| v.id, |db, v| db.save_visit(v, now()))
+    }
+
+    /// Writes through `LocalDb` (record and outbox); only a stored record reaches the list.
+    fn put<T>(
+        &self,
+        list: RwSignal<Vec<T>>,
+        record: T,
+        id: fn(&T) -> RecordId,
+        write: impl FnOnce(&LocalDb<'_, LocalStore>, &T) -> Result<Mutation, StoreError>,
+    ) -> Result<(), StoreError>
+    where
+        T: Send + Sync + 'static,
+    {
         let store = LocalStore::open()?;
-        LocalDb::new(&store).save_household(&h, now())?;
+        write(&LocalDb::new(&store), &record)?;
         self.pending.update(|n| *n += 1);
-        self.households
-            .update(|hs| match hs.iter_mut().find(|x| x.id == h.id) {
-                Some(slot) => *slot = h,
-                None => hs.push(h),
-            });
+        list.update(|xs| match xs.iter_mut().find(|x| id(x) == id(&record)) {
+            Some(slot) => *slot = record,
+            None => xs.push(record),
+        });
         Ok(())
     }
 

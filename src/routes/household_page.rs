@@ -23,6 +23,7 @@ pub fn HouseholdPage() -> impl IntoView {
             fallback=move || view! { <section class="card"><p role="alert">{tr(NOT_FOUND)}</p></section> }>
             {move || household().map(|h| {
                 let visits = db.visits_of(h.id);
+                let visits_count = visits.len();
                 let open: Vec<_> = visits.iter().filter_map(|v| v.follow_up.clone().filter(|f| f.done_on.is_none())).collect();
                 view! {
                     <section class="card" aria-labelledby="household-title">
@@ -41,6 +42,9 @@ pub fn HouseholdPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <p class="muted">{tr(CADENCE)} ": " {move || h.cadence.label(lang.get())}</p>
+                        <a class="button primary" href=format!("/visits/new?household={}", h.id)>
+                            {move || if visits_count > 0 { LOG_ANOTHER.get(lang.get()) } else { LOG_A_VISIT.get(lang.get()) }}
+                        </a>
                         <a class="button" href=format!("/households/{}/edit", h.id)>{tr(EDIT)}</a>
                     </section>
                     {(!open.is_empty()).then(|| view! {
@@ -59,7 +63,11 @@ pub fn HouseholdPage() -> impl IntoView {
                             view! {
                                 <ul class="rows" aria-labelledby="history-title">
                                     {visits.into_iter().map(|v| view! {
-                                        <li><span class="row-title">{v.day.to_string()}</span> " " {v.volunteers.join("、")}</li>
+                                        <li>
+                                            <span class="row-title">{v.day.to_string()}</span> " " {v.volunteers.join("、")}
+                                            <div>{move || v.services.summary(lang.get())}</div>
+                                            {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
+                                        </li>
                                     }).collect_view()}
                                 </ul>
                             }.into_any()

@@ -4,3 +4,5 @@ pub mod home;
 pub mod household_form;
 pub mod household_page;
 pub mod households;
+pub mod visit_form;
+pub mod visit_services;

@@ -2,7 +2,9 @@
 //! stored (so it cannot disagree with the visits).
 
 use crate::day::Day;
+use crate::household::Household;
 use crate::labels::Cadence;
+use crate::visit::Visit;
 
 /// Households visited "festivals only" are due this many days before the festival, which is
 /// also the holiday-greeting round's window.
@@ -46,6 +48,36 @@ impl DueFacts {
     pub fn due(&self, open_follow_ups: impl IntoIterator<Item = Day>) -> Option<Day> {
         open_follow_ups.into_iter().chain(self.cadence_due()).min()
     }
+}
+
+/// The due date of `household` from its visits (leave deleted ones out before calling):
+/// its cadence since the latest visit, or an open follow-up if that comes first.
+/// Archived households are never due.
+pub fn household_due<'a>(
+    household: &Household,
+    visits: impl IntoIterator<Item = &'a Visit>,
+    utc_offset_minutes: i32,
+    next_festival: Option<Day>,
+) -> Option<Day> {
+    if household.archived {
+        return None;
+    }
+    let mut last_visit = None;
+    let mut open = Vec::new();
+    for v in visits
+        .into_iter()
+        .filter(|v| v.household_id == household.id)
+    {
+        last_visit = last_visit.max(Some(v.day));
+        open.extend(v.open_follow_up());
+    }
+    let facts = DueFacts {
+        cadence: household.cadence,
+        added_on: Day::from_unix_millis(household.created_at, utc_offset_minutes),
+        last_visit,
+        next_festival,
+    };
+    facts.due(open)
 }
 
 fn greeting_starts(festival: Day) -> Day {
@@ -168,6 +200,45 @@ mod tests {
         assert_eq!(f.due([d("2026-11-23")]), Some(d("2026-11-23")));
         assert_eq!(f.due([d("2027-01-01")]), Some(d("2026-12-20")));
         assert_eq!(f.due([]), Some(d("2026-12-20")));
+    }
+
+    #[test]
+    fn a_households_due_date_comes_from_its_latest_visit_and_open_follow_ups() {
+        use crate::store::conformance::{full_visit, household};
+        use crate::visit::FollowUp;
+        let h = household(1);
+        let other = household(2);
+        // Never visited: due the day it was added: 17:30 UTC on the 26th is the 27th in Beijing.
+        assert_eq!(household_due(&h, [], 480, None), Some(d("2026-11-27")));
+        assert_eq!(household_due(&h, [], 0, None), Some(d("2026-11-26")));
+        let mut older = full_visit(1, &h, "");
+        older.day = d("2026-10-02");
+        let mut newer = full_visit(2, &h, "");
+        newer.day = d("2026-11-05");
+        let elsewhere = full_visit(3, &other, "");
+        assert_eq!(
+            household_due(&h, [&newer, &older, &elsewhere], 480, None),
+            Some(d("2026-12-05"))
+        );
+        older.follow_up = Some(FollowUp {
+            what: "送药".into(),
+            due: d("2026-11-10"),
+            done_on: None,
+        });
+        assert_eq!(
+            household_due(&h, [&newer, &older], 480, None),
+            Some(d("2026-11-10"))
+        );
+        older.follow_up.as_mut().unwrap().done_on = Some(d("2026-11-09"));
+        assert_eq!(
+            household_due(&h, [&newer, &older], 480, None),
+            Some(d("2026-12-05"))
+        );
+        let archived = Household {
+            archived: true,
+            ..h
+        };
+        assert_eq!(household_due(&archived, [&newer], 480, None), None);
     }
 
     #[test]

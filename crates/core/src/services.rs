@@ -3,7 +3,24 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Lang;
 use crate::validate::{Errors, FieldError, Problem};
+
+/// The services' names (glossary), for the form's toggles and the visit summaries.
+pub mod words {
+    use crate::i18n::Text;
+
+    pub const CHAT: Text = Text::new("聊天陪伴", "Companionship chat");
+    pub const CLEANING: Text = Text::new("打扫卫生", "Cleaning help");
+    pub const GREETING: Text = Text::new("节日慰问", "Holiday greeting");
+    pub const SUPPLIES: Text = Text::new("送生活必需品", "Daily necessities delivered");
+    pub const BP_CHECK: Text = Text::new("量血压", "Blood pressure check");
+    pub const HAIRCUT: Text = Text::new("理发", "Haircut");
+    pub const KNIVES: Text = Text::new("磨刀", "Knife sharpening");
+    pub const CLINIC: Text = Text::new("义诊", "Free clinic");
+    pub const ANTI_FRAUD: Text = Text::new("反诈宣传", "Anti-fraud talk");
+    pub const LEAFLET: Text = Text::new("发放宣传册", "Leaflet handed out");
+}
 
 pub const SYSTOLIC: (i64, i64) = (60, 260);
 pub const DIASTOLIC: (i64, i64) = (30, 160);
@@ -167,6 +184,36 @@ impl ServicesDraft {
 }
 
 impl Services {
+    /// One line for lists: "聊天陪伴 · 量血压 135/85 · 大米 2袋".
+    pub fn summary(&self, lang: Lang) -> String {
+        use words::*;
+        let mut parts: Vec<String> = Vec::new();
+        let mut flag = |on: bool, w: crate::i18n::Text| {
+            if on {
+                parts.push(w.get(lang).to_owned())
+            }
+        };
+        flag(self.companionship_chat, CHAT);
+        flag(self.cleaning_help, CLEANING);
+        flag(self.holiday_greeting, GREETING);
+        flag(self.haircut, HAIRCUT);
+        flag(self.knife_sharpening, KNIVES);
+        flag(self.free_clinic, CLINIC);
+        flag(self.anti_fraud_talk, ANTI_FRAUD);
+        if let Some(bp) = self.blood_pressure {
+            parts.push(format!(
+                "{} {}/{}",
+                BP_CHECK.get(lang),
+                bp.systolic,
+                bp.diastolic
+            ));
+        }
+        for s in &self.supplies {
+            parts.push(format!("{} {}{}", s.item, s.quantity, s.unit));
+        }
+        parts.join(" · ")
+    }
+
     /// Nothing was ticked.
     pub fn is_empty(&self) -> bool {
         self == &Services::default()
@@ -225,6 +272,24 @@ mod tests {
         assert_eq!(
             fields(&bp("", "abc").validate().unwrap_err()),
             ["bp.systolic", "bp.diastolic"]
+        );
+    }
+
+    #[test]
+    fn summary_lists_what_was_done() {
+        let mut d = bp("135", "85");
+        d.companionship_chat = true;
+        d.supplies_on = true;
+        d.supplies = vec![SupplyDraft {
+            item: "大米".into(),
+            quantity: "2".into(),
+            unit: "袋".into(),
+        }];
+        let s = d.validate().unwrap();
+        assert_eq!(s.summary(Lang::Zh), "聊天陪伴 · 量血压 135/85 · 大米 2袋");
+        assert_eq!(
+            s.summary(Lang::En),
+            "Companionship chat · Blood pressure check 135/85 · 大米 2袋"
         );
     }
 

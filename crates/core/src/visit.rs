@@ -57,6 +57,14 @@ impl Visit {
     }
 }
 
+/// Volunteers typed in one field as "张三、李四" (or separated by commas or spaces).
+pub fn split_names(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', ' ', '\u{3000}'])
+        .filter(|n| !n.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The visit form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisitDraft {

@@ -57,6 +57,15 @@ fn fields(errs: &[FieldError]) -> Vec<&str> {
 }
 
 #[test]
+fn names_split_on_chinese_and_latin_separators() {
+    assert_eq!(
+        split_names("张三、李四,王五， 赵六"),
+        ["张三", "李四", "王五", "赵六"]
+    );
+    assert!(split_names(" 、 ").is_empty());
+}
+
+#[test]
 fn a_typical_visit_with_bp_and_two_supplies() {
     let h = household(true);
     let mut d = draft(&h);

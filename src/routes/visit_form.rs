@@ -1,0 +1,192 @@
+use doorstep_core::labels::{ConditionLevel, NeedCategory, Partner};
+use doorstep_core::store::StoreError;
+use doorstep_core::validate::FieldError;
+use doorstep_core::visit::{split_names, VisitDraft};
+use doorstep_core::RecordId;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::browser::new_record_id;
+use crate::components::field::{error_of, CheckField, SelectField, TextField};
+use crate::i18n::*;
+use crate::routes::visit_services::ServicesFields;
+use crate::state::{stamp, today, use_db};
+
+/// Log a visit: `/visits/new`, or `/visits/new?household=ID` from a household's page.
+#[component]
+pub fn VisitFormPage() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let query = use_query_map();
+    let chosen = query
+        .read_untracked()
+        .get("household")
+        .and_then(|s| RecordId::parse(&s).ok());
+    // "Log another visit": the last visit to this household pre-fills who went along.
+    let mut start = chosen
+        .and_then(|id| db.visits_of(id).into_iter().next())
+        .map(|v| VisitDraft::another_like(&v))
+        .unwrap_or_default();
+    start.household_id = chosen;
+    start.day = today().to_string();
+    let volunteers = RwSignal::new(start.volunteers.join("、"));
+    let draft = RwSignal::new(start);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let save_error = RwSignal::new(None::<StoreError>);
+    let navigate = use_navigate();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut d = draft.get_untracked();
+        d.volunteers = split_names(&volunteers.get_untracked());
+        let household = d.household_id.and_then(|id| db.household(id));
+        match d.create(new_record_id(), household.as_ref(), &stamp()) {
+            Err(e) => errors.set(e),
+            Ok(v) => {
+                errors.set(Vec::new());
+                let id = v.household_id;
+                match db.save_visit(v) {
+                    Ok(()) => navigate(&format!("/households/{id}"), Default::default()),
+                    Err(e) => save_error.set(Some(e)),
+                }
+            }
+        }
+    };
+    let levels = {
+        let mut o = vec![(
+            String::new(),
+            Signal::derive(move || NOT_SAID.get(lang.get())),
+        )];
+        o.extend(ConditionLevel::ALL.iter().map(|&l| {
+            (
+                format!("{l:?}"),
+                Signal::derive(move || l.label(lang.get())),
+            )
+        }));
+        o
+    };
+    macro_rules! text {
+        ($id:literal, $field:literal, $label:expr, $multi:expr, $($path:tt)+) => {
+            view! {
+                <TextField id=$id label=$label multiline=$multi
+                    value=Signal::derive(move || draft.with(|d| d.$($path)+.clone()))
+                    on_input=move |v: String| draft.update(|d| d.$($path)+ = v)
+                    error=error_of(errors, $field)/>
+            }
+        };
+    }
+    view! {
+        <section class="card" aria-labelledby="visit-form-title">
+            <h2 id="visit-form-title">{tr(LOG_A_VISIT)}</h2>
+            <form on:submit=on_submit novalidate>
+                <HouseholdPicker draft=draft error=error_of(errors, "household")/>
+                <TextField id="visit-day" label=VISIT_DAY input_type="date"
+                    value=Signal::derive(move || draft.with(|d| d.day.clone()))
+                    on_input=move |v: String| draft.update(|d| d.day = v)
+                    error=error_of(errors, "day")/>
+                <TextField id="visit-volunteers" label=VOLUNTEERS value=volunteers
+                    on_input=move |v: String| volunteers.set(v) error=error_of(errors, "volunteers")/>
+                <fieldset>
+                    <legend>{tr(PARTNERS)}</legend>
+                    {Partner::ALL.iter().map(|&p| view! {
+                        <CheckField id=format!("partner-{p:?}") label=Signal::derive(move || p.label(lang.get()))
+                            checked=Signal::derive(move || draft.with(|d| d.partners.contains(&p)))
+                            on_change=move |on: bool| draft.update(|d| {
+                                d.partners.retain(|x| *x != p);
+                                if on { d.partners.push(p) }
+                            })/>
+                    }).collect_view()}
+                </fieldset>
+                <ServicesFields draft=draft errors=errors/>
+                <fieldset>
+                    <legend>{tr(CONDITIONS)}</legend>
+                    <SelectField id="conditions-level" label=CONDITIONS options=levels
+                        value=Signal::derive(move || draft.with(|d| d.condition_level.map(|l| format!("{l:?}")).unwrap_or_default()))
+                        on_change=move |v: String| draft.update(|d| {
+                            d.condition_level = ConditionLevel::ALL.iter().copied().find(|l| format!("{l:?}") == v)
+                        })/>
+                    {text!("conditions-text", "conditions.text", CONDITIONS_TEXT, true, condition_text)}
+                </fieldset>
+                <fieldset>
+                    <legend>{tr(NEEDS)}</legend>
+                    {NeedCategory::ALL.iter().map(|&n| view! {
+                        <CheckField id=format!("visit-need-{n:?}") label=Signal::derive(move || n.label(lang.get()))
+                            checked=Signal::derive(move || draft.with(|d| d.needs.contains(&n)))
+                            on_change=move |on: bool| draft.update(|d| {
+                                d.needs.retain(|x| *x != n);
+                                if on { d.needs.push(n) }
+                            })/>
+                    }).collect_view()}
+                    <p class="field-error">{move || error_of(errors, "needs").get()}</p>
+                    {text!("needs-text", "needs_text", NEEDS_TEXT, true, needs_text)}
+                </fieldset>
+                {text!("residents-words", "residents_words", RESIDENTS_WORDS, true, residents_words)}
+                <fieldset>
+                    <legend>{tr(FOLLOW_UP)}</legend>
+                    {text!("follow-up-what", "follow_up.what", FOLLOW_UP_WHAT, false, follow_up_what)}
+                    <TextField id="follow-up-due" label=FOLLOW_UP_DUE input_type="date"
+                        value=Signal::derive(move || draft.with(|d| d.follow_up_due.clone()))
+                        on_input=move |v: String| draft.update(|d| d.follow_up_due = v)
+                        error=error_of(errors, "follow_up.due")/>
+                </fieldset>
+                {text!("visit-notes", "notes", NOTES, true, notes)}
+                <button type="submit" class="primary">{tr(SAVE_VISIT)}</button>
+                <p class="error" role="alert">
+                    {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}
+                    {move || save_error.get().map(|e| e.message(lang.get()))}
+                </p>
+            </form>
+        </section>
+    }
+}
+
+/// Which household: fixed when the form came from its page, else searched for.
+#[component]
+fn HouseholdPicker(draft: RwSignal<VisitDraft>, error: Signal<Option<String>>) -> impl IntoView {
+    let db = use_db();
+    let query = RwSignal::new(String::new());
+    let chosen = move || {
+        draft
+            .with(|d| d.household_id)
+            .and_then(|id| db.household(id))
+    };
+    let matches = move || {
+        let q = query.get();
+        if q.trim().is_empty() {
+            return Vec::new();
+        }
+        db.households.with(|hs| {
+            hs.iter()
+                .filter(|h| !h.archived && h.matches(&q))
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <fieldset>
+            <legend>{tr(HOUSEHOLD)}</legend>
+            <Show when=move || chosen().is_some() fallback=move || view! {
+                <div class="field">
+                    <label for="visit-household-search">{tr(FIND_HOUSEHOLD)}</label>
+                    <input id="visit-household-search" type="search" autocomplete="off"
+                        aria-describedby="visit-household-error"
+                        prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                </div>
+                <ul class="rows">
+                    <For each=matches key=|h| h.id let(h)>
+                        <li>
+                            <button type="button" class="pick" on:click=move |_| draft.update(|d| d.household_id = Some(h.id))>
+                                {h.address.one_line()} " " {h.residents.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、")}
+                            </button>
+                        </li>
+                    </For>
+                </ul>
+            }>
+                <p class="row-title" data-testid="visit-household">{move || chosen().map(|h| h.address.one_line())}</p>
+                <button type="button" on:click=move |_| draft.update(|d| d.household_id = None)>{tr(CHANGE_HOUSEHOLD)}</button>
+            </Show>
+            <p id="visit-household-error" class="field-error">{move || error.get()}</p>
+        </fieldset>
+    }
+}

@@ -1,0 +1,72 @@
+import { test, expect, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { openControlled } from "./helpers";
+
+const SHOTS = "tests/e2e/screenshots";
+mkdirSync(SHOTS, { recursive: true });
+
+async function addHousehold(page: Page) {
+  await page.goto("/households/new");
+  await page.getByLabel("社区").fill("和平社区");
+  await page.getByLabel("楼/幢").fill("5幢");
+  await page.getByLabel("室", { exact: true }).fill("102室");
+  await page.getByLabel("姓名或称呼").fill("李爷爷");
+  await page.getByLabel("信息依据", { exact: true }).selectOption({ label: "本人签字同意" });
+  await page.getByLabel("记录日期").fill("2026-11-01");
+  await page.getByLabel("记录人").fill("张协调员");
+  await page.getByRole("button", { name: "保存住户" }).click();
+  await expect(page.getByRole("heading", { name: "和平社区 5幢 102室" })).toBeVisible();
+}
+
+test("log a visit with blood pressure and two supplies, offline", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  await addHousehold(page);
+  await page.getByRole("link", { name: "记录走访" }).click();
+  await expect(page.getByTestId("visit-household")).toHaveText("和平社区 5幢 102室");
+
+  await page.getByLabel("志愿者(多人用顿号分隔)").fill("张三、李四");
+  await page.getByLabel("社区", { exact: true }).check();
+  await page.getByLabel("聊天陪伴").check();
+  await page.getByLabel("送生活必需品").check();
+  await page.getByLabel("物品").fill("大米");
+  await page.getByLabel("数量").fill("2");
+  await page.getByLabel("单位(袋、桶……)").fill("袋");
+  await page.getByRole("button", { name: "再加一种物品" }).click();
+  await page.getByLabel("物品").nth(1).fill("食用油");
+  await page.getByLabel("数量").nth(1).fill("1");
+  await page.getByLabel("单位(袋、桶……)").nth(1).fill("桶");
+  await page.getByLabel("量血压").check();
+  // Invalid: systolic not above diastolic. The error is next to the field; input is kept.
+  await page.getByLabel("收缩压(mmHg)").fill("80");
+  await page.getByLabel("舒张压(mmHg)").fill("90");
+  await page.getByLabel("居民反馈").fill("你们来了我就高兴");
+  await page.getByRole("button", { name: "保存走访" }).click();
+  await expect(page.locator("#bp-systolic-error")).toHaveText("应大于舒张压");
+  await expect(page.getByLabel("收缩压(mmHg)")).toHaveValue("80");
+  await expect(page.getByLabel("物品").nth(1)).toHaveValue("食用油");
+  await page.screenshot({ path: `${SHOTS}/visit-form-error-zh-CN.png`, fullPage: true });
+
+  await page.getByLabel("收缩压(mmHg)").fill("135");
+  await page.getByLabel("舒张压(mmHg)").fill("85");
+  await page.getByRole("button", { name: "保存走访" }).click();
+
+  // Back on the household: the visit is in its history.
+  await expect(page.getByRole("heading", { name: "和平社区 5幢 102室" })).toBeVisible();
+  const history = page.getByRole("list", { name: /走访记录/ });
+  await expect(history.getByRole("listitem")).toHaveCount(1);
+  await expect(history).toContainText("聊天陪伴 · 量血压 135/85 · 大米 2袋 · 食用油 1桶");
+  await expect(history).toContainText("张三、李四");
+  await expect(history).toContainText("你们来了我就高兴");
+  await page.screenshot({ path: `${SHOTS}/household-history-zh-CN.png`, fullPage: true });
+
+  // "Log another visit" pre-fills the volunteers.
+  await page.getByRole("link", { name: "再记录一次这户的走访" }).click();
+  await expect(page.getByLabel("志愿者(多人用顿号分隔)")).toHaveValue("张三、李四");
+  await expect(page.getByLabel("社区", { exact: true })).toBeChecked();
+
+  await page.reload();
+  await page.goto("/households");
+  await page.getByRole("link", { name: /和平社区 5幢 102室/ }).click();
+  await expect(page.getByRole("list", { name: /走访记录/ }).getByRole("listitem")).toHaveCount(1);
+});
