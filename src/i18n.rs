@@ -12,7 +12,7 @@ pub const APP_NAME: Text = Text::new("走访助手", "Doorstep");
 pub const SWITCH_LANGUAGE: Text = Text::new("English", "中文");
 pub const ONLINE: Text = Text::new("在线", "Online");
 pub const OFFLINE: Text = Text::new("离线", "Offline");
-pub const LOG_VISIT: Text = Text::new("记录走访", "Log a visit");
+pub const LOG_VISIT: Text = Text::new("记录走访(快速记一笔)", "Log a visit (quick note)");
 pub const ADDRESS: Text = Text::new("住户地址", "Household address");
 pub const ADDRESS_HINT: Text =
     Text::new("社区、楼/幢、单元、室", "Community, building, unit, room");
@@ -155,3 +155,9 @@ pub const LOG_ANOTHER: Text = Text::new(
     "再记录一次这户的走访",
     "Log another visit to this household",
 );
+
+// The due list (home).
+pub const DUE: Text = Text::new("需要走访", "Due");
+pub const NOTHING_DUE: Text =
+    Text::new("这周没有需要走访的住户。", "No household is due this week.");
+pub const DUE_TODAY: Text = Text::new("今天", "Today");

@@ -28,10 +28,14 @@ pub struct Db {
     pub unreadable: RwSignal<usize>,
 }
 
+/// Minutes east of UTC of the phone's time zone (Beijing: 480).
+pub fn utc_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}
+
 /// Today in the phone's time zone.
 pub fn today() -> Day {
-    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
-    Day::from_unix_millis(now(), offset)
+    Day::from_unix_millis(now(), utc_offset_minutes())
 }
 
 pub fn stamp() -> Stamp {

@@ -2,6 +2,7 @@ use doorstep_core::quick_visit::QuickVisit;
 use doorstep_core::store::{Collection, StoreError};
 use leptos::prelude::*;
 
+use crate::components::due_list::DueList;
 use crate::components::storage_panel::StoragePanel;
 use crate::components::visit_form::VisitForm;
 use crate::components::visit_list::VisitList;
@@ -43,6 +44,7 @@ pub fn HomePage() -> impl IntoView {
     let unreadable_text = tr(UNREADABLE);
     view! {
         <div>
+            <DueList/>
             {(unreadable > 0).then(|| view! {
                 <p class="banner warn" role="alert">{unreadable} " " {unreadable_text}</p>
             })}

@@ -22,7 +22,15 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
   await openControlled(page);
   await context.setOffline(true);
   await addHousehold(page);
-  await page.getByRole("link", { name: "记录走访" }).click();
+
+  // Never visited: due today, on the home screen's due list, which opens the visit form.
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "首页" }).click();
+  const due = page.getByRole("list", { name: /需要走访/ });
+  await expect(due.getByRole("listitem")).toHaveCount(1);
+  await expect(due).toContainText("和平社区 5幢 102室");
+  await expect(due).toContainText("今天");
+  await page.screenshot({ path: `${SHOTS}/home-due-zh-CN.png`, fullPage: true });
+  await due.getByRole("link").click();
   await expect(page.getByTestId("visit-household")).toHaveText("和平社区 5幢 102室");
 
   await page.getByLabel("志愿者(多人用顿号分隔)").fill("张三、李四");
@@ -64,6 +72,10 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
   await page.getByRole("link", { name: "再记录一次这户的走访" }).click();
   await expect(page.getByLabel("志愿者(多人用顿号分隔)")).toHaveValue("张三、李四");
   await expect(page.getByLabel("社区", { exact: true })).toBeChecked();
+
+  // Visited today with a monthly cadence: no longer due.
+  await page.goto("/");
+  await expect(page.getByText("这周没有需要走访的住户。")).toBeVisible();
 
   await page.reload();
   await page.goto("/households");

@@ -1,0 +1,60 @@
+use doorstep_core::due::{due_list, household_due, DueStatus};
+use doorstep_core::Lang;
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::state::{today, use_db, utc_offset_minutes};
+
+fn status_text(s: DueStatus, lang: Lang) -> String {
+    match (s, lang) {
+        (DueStatus::Overdue { days }, Lang::Zh) => format!("逾期 {days} 天"),
+        (DueStatus::Overdue { days }, Lang::En) => format!("{days} days overdue"),
+        (DueStatus::Soon { in_days }, Lang::Zh) => format!("{in_days} 天后"),
+        (DueStatus::Soon { in_days }, Lang::En) => format!("in {in_days} days"),
+        _ => DUE_TODAY.get(lang).to_owned(),
+    }
+}
+
+/// Households due a visit: overdue first, then today, then the coming week.
+#[component]
+pub fn DueList() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let due = Memo::new(move |_| {
+        let deleted = db.deleted.get();
+        let offset = utc_offset_minutes();
+        db.visits.with(|visits| {
+            let live: Vec<_> = visits.iter().filter(|v| !deleted.contains(&v.id)).collect();
+            db.households.with(|hs| {
+                let items = hs.iter().filter(|h| !deleted.contains(&h.id)).map(|h| {
+                    (
+                        h.clone(),
+                        household_due(h, live.iter().copied(), offset, None),
+                    )
+                });
+                due_list(items, today())
+            })
+        })
+    });
+    view! {
+        <section class="card" aria-labelledby="due-title">
+            <h2 id="due-title">{tr(DUE)} " (" {move || due.with(Vec::len)} ")"</h2>
+            <a class="button primary" href="/visits/new">{tr(LOG_A_VISIT)}</a>
+            <Show when=move || due.with(|d| !d.is_empty())
+                fallback=move || view! { <p class="muted">{tr(NOTHING_DUE)}</p> }>
+                <ul class="rows" aria-labelledby="due-title">
+                    <For each=move || due.get() key=|(h, d, _)| (h.id, *d) let((h, _, status))>
+                        <li>
+                            <a class="row-link" href=format!("/visits/new?household={}", h.id)>
+                                <span class="row-title">{h.address.one_line()}</span>
+                                <span class:overdue=matches!(status, DueStatus::Overdue { .. })>
+                                    {move || status_text(status, lang.get())}
+                                </span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
