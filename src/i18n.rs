@@ -12,16 +12,7 @@ pub const APP_NAME: Text = Text::new("走访助手", "Doorstep");
 pub const SWITCH_LANGUAGE: Text = Text::new("English", "中文");
 pub const ONLINE: Text = Text::new("在线", "Online");
 pub const OFFLINE: Text = Text::new("离线", "Offline");
-pub const LOG_VISIT: Text = Text::new("记录走访(快速记一笔)", "Log a visit (quick note)");
 pub const ADDRESS: Text = Text::new("住户地址", "Household address");
-pub const ADDRESS_HINT: Text =
-    Text::new("社区、楼/幢、单元、室", "Community, building, unit, room");
-pub const NOTE: Text = Text::new("走访记录", "Visit note");
-pub const NOTE_HINT: Text = Text::new(
-    "聊天陪伴、生活状况、困难与需求……",
-    "Companionship chat, living conditions, difficulties and needs…",
-);
-pub const SAVE: Text = Text::new("保存", "Save");
 pub const SAVED_ON_PHONE: Text = Text::new("已保存在本机", "Saved on this phone");
 pub const SAVED_VISITS: Text = Text::new("已保存的走访", "Saved visits");
 pub const NO_VISITS: Text = Text::new("还没有走访记录。", "No visits yet.");

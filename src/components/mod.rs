@@ -1,6 +1,5 @@
 pub mod app_header;
 pub mod due_list;
 pub mod field;
+pub mod recent_visits;
 pub mod storage_panel;
-pub mod visit_form;
-pub mod visit_list;

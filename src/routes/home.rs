@@ -1,61 +1,28 @@
-use doorstep_core::quick_visit::QuickVisit;
-use doorstep_core::store::{Collection, StoreError};
 use leptos::prelude::*;
 
 use crate::components::due_list::DueList;
+use crate::components::recent_visits::RecentVisits;
 use crate::components::storage_panel::StoragePanel;
-use crate::components::visit_form::VisitForm;
-use crate::components::visit_list::VisitList;
-use crate::i18n::{tr, UNREADABLE};
-use crate::local_store::LocalStore;
+use crate::i18n::*;
 use crate::pwa::use_storage_estimate;
+use crate::state::use_db;
 
-pub const VISITS: &str = "quick-visits";
-
-struct Startup {
-    visits: Vec<QuickVisit>,
-    unreadable: usize,
-    error: Option<StoreError>,
-}
-
-fn load_visits() -> Startup {
-    let loaded = LocalStore::open().and_then(|store| Collection::new(&store, VISITS).load_all());
-    match loaded {
-        Ok(l) => Startup {
-            visits: l.records,
-            unreadable: l.unreadable.len(),
-            error: None,
-        },
-        Err(e) => Startup {
-            visits: Vec::new(),
-            unreadable: 0,
-            error: Some(e),
-        },
-    }
-}
-
-/// The walking skeleton's one screen: log a visit, see the visits on this phone.
+/// Home: who is due a visit, the latest visits on this phone, and the state of its storage.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let start = load_visits();
-    let visits = RwSignal::new(start.visits);
-    let (estimate, refresh_estimate) = use_storage_estimate();
-    let unreadable = start.unreadable;
-    let unreadable_text = tr(UNREADABLE);
+    let db = use_db();
+    let lang = use_lang();
+    let (estimate, _refresh) = use_storage_estimate();
     view! {
         <div>
-            <DueList/>
-            {(unreadable > 0).then(|| view! {
-                <p class="banner warn" role="alert">{unreadable} " " {unreadable_text}</p>
+            {move || db.load_error.get().map(|e| view! {
+                <p class="banner warn" role="alert">{e.message(lang.get())}</p>
             })}
-            <VisitForm
-                startup_error=start.error
-                on_saved=move |v: QuickVisit| {
-                    visits.update(|list| list.push(v));
-                    refresh_estimate();
-                }
-            />
-            <VisitList visits=visits/>
+            <Show when=move || { db.unreadable.get() > 0 }>
+                <p class="banner warn" role="alert">{move || db.unreadable.get()} " " {tr(UNREADABLE)}</p>
+            </Show>
+            <DueList/>
+            <RecentVisits/>
             <StoragePanel estimate=estimate/>
         </div>
     }

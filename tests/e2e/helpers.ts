@@ -6,19 +6,51 @@ export async function openControlled(page: Page, path = "/") {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
 }
 
-/** Logs a visit through the form, as a volunteer would. */
-export async function logVisit(page: Page, address: string, note: string, zh = true) {
-  await page.getByLabel(zh ? "住户地址" : "Household address").fill(address);
-  await page.getByLabel(zh ? "走访记录" : "Visit note").fill(note);
-  await page.getByRole("button", { name: zh ? "保存" : "Save" }).click();
+export function nav(page: Page, name: "首页" | "住户" | "Home" | "Households") {
+  return page.getByRole("navigation", { name: /主导航|Main/ }).getByRole("link", { name, exact: true });
 }
 
-export function savedList(page: Page) {
+export interface HouseholdInput {
+  community: string;
+  building: string;
+  room: string;
+  name: string;
+}
+
+/** Fills the household form (already open) without saving. */
+export async function fillHousehold(page: Page, h: HouseholdInput) {
+  await page.getByLabel("社区").fill(h.community);
+  await page.getByLabel("楼/幢").fill(h.building);
+  await page.getByLabel("室", { exact: true }).fill(h.room);
+  await page.getByLabel("姓名或称呼").fill(h.name);
+}
+
+/** Adds a household through the app's own navigation; ends on its page. */
+export async function addHousehold(page: Page, h: HouseholdInput) {
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: "添加住户" }).click();
+  await fillHousehold(page, h);
+  await page.getByRole("button", { name: "保存住户" }).click();
+  await expect(page.getByRole("heading", { name: `${h.community} ${h.building} ${h.room}` })).toBeVisible();
+}
+
+/** From a household's page: logs a companionship-chat visit; ends back on the page. */
+export async function logVisit(page: Page, volunteers: string, words: string) {
+  await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
+  await page.getByLabel("志愿者(多人用顿号分隔)").fill(volunteers);
+  await page.getByLabel("聊天陪伴").check();
+  await page.getByLabel("居民反馈").fill(words);
+  await page.getByRole("button", { name: "保存走访" }).click();
+  await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(words);
+}
+
+/** The home screen's latest visits, newest first. */
+export function recentList(page: Page) {
   return page.getByRole("list", { name: /已保存的走访|Saved visits/ });
 }
 
-export async function expectListed(page: Page, addresses: string[]) {
-  const list = savedList(page);
-  for (const a of addresses) await expect(list.getByText(a, { exact: true })).toBeVisible();
-  await expect(list.getByRole("listitem")).toHaveCount(addresses.length);
+export async function expectRecent(page: Page, addresses: string[]) {
+  const items = recentList(page).getByRole("listitem");
+  await expect(items).toHaveCount(addresses.length);
+  for (const [i, a] of addresses.entries()) await expect(items.nth(i)).toContainText(a);
 }

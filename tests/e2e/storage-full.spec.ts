@@ -1,11 +1,12 @@
 import { test, expect } from "@playwright/test";
-import { openControlled, logVisit, expectListed } from "./helpers";
+import { openControlled, addHousehold, fillHousehold, nav } from "./helpers";
 
-test("a full storage refuses the save with a message and keeps every saved visit", async ({ page }) => {
+const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
+const B = { community: "幸福社区", building: "2幢", room: "202室", name: "李爷爷" };
+
+test("a full storage refuses the save with a message and keeps every saved record", async ({ page }) => {
   await openControlled(page);
-  await logVisit(page, "幸福社区 1幢", "第一次走访");
-  await logVisit(page, "幸福社区 2幢", "第二次走访");
-  await expectListed(page, ["幸福社区 2幢", "幸福社区 1幢"]);
+  await addHousehold(page, A);
 
   // Another page script fills the origin's localStorage to the brim.
   const fillers = await page.evaluate(() => {
@@ -25,25 +26,56 @@ test("a full storage refuses the save with a message and keeps every saved visit
   });
   expect(fillers).toBeGreaterThan(0);
 
-  await logVisit(page, "幸福社区 3幢", "这条会因为空间不足而保存失败");
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: "添加住户" }).click();
+  await fillHousehold(page, B);
+  await page.getByRole("button", { name: "保存住户" }).click();
   await expect(page.getByRole("alert")).toContainText("存储空间已满");
-  // The visit stays in the form; nothing saved before is lost.
-  await expect(page.getByLabel("住户地址")).toHaveValue("幸福社区 3幢");
-  await expect(page.getByLabel("走访记录")).toHaveValue("这条会因为空间不足而保存失败");
-  await expectListed(page, ["幸福社区 2幢", "幸福社区 1幢"]);
+  // What was typed stays in the form; nothing saved before is lost.
+  await expect(page.getByLabel("楼/幢")).toHaveValue("2幢");
+  await expect(page.getByLabel("姓名或称呼")).toHaveValue("李爷爷");
 
-  await page.reload();
-  await expectListed(page, ["幸福社区 2幢", "幸福社区 1幢"]);
-
-  // Space freed: the same visit saves.
+  // Space freed: the same form saves.
   await page.evaluate(() => {
     for (const k of Object.keys(localStorage)) if (k.startsWith("filler/")) localStorage.removeItem(k);
   });
-  await logVisit(page, "幸福社区 3幢", "空间释放后保存成功");
-  await expectListed(page, ["幸福社区 3幢", "幸福社区 2幢", "幸福社区 1幢"]);
+  await page.getByRole("button", { name: "保存住户" }).click();
+  await expect(page.getByRole("heading", { name: "幸福社区 2幢 202室" })).toBeVisible();
+  await page.reload();
+  await nav(page, "住户").click();
+  const rows = page.getByRole("list", { name: /住户/ }).getByRole("listitem");
+  await expect(rows).toHaveCount(2);
 });
 
-test("storage disabled by the browser: the save is refused with a message, the form keeps the visit", async ({ page }) => {
+test("earlier records survive a refused save and a reload", async ({ page }) => {
+  await openControlled(page);
+  await addHousehold(page, A);
+  await page.evaluate(() => {
+    let n = 0;
+    for (let size = 1 << 20; size >= 8; size >>= 2) {
+      const chunk = "x".repeat(size);
+      for (;;) {
+        try {
+          localStorage.setItem(`filler/${n++}`, chunk);
+        } catch {
+          break;
+        }
+      }
+    }
+  });
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: "添加住户" }).click();
+  await fillHousehold(page, B);
+  await page.getByRole("button", { name: "保存住户" }).click();
+  await expect(page.getByRole("alert")).toContainText("存储空间已满");
+  await page.reload();
+  await nav(page, "住户").click();
+  const rows = page.getByRole("list", { name: /住户/ }).getByRole("listitem");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("幸福社区 1幢 101室");
+});
+
+test("storage disabled by the browser: the save is refused with a message, the form keeps it", async ({ page }) => {
   // What Chromium does when site data is blocked: reading window.localStorage throws.
   await page.addInitScript(() => {
     Object.defineProperty(window, "localStorage", {
@@ -54,9 +86,11 @@ test("storage disabled by the browser: the save is refused with a message, the f
   });
   await page.goto("/");
   await expect(page.getByRole("alert")).toContainText("无法使用本机存储");
-  await logVisit(page, "幸福社区 4幢", "存储被禁用时的走访");
-  await expect(page.getByRole("alert")).toContainText("这条走访没有保存");
-  await expect(page.getByLabel("住户地址")).toHaveValue("幸福社区 4幢");
-  await expect(page.getByLabel("走访记录")).toHaveValue("存储被禁用时的走访");
-  await expect(page.getByText("还没有走访记录。")).toBeVisible();
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: "添加住户" }).click();
+  await fillHousehold(page, A);
+  await page.getByRole("button", { name: "保存住户" }).click();
+  await expect(page.getByRole("alert")).toContainText("这次没有保存");
+  await expect(page.getByLabel("社区")).toHaveValue("幸福社区");
+  await expect(page.getByLabel("姓名或称呼")).toHaveValue("王奶奶");
 });

@@ -2,7 +2,7 @@ import { test, expect, type Page } from "@playwright/test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OwnServer } from "./server";
-import { logVisit, expectListed } from "./helpers";
+import { addHousehold, nav } from "./helpers";
 
 /** Publishes a "new version": a service worker with other bytes (and no stale .br/.gz). */
 function publish(server: OwnServer, version: string) {
@@ -22,8 +22,7 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
   try {
     await page.goto(server.url);
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
-    await logVisit(page, "幸福社区 8幢", "更新前保存的走访");
-    await expectListed(page, ["幸福社区 8幢"]);
+    await addHousehold(page, { community: "幸福社区", building: "8幢", room: "801室", name: "赵奶奶" });
     const [first] = await shellCaches(page);
 
     publish(server, "e2e0000000000002");
@@ -39,7 +38,8 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
     ]);
     await expect.poll(() => shellCaches(page)).toEqual(["doorstep-shell-e2e0000000000002"]);
     await expect(banner).toBeHidden();
-    await expectListed(page, ["幸福社区 8幢"]);
+    await nav(page, "住户").click();
+    await expect(page.getByText("幸福社区 8幢 801室")).toBeVisible();
 
     // Next start: with every page closed, the waiting version activates by itself.
     publish(server, "e2e0000000000003");
@@ -51,7 +51,8 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
       await next.goto(server.url);
       return shellCaches(next);
     }, { timeout: 20_000 }).toEqual(["doorstep-shell-e2e0000000000003"]);
-    await expectListed(next, ["幸福社区 8幢"]);
+    await nav(next, "住户").click();
+    await expect(next.getByText("幸福社区 8幢 801室")).toBeVisible();
   } finally {
     server.stop();
   }

@@ -10,7 +10,6 @@ pub mod household;
 pub mod i18n;
 pub mod ids;
 pub mod labels;
-pub mod quick_visit;
 pub mod services;
 pub mod store;
 pub mod time;

@@ -6,7 +6,6 @@ use serde::Serialize;
 use super::{KvStore, StoreError};
 use crate::event::Event;
 use crate::household::Household;
-use crate::quick_visit::QuickVisit;
 use crate::visit::Visit;
 
 /// How many ids one index page holds. A save rewrites one record and at most one page, so its
@@ -28,7 +27,7 @@ macro_rules! record_by_id {
     )*};
 }
 
-record_by_id!(QuickVisit, Visit, Household, Event);
+record_by_id!(Visit, Household, Event);
 
 /// A typed collection over a [`KvStore`]: one key per record, plus an index of ids in pages.
 ///
@@ -205,8 +204,7 @@ mod tests {
     fn save_cost_does_not_grow_with_record_count() {
         let store = MemoryStore::new();
         let visits = Collection::new(&store, "visits");
-        let record_units =
-            |v: &QuickVisit| serde_json::to_string(v).unwrap().encode_utf16().count();
+        let record_units = |v: &Visit| serde_json::to_string(v).unwrap().encode_utf16().count();
         let page_bound = (INDEX_PAGE_SIZE + 1) * 40 + 200; // ids are 36 chars + quotes/commas
         let mut worst = 0u64;
         for i in 0..5_000u32 {
@@ -241,7 +239,7 @@ mod tests {
                     Err(e) => prop_assert_eq!(e, StoreError::QuotaExceeded),
                 }
             }
-            let loaded = visits.load_all::<QuickVisit>().unwrap();
+            let loaded = visits.load_all::<Visit>().unwrap();
             prop_assert_eq!(loaded.records, kept);
         }
     }

@@ -9,7 +9,6 @@ use super::{Change, Collection, KvStore, LocalDb, Outbox, RecordKind, StoreError
 use crate::day::Day;
 use crate::household::{Address, Household, Resident};
 use crate::labels::Cadence;
-use crate::quick_visit::QuickVisit;
 use crate::services::Services;
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
@@ -93,15 +92,9 @@ macro_rules! kv_conformance {
 
 const P: &str = "doorstep/conformance/";
 
-pub fn visit(n: u32, note: &str) -> QuickVisit {
-    let mut random = [0u8; 10];
-    random[..4].copy_from_slice(&n.to_be_bytes());
-    QuickVisit {
-        id: RecordId::mint(UnixMillis(1_700_000_000_000 + i64::from(n)), random),
-        address: format!("幸福社区 {n}幢"),
-        note: note.to_owned(),
-        created_at: UnixMillis(1_700_000_000_000 + i64::from(n)),
-    }
+/// A visit to household 0, numbered `n`.
+pub fn visit(n: u32, note: &str) -> Visit {
+    full_visit(n, &household(0), note)
 }
 
 pub fn get_missing_is_none(s: &dyn KvStore) {
@@ -212,16 +205,16 @@ pub fn quota_error_is_typed_and_keeps_data(s: &dyn KvStore) {
 pub fn collection_keeps_order_across_pages(s: &dyn KvStore) {
     let visits = Collection::new(s, "conformance-visits");
     let n = super::INDEX_PAGE_SIZE * 2 + 10;
-    let saved: Vec<QuickVisit> = (0..n as u32).map(|i| visit(i, "聊天陪伴")).collect();
+    let saved: Vec<Visit> = (0..n as u32).map(|i| visit(i, "聊天陪伴")).collect();
     for v in &saved {
         visits.put(v).unwrap();
     }
-    let loaded = visits.load_all::<QuickVisit>().unwrap();
+    let loaded = visits.load_all::<Visit>().unwrap();
     assert!(loaded.unreadable.is_empty());
     assert_eq!(loaded.records, saved);
     let first = saved[0].id.to_string();
     assert_eq!(
-        visits.get::<QuickVisit>(&first).unwrap().as_ref(),
+        visits.get::<Visit>(&first).unwrap().as_ref(),
         Some(&saved[0])
     );
 }
@@ -230,29 +223,29 @@ pub fn collection_resave_does_not_duplicate(s: &dyn KvStore) {
     let visits = Collection::new(s, "conformance-visits");
     let mut v = visit(1, "first");
     visits.put(&v).unwrap();
-    v.note = "edited".into();
+    v.notes = "edited".into();
     visits.put(&v).unwrap();
-    let loaded = visits.load_all::<QuickVisit>().unwrap();
+    let loaded = visits.load_all::<Visit>().unwrap();
     assert_eq!(loaded.records, vec![v]);
 }
 
 pub fn collection_failed_save_leaves_no_trace(s: &dyn KvStore) {
     let visits = Collection::new(s, "conformance-visits");
-    let before: Vec<QuickVisit> = (0..5).map(|i| visit(i, "送米一袋")).collect();
+    let before: Vec<Visit> = (0..5).map(|i| visit(i, "送米一袋")).collect();
     for v in &before {
         visits.put(v).unwrap();
     }
     let filler = fill(s);
     let rejected = visit(99, &"量血压".repeat(300));
     assert_eq!(visits.put(&rejected), Err(StoreError::QuotaExceeded));
-    let loaded = visits.load_all::<QuickVisit>().unwrap();
+    let loaded = visits.load_all::<Visit>().unwrap();
     assert_eq!(
         loaded.records, before,
         "earlier visits intact, the rejected one absent"
     );
     unfill(s, &filler);
     visits.put(&rejected).expect("saves once space is freed");
-    assert_eq!(visits.load_all::<QuickVisit>().unwrap().records.len(), 6);
+    assert_eq!(visits.load_all::<Visit>().unwrap().records.len(), 6);
 }
 
 pub fn collection_finds_unindexed_record(s: &dyn KvStore) {
@@ -265,13 +258,13 @@ pub fn collection_finds_unindexed_record(s: &dyn KvStore) {
     s.set(&key, &serde_json::to_string(&orphan).unwrap())
         .unwrap();
     assert_eq!(
-        visits.load_all::<QuickVisit>().unwrap().records,
+        visits.load_all::<Visit>().unwrap().records,
         vec![indexed.clone(), orphan.clone()]
     );
     // Re-indexed: found again without duplicates.
     assert_eq!(visits.ids().unwrap().len(), 2);
     assert_eq!(
-        visits.load_all::<QuickVisit>().unwrap().records,
+        visits.load_all::<Visit>().unwrap().records,
         vec![indexed, orphan]
     );
 }

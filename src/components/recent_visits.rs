@@ -1,0 +1,55 @@
+use std::cmp::Reverse;
+
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::state::use_db;
+
+/// How many of the latest visits the home screen shows.
+const RECENT: usize = 10;
+
+/// The latest visits logged on this phone, each marked with where it is kept.
+#[component]
+pub fn RecentVisits() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let recent = Memo::new(move |_| {
+        let deleted = db.deleted.get();
+        let mut vs: Vec<_> = db.visits.with(|vs| {
+            vs.iter()
+                .filter(|v| !deleted.contains(&v.id))
+                .cloned()
+                .collect()
+        });
+        vs.sort_by_key(|v| Reverse((v.day, v.created_at)));
+        vs.truncate(RECENT);
+        vs
+    });
+    let address = move |id| {
+        db.household(id)
+            .map(|h| h.address.one_line())
+            .unwrap_or_default()
+    };
+    view! {
+        <section class="card" aria-labelledby="recent-title">
+            <h2 id="recent-title">{tr(SAVED_VISITS)}</h2>
+            <Show when=move || recent.with(|r| !r.is_empty())
+                fallback=move || view! { <p class="muted">{tr(NO_VISITS)}</p> }>
+                <ul class="rows" aria-labelledby="recent-title">
+                    <For each=move || recent.get() key=|v| (v.id, v.updated_at) let(v)>
+                        <li>
+                            <a class="row-link" href=format!("/households/{}", v.household_id)>
+                                <span class="row-title">{address(v.household_id)}</span>
+                                <span class="visit-meta">
+                                    {v.day.to_string()}
+                                    <span class="badge">{tr(SAVED_ON_PHONE)}</span>
+                                </span>
+                                <span>{move || v.services.summary(lang.get())}</span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
