@@ -117,17 +117,22 @@ impl Db {
         Ok(())
     }
 
-    /// Visits of one household, newest first, without deleted ones.
-    pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
+    /// Visits that are not deleted and match `keep`, newest first.
+    pub fn live_visits(&self, keep: impl Fn(&Visit) -> bool) -> Vec<Visit> {
         let deleted = self.deleted.get();
         let mut vs: Vec<Visit> = self.visits.with(|vs| {
             vs.iter()
-                .filter(|v| v.household_id == household && !deleted.contains(&v.id))
+                .filter(|v| !deleted.contains(&v.id) && keep(v))
                 .cloned()
                 .collect()
         });
         vs.sort_by_key(|v| std::cmp::Reverse((v.day, v.created_at)));
         vs
+    }
+
+    /// Visits of one household, newest first, without deleted ones.
+    pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
+        self.live_visits(|v| v.household_id == household)
     }
 }
 

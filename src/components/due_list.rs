@@ -21,19 +21,15 @@ pub fn DueList() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
     let due = Memo::new(move |_| {
+        let live = db.live_visits(|_| true);
         let deleted = db.deleted.get();
         let offset = utc_offset_minutes();
-        db.visits.with(|visits| {
-            let live: Vec<_> = visits.iter().filter(|v| !deleted.contains(&v.id)).collect();
-            db.households.with(|hs| {
-                let items = hs.iter().filter(|h| !deleted.contains(&h.id)).map(|h| {
-                    (
-                        h.clone(),
-                        household_due(h, live.iter().copied(), offset, None),
-                    )
-                });
-                due_list(items, today())
-            })
+        db.households.with(|hs| {
+            let items = hs
+                .iter()
+                .filter(|h| !deleted.contains(&h.id))
+                .map(|h| (h.clone(), household_due(h, &live, offset, None)));
+            due_list(items, today())
         })
     });
     view! {

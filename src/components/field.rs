@@ -99,3 +99,34 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// Adds `x` to `set` when `on`, removes it otherwise.
+pub fn toggle<T: PartialEq>(set: &mut Vec<T>, x: T, on: bool) {
+    set.retain(|y| *y != x);
+    if on {
+        set.push(x);
+    }
+}
+
+/// One checkbox per coded choice (needs, partners …).
+pub fn choice_checks<T>(
+    id_prefix: &'static str,
+    all: &'static [T],
+    label: fn(T, doorstep_core::Lang) -> &'static str,
+    is_on: impl Fn(T) -> bool + Copy + Send + Sync + 'static,
+    set: impl Fn(T, bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Copy + std::fmt::Debug + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    all.iter()
+        .map(|&x| {
+            view! {
+                <CheckField id=format!("{id_prefix}-{x:?}") label=Signal::derive(move || label(x, lang.get()))
+                    checked=Signal::derive(move || is_on(x))
+                    on_change=move |on: bool| set(x, on)/>
+            }
+        })
+        .collect_view()
+}

@@ -1,5 +1,3 @@
-use std::cmp::Reverse;
-
 use leptos::prelude::*;
 
 use crate::i18n::*;
@@ -14,14 +12,7 @@ pub fn RecentVisits() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
     let recent = Memo::new(move |_| {
-        let deleted = db.deleted.get();
-        let mut vs: Vec<_> = db.visits.with(|vs| {
-            vs.iter()
-                .filter(|v| !deleted.contains(&v.id))
-                .cloned()
-                .collect()
-        });
-        vs.sort_by_key(|v| Reverse((v.day, v.created_at)));
+        let mut vs = db.live_visits(|_| true);
         vs.truncate(RECENT);
         vs
     });

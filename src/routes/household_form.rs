@@ -7,7 +7,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::browser::new_record_id;
-use crate::components::field::{error_of, CheckField, SelectField, TextField};
+use crate::components::field::{
+    choice_checks, error_of, toggle, CheckField, SelectField, TextField,
+};
 use crate::i18n::*;
 use crate::state::{stamp, use_db};
 
@@ -94,14 +96,9 @@ pub fn HouseholdFormPage() -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>{tr(NEEDS)}</legend>
-                    {NeedCategory::ALL.iter().map(|&n| view! {
-                        <CheckField id=format!("need-{n:?}") label=Signal::derive(move || n.label(lang.get()))
-                            checked=Signal::derive(move || draft.with(|d| d.needs.contains(&n)))
-                            on_change=move |on: bool| draft.update(|d| {
-                                d.needs.retain(|x| *x != n);
-                                if on { d.needs.push(n) }
-                            })/>
-                    }).collect_view()}
+                    {choice_checks("need", NeedCategory::ALL, NeedCategory::label,
+                        move |n| draft.with(|d| d.needs.contains(&n)),
+                        move |n, on| draft.update(|d| toggle(&mut d.needs, n, on)))}
                     <p class="field-error">{move || error_of(errors, "needs").get()}</p>
                 </fieldset>
                 <SelectField id="cadence" label=CADENCE

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::browser::new_record_id;
-use crate::components::field::{error_of, CheckField, SelectField, TextField};
+use crate::components::field::{choice_checks, error_of, toggle, SelectField, TextField};
 use crate::i18n::*;
 use crate::routes::visit_services::ServicesFields;
 use crate::state::{stamp, today, use_db};
@@ -88,14 +88,9 @@ pub fn VisitFormPage() -> impl IntoView {
                     on_input=move |v: String| volunteers.set(v) error=error_of(errors, "volunteers")/>
                 <fieldset>
                     <legend>{tr(PARTNERS)}</legend>
-                    {Partner::ALL.iter().map(|&p| view! {
-                        <CheckField id=format!("partner-{p:?}") label=Signal::derive(move || p.label(lang.get()))
-                            checked=Signal::derive(move || draft.with(|d| d.partners.contains(&p)))
-                            on_change=move |on: bool| draft.update(|d| {
-                                d.partners.retain(|x| *x != p);
-                                if on { d.partners.push(p) }
-                            })/>
-                    }).collect_view()}
+                    {choice_checks("partner", Partner::ALL, Partner::label,
+                        move |p| draft.with(|d| d.partners.contains(&p)),
+                        move |p, on| draft.update(|d| toggle(&mut d.partners, p, on)))}
                 </fieldset>
                 <ServicesFields draft=draft errors=errors/>
                 <fieldset>
@@ -109,14 +104,9 @@ pub fn VisitFormPage() -> impl IntoView {
                 </fieldset>
                 <fieldset>
                     <legend>{tr(NEEDS)}</legend>
-                    {NeedCategory::ALL.iter().map(|&n| view! {
-                        <CheckField id=format!("visit-need-{n:?}") label=Signal::derive(move || n.label(lang.get()))
-                            checked=Signal::derive(move || draft.with(|d| d.needs.contains(&n)))
-                            on_change=move |on: bool| draft.update(|d| {
-                                d.needs.retain(|x| *x != n);
-                                if on { d.needs.push(n) }
-                            })/>
-                    }).collect_view()}
+                    {choice_checks("visit-need", NeedCategory::ALL, NeedCategory::label,
+                        move |n| draft.with(|d| d.needs.contains(&n)),
+                        move |n, on| draft.update(|d| toggle(&mut d.needs, n, on)))}
                     <p class="field-error">{move || error_of(errors, "needs").get()}</p>
                     {text!("needs-text", "needs_text", NEEDS_TEXT, true, needs_text)}
                 </fieldset>

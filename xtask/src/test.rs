@@ -4,6 +4,18 @@ use crate::build::{build_all, SERVER_BIN};
 use crate::run::{cmd, status, tests, Counts};
 use crate::{root, Result};
 
+/// The native crates, and the app's crate for the WASM target.
+const NATIVE: [&str; 6] = [
+    "-p",
+    "doorstep-core",
+    "-p",
+    "doorstep-server",
+    "-p",
+    "xtask",
+];
+const WASM: [&str; 4] = ["-p", "doorstep", "--target", "wasm32-unknown-unknown"];
+const CLIPPY: [&str; 4] = ["--all-targets", "--", "-D", "warnings"];
+
 pub fn test_all() -> Result {
     let mut counts = Counts::default();
     let result = run_all(&mut counts);
@@ -12,76 +24,23 @@ pub fn test_all() -> Result {
     result
 }
 
+fn cargo(verb: &str, parts: &[&[&str]]) -> std::process::Command {
+    let mut args = vec![verb, "--locked"];
+    args.extend(parts.iter().flat_map(|p| p.iter().copied()));
+    cmd("cargo", &args)
+}
+
 fn run_all(counts: &mut Counts) -> Result {
     status(cmd("cargo", &["fmt", "--all", "--check"]))?;
-    status(cmd(
-        "cargo",
-        &[
-            "clippy",
-            "--locked",
-            "-p",
-            "doorstep-core",
-            "-p",
-            "doorstep-server",
-            "-p",
-            "xtask",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ))?;
-    status(cmd(
-        "cargo",
-        &[
-            "clippy",
-            "--locked",
-            "-p",
-            "doorstep",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ))?;
+    status(cargo("clippy", &[&NATIVE, &CLIPPY]))?;
+    status(cargo("clippy", &[&WASM, &CLIPPY]))?;
     // Natively: the domain (with property tests), the server against real SQLite files.
-    tests(
-        cmd(
-            "cargo",
-            &[
-                "test",
-                "--locked",
-                "-p",
-                "doorstep-core",
-                "-p",
-                "doorstep-server",
-                "-p",
-                "xtask",
-            ],
-        ),
-        counts,
-    )?;
+    tests(cargo("test", &[&NATIVE]), counts)?;
     // In headless Chromium: the storage conformance suite on localStorage.
-    tests(
-        cmd(
-            "cargo",
-            &[
-                "test",
-                "--locked",
-                "-p",
-                "doorstep",
-                "--target",
-                "wasm32-unknown-unknown",
-            ],
-        ),
-        counts,
-    )?;
+    tests(cargo("test", &[&WASM]), counts)?;
     // End to end on the release build, served by the real server.
     build_all()?;
-    let server = root().join(SERVER_BIN);
     let mut e2e = cmd("npx", &["playwright", "test"]);
-    e2e.env("DOORSTEP_SERVER_BIN", server);
+    e2e.env("DOORSTEP_SERVER_BIN", root().join(SERVER_BIN));
     tests(e2e, counts)
 }
