@@ -1,11 +1,19 @@
-//! Load-time benchmark (tools/bench-load.mjs): prints figures for BENCHMARKS.md.
+//! Browser benchmarks (tools/bench-*.mjs): print figures for BENCHMARKS.md.
 
 use crate::build::SERVER_BIN;
 use crate::run::{cmd, status};
 use crate::{root, Result};
 
 pub fn load_time() -> Result {
-    let mut c = cmd("node", &["tools/bench-load.mjs"]);
+    node("tools/bench-load.mjs")
+}
+
+pub fn storage_capacity() -> Result {
+    node("tools/bench-storage.mjs")
+}
+
+fn node(script: &str) -> Result {
+    let mut c = cmd("node", &[script]);
     c.env("DOORSTEP_SERVER_BIN", root().join(SERVER_BIN));
     status(c)
 }

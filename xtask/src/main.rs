@@ -20,7 +20,8 @@ usage: cargo xtask <task>
           (extra arguments go to `doorstep-server serve`)
   test    setup, then lint and run every test: core, server, browser storage, end to end
   size    build, then print the app shell's transfer size (gzip and brotli)
-  bench   build, then time cold and warm loads on emulated Slow 4G (see BENCHMARKS.md)";
+  bench   build, then time cold and warm loads on emulated Slow 4G and measure how many
+          visits fit in localStorage (see BENCHMARKS.md)";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -44,7 +45,8 @@ fn main() -> ExitCode {
         Some("bench") => setup::setup()
             .and_then(|()| build::build_all())
             .and_then(|()| size::report())
-            .and_then(|()| bench::load_time()),
+            .and_then(|()| bench::load_time())
+            .and_then(|()| bench::storage_capacity()),
         Some("size") => setup::setup()
             .and_then(|()| build::build_app())
             .and_then(|()| size::report()),
