@@ -152,3 +152,7 @@ pub const DUE: Text = Text::new("需要走访", "Due");
 pub const NOTHING_DUE: Text =
     Text::new("这周没有需要走访的住户。", "No household is due this week.");
 pub const DUE_TODAY: Text = Text::new("今天", "Today");
+pub const DELETE: Text = Text::new("删除", "Delete");
+pub const DELETE_VISIT: Text = Text::new("删除这次走访", "Delete this visit");
+pub const VISIT_DELETED: Text = Text::new("已删除一次走访。", "A visit was deleted.");
+pub const UNDO: Text = Text::new("撤销", "Undo");

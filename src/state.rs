@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use doorstep_core::household::{Household, Stamp};
-use doorstep_core::store::{LocalDb, Mutation, StoreError};
+use doorstep_core::store::{LocalDb, Mutation, RecordKind, StoreError};
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
@@ -94,6 +94,28 @@ impl Db {
     /// Stores a visit (new or edited), then shows it.
     pub fn save_visit(&self, v: Visit) -> Result<(), StoreError> {
         self.put(self.visits, v, |v| v.id, |db, v| db.save_visit(v, now()))
+    }
+
+    /// Deletes a record by tombstone (kept for undo and for sync).
+    pub fn delete(&self, kind: RecordKind, id: RecordId) -> Result<(), StoreError> {
+        let store = LocalStore::open()?;
+        LocalDb::new(&store).delete(kind, id, now())?;
+        self.pending.update(|n| *n += 1);
+        self.deleted.update(|d| {
+            d.insert(id);
+        });
+        Ok(())
+    }
+
+    /// Undoes a delete.
+    pub fn restore(&self, kind: RecordKind, id: RecordId) -> Result<(), StoreError> {
+        let store = LocalStore::open()?;
+        LocalDb::new(&store).restore(kind, id, now())?;
+        self.pending.update(|n| *n += 1);
+        self.deleted.update(|d| {
+            d.remove(&id);
+        });
+        Ok(())
     }
 
     /// Writes through `LocalDb` (record and outbox); only a stored record reaches the list.

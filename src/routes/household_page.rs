@@ -1,3 +1,4 @@
+use doorstep_core::store::{RecordKind, StoreError};
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -18,7 +19,25 @@ pub fn HouseholdPage() -> impl IntoView {
             .and_then(|s| RecordId::parse(&s).ok())
     };
     let household = move || id().and_then(|id| db.household(id));
+    // The visit just deleted, for "undo"; and a storage error, if one happened.
+    let deleted = RwSignal::new(None::<RecordId>);
+    let error = RwSignal::new(None::<StoreError>);
+    let undo = move |_| {
+        if let Some(id) = deleted.get_untracked() {
+            match db.restore(RecordKind::Visit, id) {
+                Ok(()) => deleted.set(None),
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    };
     view! {
+        <Show when=move || deleted.get().is_some()>
+            <div class="banner" role="status">
+                <span>{tr(VISIT_DELETED)}</span>
+                <button type="button" on:click=undo>{tr(UNDO)}</button>
+            </div>
+        </Show>
+        <p class="error" role="alert">{move || error.get().map(|e| e.message(lang.get()))}</p>
         <Show when=move || household().is_some()
             fallback=move || view! { <section class="card"><p role="alert">{tr(NOT_FOUND)}</p></section> }>
             {move || household().map(|h| {
@@ -67,6 +86,13 @@ pub fn HouseholdPage() -> impl IntoView {
                                             <span class="row-title">{v.day.to_string()}</span> " " {v.volunteers.join("、")}
                                             <div>{move || v.services.summary(lang.get())}</div>
                                             {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
+                                            <button type="button" class="small" aria-label=tr(DELETE_VISIT)
+                                                on:click=move |_| match db.delete(RecordKind::Visit, v.id) {
+                                                    Ok(()) => deleted.set(Some(v.id)),
+                                                    Err(e) => error.set(Some(e)),
+                                                }>
+                                                {tr(DELETE)}
+                                            </button>
                                         </li>
                                     }).collect_view()}
                                 </ul>

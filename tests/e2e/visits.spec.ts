@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled } from "./helpers";
+import { openControlled, addHousehold as addViaNav, logVisit } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -81,4 +81,28 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
   await page.goto("/households");
   await page.getByRole("link", { name: /和平社区 5幢 102室/ }).click();
   await expect(page.getByRole("list", { name: /走访记录/ }).getByRole("listitem")).toHaveCount(1);
+});
+
+test("delete a visit, undo it, delete it again: kept deleted across a reload", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  await addViaNav(page, { community: "幸福社区", building: "6幢", room: "601室", name: "周奶奶" });
+  await logVisit(page, "张三", "今天精神很好");
+  const history = page.getByRole("list", { name: /走访记录/ }).getByRole("listitem");
+  await expect(history).toHaveCount(1);
+
+  await page.getByRole("button", { name: "删除这次走访" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "已删除一次走访。" })).toBeVisible();
+  await expect(page.getByText("还没有走访。")).toBeVisible();
+  await page.getByRole("button", { name: "撤销" }).click();
+  await expect(history).toHaveCount(1);
+  await expect(page.getByRole("list", { name: /走访记录/ })).toContainText("今天精神很好");
+
+  await page.getByRole("button", { name: "删除这次走访" }).click();
+  await expect(page.getByText("还没有走访。")).toBeVisible();
+  // Household, visit, delete, restore, delete: five changes wait for sync.
+  await expect(page.getByText("待同步(5)")).toBeVisible();
+  await page.reload();
+  await expect(page.getByText("还没有走访。")).toBeVisible();
+  await expect(page.getByText("待同步(5)")).toBeVisible();
 });
