@@ -4,6 +4,8 @@ use leptos_router::path;
 
 use crate::components::app_header::AppHeader;
 use crate::i18n::*;
+use crate::routes::event_form::EventFormPage;
+use crate::routes::events::EventsPage;
 use crate::routes::home::HomePage;
 use crate::routes::household_form::HouseholdFormPage;
 use crate::routes::household_page::HouseholdPage;
@@ -28,6 +30,7 @@ pub fn App() -> impl IntoView {
             <nav class="tabs" aria-label=tr(MAIN_NAV)>
                 <a href="/">{tr(NAV_HOME)}</a>
                 <a href="/households">{tr(NAV_HOUSEHOLDS)}</a>
+                <a href="/events">{tr(NAV_EVENTS)}</a>
             </nav>
             <main>
                 <Routes fallback=|| view! { <HomePage/> }>
@@ -37,6 +40,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/households/:id") view=HouseholdPage/>
                     <Route path=path!("/households/:id/edit") view=HouseholdFormPage/>
                     <Route path=path!("/visits/new") view=VisitFormPage/>
+                    <Route path=path!("/events") view=EventsPage/>
+                    <Route path=path!("/events/new") view=EventFormPage/>
+                    <Route path=path!("/events/:id/edit") view=EventFormPage/>
                 </Routes>
             </main>
         </Router>

@@ -156,3 +156,26 @@ pub const DELETE: Text = Text::new("删除", "Delete");
 pub const DELETE_VISIT: Text = Text::new("删除这次走访", "Delete this visit");
 pub const VISIT_DELETED: Text = Text::new("已删除一次走访。", "A visit was deleted.");
 pub const UNDO: Text = Text::new("撤销", "Undo");
+
+// Events (活动).
+pub const NAV_EVENTS: Text = Text::new("活动", "Events");
+pub const EVENTS: Text = Text::new("活动", "Events");
+pub const ADD_EVENT: Text = Text::new("添加活动", "Add event");
+pub const EDIT_EVENT: Text = Text::new("编辑活动", "Edit event");
+pub const NO_EVENTS: Text = Text::new("还没有活动。", "No events yet.");
+pub const EVENT_KIND: Text = Text::new("活动类型", "Kind of event");
+pub const EVENT_TITLE: Text = Text::new("活动名称", "Title");
+pub const EVENT_DAY: Text = Text::new("日期", "Date");
+pub const START_TIME: Text = Text::new("开始时间(可不填)", "Start time (optional)");
+pub const PLACE: Text = Text::new("地点", "Place");
+pub const ATTENDANCE: Text = Text::new("参与人数", "Attendance");
+pub const TALLIES: Text = Text::new("服务数量", "Services given");
+pub const HAIRCUTS: Text = Text::new("理发(人次)", "Haircuts");
+pub const BP_CHECKS: Text = Text::new("量血压(人次)", "Blood pressure checks");
+pub const KNIVES_SHARPENED: Text = Text::new("磨刀(把)", "Knives sharpened");
+pub const CONSULTATIONS: Text = Text::new("义诊(人次)", "Clinic consultations");
+pub const LEAFLETS: Text = Text::new("发放宣传册(份)", "Leaflets handed out");
+pub const BANNERS: Text = Text::new("悬挂横幅(条)", "Banners hung");
+pub const SAVE_EVENT: Text = Text::new("保存活动", "Save event");
+pub const DECREASE: Text = Text::new("减少", "Fewer");
+pub const INCREASE: Text = Text::new("增加", "More");

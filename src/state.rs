@@ -3,6 +3,7 @@
 
 use std::collections::HashSet;
 
+use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{LocalDb, Mutation, RecordKind, StoreError};
 use doorstep_core::visit::Visit;
@@ -19,6 +20,7 @@ pub const LOCAL_USER: &str = "this-phone";
 pub struct Db {
     pub households: RwSignal<Vec<Household>>,
     pub visits: RwSignal<Vec<Visit>>,
+    pub events: RwSignal<Vec<Event>>,
     pub deleted: RwSignal<HashSet<RecordId>>,
     /// Changes saved on this phone and not yet synced.
     pub pending: RwSignal<usize>,
@@ -51,6 +53,7 @@ impl Db {
         let db = Db {
             households: RwSignal::new(Vec::new()),
             visits: RwSignal::new(Vec::new()),
+            events: RwSignal::new(Vec::new()),
             deleted: RwSignal::new(HashSet::new()),
             pending: RwSignal::new(0),
             load_error: RwSignal::new(None),
@@ -67,8 +70,10 @@ impl Db {
         let local = LocalDb::new(&store);
         let households = local.households().load_all::<Household>()?;
         let visits = local.visits().load_all::<Visit>()?;
+        let events = local.events().load_all::<Event>()?;
         self.unreadable
-            .set(households.unreadable.len() + visits.unreadable.len());
+            .set(households.unreadable.len() + visits.unreadable.len() + events.unreadable.len());
+        self.events.set(events.records);
         self.households.set(households.records);
         self.visits.set(visits.records);
         self.deleted.set(local.deleted_ids()?);
@@ -94,6 +99,11 @@ impl Db {
     /// Stores a visit (new or edited), then shows it.
     pub fn save_visit(&self, v: Visit) -> Result<(), StoreError> {
         self.put(self.visits, v, |v| v.id, |db, v| db.save_visit(v, now()))
+    }
+
+    /// Stores an event (new or edited), then shows it.
+    pub fn save_event(&self, e: Event) -> Result<(), StoreError> {
+        self.put(self.events, e, |e| e.id, |db, e| db.save_event(e, now()))
     }
 
     /// Deletes a record by tombstone (kept for undo and for sync).

@@ -3,6 +3,7 @@ use doorstep_core::Lang;
 use leptos::prelude::*;
 
 use crate::i18n::*;
+use crate::routes::households::PAGE;
 use crate::state::{today, use_db, utc_offset_minutes};
 
 fn status_text(s: DueStatus, lang: Lang) -> String {
@@ -20,6 +21,7 @@ fn status_text(s: DueStatus, lang: Lang) -> String {
 pub fn DueList() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
+    let limit = RwSignal::new(PAGE);
     let due = Memo::new(move |_| {
         let live = db.live_visits(|_| true);
         let deleted = db.deleted.get();
@@ -39,7 +41,8 @@ pub fn DueList() -> impl IntoView {
             <Show when=move || due.with(|d| !d.is_empty())
                 fallback=move || view! { <p class="muted">{tr(NOTHING_DUE)}</p> }>
                 <ul class="rows" aria-labelledby="due-title">
-                    <For each=move || due.get() key=|(h, d, _)| (h.id, *d) let((h, _, status))>
+                    <For each=move || due.with(|d| d.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+                        key=|(h, d, _)| (h.id, *d) let((h, _, status))>
                         <li>
                             <a class="row-link" href=format!("/visits/new?household={}", h.id)>
                                 <span class="row-title">{h.address.one_line()}</span>
@@ -50,6 +53,9 @@ pub fn DueList() -> impl IntoView {
                         </li>
                     </For>
                 </ul>
+            </Show>
+            <Show when=move || due.with(|d| d.len() > limit.get())>
+                <button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{tr(SHOW_MORE)}</button>
             </Show>
         </section>
     }

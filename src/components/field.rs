@@ -130,3 +130,31 @@ where
         })
         .collect_view()
 }
+
+/// A count with large − and + buttons, and the number typed directly if easier.
+#[component]
+pub fn Stepper(
+    #[prop(into)] id: String,
+    label: Text,
+    #[prop(into)] value: Signal<u32>,
+    #[prop(into)] on_change: Callback<u32>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let name = move |verb: Text| format!("{} {}", verb.get(lang.get()), label.get(lang.get()));
+    view! {
+        <div class="field">
+            <label for=id.clone()>{tr(label)}</label>
+            <div class="stepper">
+                <button type="button" aria-label=move || name(crate::i18n::DECREASE)
+                    on:click=move |_| on_change.run(value.get_untracked().saturating_sub(1))>"−"</button>
+                <input id=id type="number" inputmode="numeric" min="0"
+                    prop:value=move || value.get().to_string()
+                    on:input=move |ev| on_change.run(event_target_value(&ev).trim().parse().unwrap_or(0))/>
+                <button type="button" aria-label=move || name(crate::i18n::INCREASE)
+                    on:click=move |_| on_change.run(value.get_untracked().saturating_add(1))>"+"</button>
+            </div>
+            <p class="field-error">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,5 +1,7 @@
 //! One module per screen.
 
+pub mod event_form;
+pub mod events;
 pub mod home;
 pub mod household_form;
 pub mod household_page;

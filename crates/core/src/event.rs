@@ -83,6 +83,38 @@ fn valid_time(s: &str) -> bool {
 }
 
 impl EventDraft {
+    /// An empty form for an event on `day`.
+    pub fn blank(day: Day) -> Self {
+        EventDraft {
+            kind: EventKind::ConvenienceDay,
+            title: String::new(),
+            day: day.to_string(),
+            start_time: String::new(),
+            place: String::new(),
+            partners: Vec::new(),
+            volunteers: Vec::new(),
+            attendance: 0,
+            tallies: Tallies::default(),
+            notes: String::new(),
+        }
+    }
+
+    /// The form for editing `e`.
+    pub fn from_event(e: &Event) -> Self {
+        EventDraft {
+            kind: e.kind,
+            title: e.title.clone(),
+            day: e.day.to_string(),
+            start_time: e.start_time.clone().unwrap_or_default(),
+            place: e.place.clone(),
+            partners: e.partners.clone(),
+            volunteers: e.volunteers.clone(),
+            attendance: e.attendance,
+            tallies: e.tallies,
+            notes: e.notes.clone(),
+        }
+    }
+
     pub fn create(&self, id: RecordId, stamp: &Stamp) -> Result<Event, Vec<FieldError>> {
         self.build(id, stamp.now, stamp.user.clone(), stamp.now)
     }
@@ -231,6 +263,16 @@ mod tests {
             ]
         );
         assert_eq!(errs[4].message(Lang::Zh), "应在 0 到 100000 之间");
+    }
+
+    #[test]
+    fn editing_round_trips_through_the_form() {
+        let ev = draft().create(id(), &stamp()).unwrap();
+        let again = EventDraft::from_event(&ev).update(&ev, &stamp()).unwrap();
+        assert_eq!(again, ev);
+        let blank = EventDraft::blank(Day::parse("2026-11-26").unwrap());
+        assert_eq!(blank.day, "2026-11-26");
+        assert!(blank.create(id(), &stamp()).is_err(), "a title is required");
     }
 
     #[test]

@@ -1,0 +1,132 @@
+use doorstep_core::event::{EventDraft, Tallies};
+use doorstep_core::i18n::Text;
+use doorstep_core::labels::{EventKind, Partner};
+use doorstep_core::store::StoreError;
+use doorstep_core::validate::FieldError;
+use doorstep_core::visit::split_names;
+use doorstep_core::RecordId;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::browser::new_record_id;
+use crate::components::field::{choice_checks, error_of, toggle, SelectField, Stepper, TextField};
+use crate::i18n::*;
+use crate::state::{stamp, today, use_db};
+
+/// Where one tally lives in [`Tallies`].
+type Slot = fn(&mut Tallies) -> &mut u32;
+
+/// The tallies: field name (for errors), label, and place.
+const TALLY_FIELDS: [(&str, Text, Slot); 6] = [
+    ("tallies.haircuts", HAIRCUTS, |t| &mut t.haircuts),
+    ("tallies.bp_checks", BP_CHECKS, |t| &mut t.bp_checks),
+    ("tallies.knives_sharpened", KNIVES_SHARPENED, |t| {
+        &mut t.knives_sharpened
+    }),
+    ("tallies.clinic_consultations", CONSULTATIONS, |t| {
+        &mut t.clinic_consultations
+    }),
+    ("tallies.leaflets", LEAFLETS, |t| &mut t.leaflets),
+    ("tallies.banners", BANNERS, |t| &mut t.banners),
+];
+
+/// Add an event, or edit one (`/events/:id/edit`).
+#[component]
+pub fn EventFormPage() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let params = use_params_map();
+    let existing = params
+        .read_untracked()
+        .get("id")
+        .and_then(|s| RecordId::parse(&s).ok())
+        .and_then(|id| {
+            db.events
+                .with_untracked(|es| es.iter().find(|e| e.id == id).cloned())
+        });
+    let start = existing
+        .as_ref()
+        .map(EventDraft::from_event)
+        .unwrap_or_else(|| EventDraft::blank(today()));
+    let volunteers = RwSignal::new(start.volunteers.join("、"));
+    let draft = RwSignal::new(start);
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let save_error = RwSignal::new(None::<StoreError>);
+    let navigate = use_navigate();
+    let is_edit = existing.is_some();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut d = draft.get_untracked();
+        d.volunteers = split_names(&volunteers.get_untracked());
+        let result = match &existing {
+            Some(e) => d.update(e, &stamp()),
+            None => d.create(new_record_id(), &stamp()),
+        };
+        match result {
+            Err(e) => errors.set(e),
+            Ok(event) => match db.save_event(event) {
+                Ok(()) => navigate("/events", Default::default()),
+                Err(e) => save_error.set(Some(e)),
+            },
+        }
+    };
+    macro_rules! text {
+        ($id:literal, $field:literal, $label:expr, $type:literal, $($path:tt)+) => {
+            view! {
+                <TextField id=$id label=$label input_type=$type
+                    value=Signal::derive(move || draft.with(|d| d.$($path)+.clone()))
+                    on_input=move |v: String| draft.update(|d| d.$($path)+ = v)
+                    error=error_of(errors, $field)/>
+            }
+        };
+    }
+    view! {
+        <section class="card" aria-labelledby="event-form-title">
+            <h2 id="event-form-title">{tr(if is_edit { EDIT_EVENT } else { ADD_EVENT })}</h2>
+            <form on:submit=on_submit novalidate>
+                <SelectField id="event-kind" label=EVENT_KIND
+                    options=EventKind::ALL.iter().map(|&k| (format!("{k:?}"), Signal::derive(move || k.label(lang.get())))).collect()
+                    value=Signal::derive(move || format!("{:?}", draft.with(|d| d.kind)))
+                    on_change=move |v: String| {
+                        if let Some(&k) = EventKind::ALL.iter().find(|k| format!("{k:?}") == v) {
+                            draft.update(|d| d.kind = k)
+                        }
+                    }/>
+                {text!("event-title", "title", EVENT_TITLE, "text", title)}
+                <div class="row3">
+                    {text!("event-day", "day", EVENT_DAY, "date", day)}
+                    {text!("event-start", "start_time", START_TIME, "time", start_time)}
+                </div>
+                {text!("event-place", "place", PLACE, "text", place)}
+                <fieldset>
+                    <legend>{tr(PARTNERS)}</legend>
+                    {choice_checks("event-partner", Partner::ALL, Partner::label,
+                        move |p| draft.with(|d| d.partners.contains(&p)),
+                        move |p, on| draft.update(|d| toggle(&mut d.partners, p, on)))}
+                </fieldset>
+                <TextField id="event-volunteers" label=VOLUNTEERS value=volunteers
+                    on_input=move |v: String| volunteers.set(v) error=error_of(errors, "volunteers")/>
+                <Stepper id="event-attendance" label=ATTENDANCE
+                    value=Signal::derive(move || draft.with(|d| d.attendance))
+                    on_change=move |n: u32| draft.update(|d| d.attendance = n)
+                    error=error_of(errors, "attendance")/>
+                <fieldset>
+                    <legend>{tr(TALLIES)}</legend>
+                    {TALLY_FIELDS.iter().map(|&(field, label, slot)| view! {
+                        <Stepper id=field.replace('.', "-") label=label
+                            value=Signal::derive(move || draft.with(|d| { let mut t = d.tallies; *slot(&mut t) }))
+                            on_change=move |n: u32| draft.update(|d| *slot(&mut d.tallies) = n)
+                            error=error_of(errors, field)/>
+                    }).collect_view()}
+                </fieldset>
+                {text!("event-notes", "notes", NOTES, "text", notes)}
+                <button type="submit" class="primary">{tr(SAVE_EVENT)}</button>
+                <p class="error" role="alert">
+                    {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}
+                    {move || save_error.get().map(|e| e.message(lang.get()))}
+                </p>
+            </form>
+        </section>
+    }
+}

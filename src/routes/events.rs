@@ -1,0 +1,51 @@
+use std::cmp::Reverse;
+
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::routes::households::PAGE;
+use crate::state::use_db;
+
+/// The team's events on this phone, newest first.
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let limit = RwSignal::new(PAGE);
+    let events = Memo::new(move |_| {
+        let deleted = db.deleted.get();
+        let mut es: Vec<_> = db.events.with(|es| {
+            es.iter()
+                .filter(|e| !deleted.contains(&e.id))
+                .cloned()
+                .collect()
+        });
+        es.sort_by_key(|e| Reverse((e.day, e.created_at)));
+        es
+    });
+    view! {
+        <section class="card" aria-labelledby="events-title">
+            <h2 id="events-title">{tr(EVENTS)} " (" {move || events.with(Vec::len)} ")"</h2>
+            <a class="button primary" href="/events/new">{tr(ADD_EVENT)}</a>
+            <Show when=move || events.with(|e| !e.is_empty()) fallback=move || view! { <p class="muted">{tr(NO_EVENTS)}</p> }>
+                <ul class="rows" aria-labelledby="events-title">
+                    <For each=move || events.with(|e| e.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+                        key=|e| (e.id, e.updated_at) let(e)>
+                        <li>
+                            <a class="row-link" href=format!("/events/{}/edit", e.id)>
+                                <span class="row-title">{e.title.clone()}</span>
+                                <span class="muted">
+                                    {e.day.to_string()} " · " {move || e.kind.label(lang.get())} " · "
+                                    {tr(ATTENDANCE)} " " {e.attendance}
+                                </span>
+                            </a>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+            <Show when=move || events.with(|e| e.len() > limit.get())>
+                <button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{tr(SHOW_MORE)}</button>
+            </Show>
+        </section>
+    }
+}
