@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/households/:id") view=HouseholdPage/>
                     <Route path=path!("/households/:id/edit") view=HouseholdFormPage/>
                     <Route path=path!("/visits/new") view=VisitFormPage/>
+                    <Route path=path!("/visits/:id/edit") view=VisitFormPage/>
                     <Route path=path!("/events") view=EventsPage/>
                     <Route path=path!("/events/new") view=EventFormPage/>
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>

@@ -179,3 +179,5 @@ pub const BANNERS: Text = Text::new("悬挂横幅(条)", "Banners hung");
 pub const SAVE_EVENT: Text = Text::new("保存活动", "Save event");
 pub const DECREASE: Text = Text::new("减少", "Fewer");
 pub const INCREASE: Text = Text::new("增加", "More");
+pub const EDIT_VISIT: Text = Text::new("编辑走访", "Edit visit");
+pub const EDIT_THIS_VISIT: Text = Text::new("编辑这次走访", "Edit this visit");

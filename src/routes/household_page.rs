@@ -86,6 +86,9 @@ pub fn HouseholdPage() -> impl IntoView {
                                             <span class="row-title">{v.day.to_string()}</span> " " {v.volunteers.join("、")}
                                             <div>{move || v.services.summary(lang.get())}</div>
                                             {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
+                                            <a class="button small" href=format!("/visits/{}/edit", v.id)
+                                                aria-label=tr(EDIT_THIS_VISIT)>{tr(EDIT)}</a>
+                                            " "
                                             <button type="button" class="small" aria-label=tr(DELETE_VISIT)
                                                 on:click=move |_| match db.delete(RecordKind::Visit, v.id) {
                                                     Ok(()) => deleted.set(Some(v.id)),

@@ -4,7 +4,7 @@ use doorstep_core::validate::FieldError;
 use doorstep_core::visit::{split_names, VisitDraft};
 use doorstep_core::RecordId;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::browser::new_record_id;
 use crate::components::field::{choice_checks, error_of, toggle, SelectField, TextField};
@@ -12,23 +12,40 @@ use crate::i18n::*;
 use crate::routes::visit_services::ServicesFields;
 use crate::state::{stamp, today, use_db};
 
-/// Log a visit: `/visits/new`, or `/visits/new?household=ID` from a household's page.
+/// Log a visit: `/visits/new`, or `/visits/new?household=ID` from a household's page; or
+/// edit one: `/visits/:id/edit`.
 #[component]
 pub fn VisitFormPage() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
     let query = use_query_map();
+    let params = use_params_map();
+    let existing = params
+        .read_untracked()
+        .get("id")
+        .and_then(|s| RecordId::parse(&s).ok())
+        .and_then(|id| {
+            db.visits
+                .with_untracked(|vs| vs.iter().find(|v| v.id == id).cloned())
+        });
     let chosen = query
         .read_untracked()
         .get("household")
         .and_then(|s| RecordId::parse(&s).ok());
-    // "Log another visit": the last visit to this household pre-fills who went along.
-    let mut start = chosen
-        .and_then(|id| db.visits_of(id).into_iter().next())
-        .map(|v| VisitDraft::another_like(&v))
-        .unwrap_or_default();
-    start.household_id = chosen;
-    start.day = today().to_string();
+    let start = match &existing {
+        Some(v) => VisitDraft::from_visit(v),
+        None => {
+            // "Log another visit": the last visit to this household pre-fills who went along.
+            let mut d = chosen
+                .and_then(|id| db.visits_of(id).into_iter().next())
+                .map(|v| VisitDraft::another_like(&v))
+                .unwrap_or_default();
+            d.household_id = chosen;
+            d.day = today().to_string();
+            d
+        }
+    };
+    let is_edit = existing.is_some();
     let volunteers = RwSignal::new(start.volunteers.join("、"));
     let draft = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<FieldError>::new());
@@ -40,7 +57,11 @@ pub fn VisitFormPage() -> impl IntoView {
         let mut d = draft.get_untracked();
         d.volunteers = split_names(&volunteers.get_untracked());
         let household = d.household_id.and_then(|id| db.household(id));
-        match d.create(new_record_id(), household.as_ref(), &stamp()) {
+        let result = match &existing {
+            Some(v) => d.update(v, household.as_ref(), &stamp()),
+            None => d.create(new_record_id(), household.as_ref(), &stamp()),
+        };
+        match result {
             Err(e) => errors.set(e),
             Ok(v) => {
                 errors.set(Vec::new());
@@ -77,7 +98,7 @@ pub fn VisitFormPage() -> impl IntoView {
     }
     view! {
         <section class="card" aria-labelledby="visit-form-title">
-            <h2 id="visit-form-title">{tr(LOG_A_VISIT)}</h2>
+            <h2 id="visit-form-title">{tr(if is_edit { EDIT_VISIT } else { LOG_A_VISIT })}</h2>
             <form on:submit=on_submit novalidate>
                 <HouseholdPicker draft=draft error=error_of(errors, "household")/>
                 <TextField id="visit-day" label=VISIT_DAY input_type="date"

@@ -106,3 +106,23 @@ test("delete a visit, undo it, delete it again: kept deleted across a reload", a
   await expect(page.getByText("还没有走访。")).toBeVisible();
   await expect(page.getByText("待同步(5)")).toBeVisible();
 });
+
+test("edit a visit: the form opens with what was saved, and the change replaces it", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  await addViaNav(page, { community: "和平社区", building: "7幢", room: "701室", name: "吴爷爷" });
+  await logVisit(page, "张三", "腿脚不太好");
+  await page.getByRole("link", { name: "编辑这次走访" }).click();
+  await expect(page.getByRole("heading", { name: "编辑走访" })).toBeVisible();
+  await expect(page.getByLabel("志愿者(多人用顿号分隔)")).toHaveValue("张三");
+  await expect(page.getByLabel("聊天陪伴")).toBeChecked();
+  await expect(page.getByLabel("居民反馈")).toHaveValue("腿脚不太好");
+  await page.getByLabel("居民反馈").fill("腿脚好些了");
+  await page.getByRole("button", { name: "保存走访" }).click();
+  const history = page.getByRole("list", { name: /走访记录/ });
+  await expect(history.getByRole("listitem")).toHaveCount(1);
+  await expect(history).toContainText("腿脚好些了");
+  await expect(history).not.toContainText("腿脚不太好");
+  await page.reload();
+  await expect(page.getByRole("list", { name: /走访记录/ })).toContainText("腿脚好些了");
+});

@@ -100,6 +100,34 @@ fn number(e: &mut Errors, field: &str, text: &str, (min, max): (i64, i64)) -> Op
 }
 
 impl ServicesDraft {
+    /// The form for editing `s`.
+    pub fn from_services(s: &Services) -> Self {
+        let bp = s.blood_pressure;
+        ServicesDraft {
+            companionship_chat: s.companionship_chat,
+            cleaning_help: s.cleaning_help,
+            holiday_greeting: s.holiday_greeting,
+            supplies_on: !s.supplies.is_empty(),
+            supplies: s
+                .supplies
+                .iter()
+                .map(|x| SupplyDraft {
+                    item: x.item.clone(),
+                    quantity: x.quantity.to_string(),
+                    unit: x.unit.clone(),
+                })
+                .collect(),
+            bp_on: bp.is_some(),
+            systolic: bp.map(|b| b.systolic.to_string()).unwrap_or_default(),
+            diastolic: bp.map(|b| b.diastolic.to_string()).unwrap_or_default(),
+            haircut: s.haircut,
+            knife_sharpening: s.knife_sharpening,
+            free_clinic: s.free_clinic,
+            anti_fraud_talk: s.anti_fraud_talk,
+            leaflet_given: s.leaflet_given,
+        }
+    }
+
     /// Validates into `errors` (fields `bp.systolic`, `bp.diastolic`, `supplies.N.item`,
     /// `supplies.N.quantity`, `supplies.N.unit`, `supplies`); what is switched off is dropped.
     pub fn validate_into(&self, e: &mut Errors) -> Services {

@@ -95,6 +95,37 @@ impl VisitDraft {
         }
     }
 
+    /// The form for editing `v`.
+    pub fn from_visit(v: &Visit) -> Self {
+        VisitDraft {
+            household_id: Some(v.household_id),
+            day: v.day.to_string(),
+            volunteers: v.volunteers.clone(),
+            partners: v.partners.clone(),
+            services: ServicesDraft::from_services(&v.services),
+            condition_level: v.conditions.as_ref().map(|c| c.level),
+            condition_text: v
+                .conditions
+                .as_ref()
+                .map(|c| c.text.clone())
+                .unwrap_or_default(),
+            needs: v.needs.clone(),
+            needs_text: v.needs_text.clone(),
+            residents_words: v.residents_words.clone(),
+            follow_up_what: v
+                .follow_up
+                .as_ref()
+                .map(|f| f.what.clone())
+                .unwrap_or_default(),
+            follow_up_due: v
+                .follow_up
+                .as_ref()
+                .map(|f| f.due.to_string())
+                .unwrap_or_default(),
+            notes: v.notes.clone(),
+        }
+    }
+
     /// A new visit to `household` (the household the form picked; health details need its
     /// recorded basis).
     pub fn create(

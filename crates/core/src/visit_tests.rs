@@ -99,6 +99,30 @@ fn a_typical_visit_with_bp_and_two_supplies() {
 }
 
 #[test]
+fn a_visit_round_trips_through_the_edit_form() {
+    let h = household(true);
+    let mut d = draft(&h);
+    d.services.bp_on = true;
+    d.services.systolic = "135".into();
+    d.services.diastolic = "85".into();
+    d.services.supplies_on = true;
+    d.services.supplies = vec![SupplyDraft {
+        item: "大米".into(),
+        quantity: "2".into(),
+        unit: "袋".into(),
+    }];
+    d.condition_level = Some(ConditionLevel::NeedsAttention);
+    d.condition_text = "暖气不热".into();
+    d.follow_up_what = "修暖气".into();
+    d.follow_up_due = "2026-12-01".into();
+    let v = d.create(id(), Some(&h), &stamp()).unwrap();
+    let again = VisitDraft::from_visit(&v)
+        .update(&v, Some(&h), &stamp())
+        .unwrap();
+    assert_eq!(again, v);
+}
+
+#[test]
 fn household_volunteer_and_a_past_day_are_required() {
     let h = household(false);
     let mut d = draft(&h);
