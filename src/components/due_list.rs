@@ -2,6 +2,7 @@ use doorstep_core::due::{due_list, household_due, DueStatus};
 use doorstep_core::Lang;
 use leptos::prelude::*;
 
+use crate::components::field::ShowMore;
 use crate::i18n::*;
 use crate::routes::households::PAGE;
 use crate::state::{today, use_db, utc_offset_minutes};
@@ -54,9 +55,7 @@ pub fn DueList() -> impl IntoView {
                     </For>
                 </ul>
             </Show>
-            <Show when=move || due.with(|d| d.len() > limit.get())>
-                <button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{tr(SHOW_MORE)}</button>
-            </Show>
+            <ShowMore total=Signal::derive(move || due.with(Vec::len)) limit=limit step=PAGE/>
         </section>
     }
 }

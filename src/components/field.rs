@@ -158,3 +158,72 @@ pub fn Stepper(
         </div>
     }
 }
+
+/// (value, label) options for a drop-down of coded choices, the value being the variant name.
+pub fn enum_options<T>(
+    all: &'static [T],
+    label: fn(T, doorstep_core::Lang) -> &'static str,
+) -> Vec<(String, Signal<&'static str>)>
+where
+    T: Copy + std::fmt::Debug + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    all.iter()
+        .map(|&x| {
+            (
+                format!("{x:?}"),
+                Signal::derive(move || label(x, lang.get())),
+            )
+        })
+        .collect()
+}
+
+/// The choice whose variant name is `value` (what [`enum_options`] put in the drop-down).
+pub fn enum_choice<T: Copy + std::fmt::Debug>(all: &[T], value: &str) -> Option<T> {
+    all.iter().copied().find(|x| format!("{x:?}") == value)
+}
+
+/// "Show more" under a list that shows `limit` rows of `total`.
+#[component]
+pub fn ShowMore(
+    #[prop(into)] total: Signal<usize>,
+    limit: RwSignal<usize>,
+    step: usize,
+) -> impl IntoView {
+    view! {
+        <Show when=move || { total.get() > limit.get() }>
+            <button type="button" on:click=move |_| limit.update(|l| *l += step)>{tr(crate::i18n::SHOW_MORE)}</button>
+        </Show>
+    }
+}
+
+/// A [`TextField`] bound to one text field of a form's draft signal, with that field's error.
+/// `bound_text!(draft, errors, "html-id", "error.field", LABEL, "type", multiline, path.to.field)`
+macro_rules! bound_text {
+    ($draft:ident, $errors:ident, $id:expr, $field:expr, $label:expr, $type:literal, $multi:expr, $($path:tt)+) => {
+        view! {
+            <TextField id=$id label=$label input_type=$type multiline=$multi
+                value=Signal::derive(move || $draft.with(|d| d.$($path)+.clone()))
+                on_input=move |v: String| $draft.update(|d| d.$($path)+ = v)
+                error=$crate::components::field::error_of($errors, $field)/>
+        }
+    };
+}
+pub(crate) use bound_text;
+
+/// Like [`enum_options`], with a first "not given" option of value "".
+pub fn optional_enum_options<T>(
+    all: &'static [T],
+    label: fn(T, doorstep_core::Lang) -> &'static str,
+) -> Vec<(String, Signal<&'static str>)>
+where
+    T: Copy + std::fmt::Debug + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    let mut options = vec![(
+        String::new(),
+        Signal::derive(move || crate::i18n::NOT_SAID.get(lang.get())),
+    )];
+    options.extend(enum_options(all, label));
+    options
+}

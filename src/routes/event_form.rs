@@ -9,7 +9,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::browser::new_record_id;
-use crate::components::field::{choice_checks, error_of, toggle, SelectField, Stepper, TextField};
+use crate::components::field::{
+    bound_text, choice_checks, enum_choice, enum_options, error_of, toggle, SelectField, Stepper,
+    TextField,
+};
 use crate::i18n::*;
 use crate::state::{stamp, today, use_db};
 
@@ -71,34 +74,24 @@ pub fn EventFormPage() -> impl IntoView {
             },
         }
     };
-    macro_rules! text {
-        ($id:literal, $field:literal, $label:expr, $type:literal, $($path:tt)+) => {
-            view! {
-                <TextField id=$id label=$label input_type=$type
-                    value=Signal::derive(move || draft.with(|d| d.$($path)+.clone()))
-                    on_input=move |v: String| draft.update(|d| d.$($path)+ = v)
-                    error=error_of(errors, $field)/>
-            }
-        };
-    }
     view! {
         <section class="card" aria-labelledby="event-form-title">
             <h2 id="event-form-title">{tr(if is_edit { EDIT_EVENT } else { ADD_EVENT })}</h2>
             <form on:submit=on_submit novalidate>
                 <SelectField id="event-kind" label=EVENT_KIND
-                    options=EventKind::ALL.iter().map(|&k| (format!("{k:?}"), Signal::derive(move || k.label(lang.get())))).collect()
+                    options=enum_options(EventKind::ALL, EventKind::label)
                     value=Signal::derive(move || format!("{:?}", draft.with(|d| d.kind)))
                     on_change=move |v: String| {
-                        if let Some(&k) = EventKind::ALL.iter().find(|k| format!("{k:?}") == v) {
+                        if let Some(k) = enum_choice(EventKind::ALL, &v) {
                             draft.update(|d| d.kind = k)
                         }
                     }/>
-                {text!("event-title", "title", EVENT_TITLE, "text", title)}
+                {bound_text!(draft, errors, "event-title", "title", EVENT_TITLE, "text", false, title)}
                 <div class="row3">
-                    {text!("event-day", "day", EVENT_DAY, "date", day)}
-                    {text!("event-start", "start_time", START_TIME, "time", start_time)}
+                    {bound_text!(draft, errors, "event-day", "day", EVENT_DAY, "date", false, day)}
+                    {bound_text!(draft, errors, "event-start", "start_time", START_TIME, "time", false, start_time)}
                 </div>
-                {text!("event-place", "place", PLACE, "text", place)}
+                {bound_text!(draft, errors, "event-place", "place", PLACE, "text", false, place)}
                 <fieldset>
                     <legend>{tr(PARTNERS)}</legend>
                     {choice_checks("event-partner", Partner::ALL, Partner::label,
@@ -120,7 +113,7 @@ pub fn EventFormPage() -> impl IntoView {
                             error=error_of(errors, field)/>
                     }).collect_view()}
                 </fieldset>
-                {text!("event-notes", "notes", NOTES, "text", notes)}
+                {bound_text!(draft, errors, "event-notes", "notes", NOTES, "text", false, notes)}
                 <button type="submit" class="primary">{tr(SAVE_EVENT)}</button>
                 <p class="error" role="alert">
                     {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}

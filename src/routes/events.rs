@@ -2,6 +2,7 @@ use std::cmp::Reverse;
 
 use leptos::prelude::*;
 
+use crate::components::field::ShowMore;
 use crate::i18n::*;
 use crate::routes::households::PAGE;
 use crate::state::use_db;
@@ -43,9 +44,7 @@ pub fn EventsPage() -> impl IntoView {
                     </For>
                 </ul>
             </Show>
-            <Show when=move || events.with(|e| e.len() > limit.get())>
-                <button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{tr(SHOW_MORE)}</button>
-            </Show>
+            <ShowMore total=Signal::derive(move || events.with(Vec::len)) limit=limit step=PAGE/>
         </section>
     }
 }

@@ -8,7 +8,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::browser::new_record_id;
 use crate::components::field::{
-    choice_checks, error_of, toggle, CheckField, SelectField, TextField,
+    bound_text, choice_checks, enum_choice, enum_options, error_of, optional_enum_options, toggle,
+    CheckField, SelectField, TextField,
 };
 use crate::i18n::*;
 use crate::state::{stamp, use_db};
@@ -57,17 +58,6 @@ pub fn HouseholdFormPage() -> impl IntoView {
         }
     };
 
-    // Text inputs bound to one field of the draft.
-    macro_rules! text {
-        ($id:literal, $label:expr, $($path:tt)+) => {
-            view! {
-                <TextField id=$id label=$label
-                    value=Signal::derive(move || draft.with(|d| d.$($path)+.clone()))
-                    on_input=move |v: String| draft.update(|d| d.$($path)+ = v)
-                    error=error_of(errors, $id.replace('-', "."))/>
-            }
-        };
-    }
     let resident_count = move || draft.with(|d| d.residents.len());
 
     view! {
@@ -76,13 +66,13 @@ pub fn HouseholdFormPage() -> impl IntoView {
             <form on:submit=on_submit novalidate>
                 <fieldset>
                     <legend>{tr(ADDRESS)}</legend>
-                    {text!("address-community", COMMUNITY, address.community)}
+                    {bound_text!(draft, errors, "address-community", "address.community", COMMUNITY, "text", false, address.community)}
                     <div class="row3">
-                        {text!("address-building", BUILDING, address.building)}
-                        {text!("address-unit", UNIT, address.unit)}
-                        {text!("address-room", ROOM, address.room)}
+                        {bound_text!(draft, errors, "address-building", "address.building", BUILDING, "text", false, address.building)}
+                        {bound_text!(draft, errors, "address-unit", "address.unit", UNIT, "text", false, address.unit)}
+                        {bound_text!(draft, errors, "address-room", "address.room", ROOM, "text", false, address.room)}
                     </div>
-                    {text!("address-detail", ADDRESS_DETAIL, address.detail)}
+                    {bound_text!(draft, errors, "address-detail", "address.detail", ADDRESS_DETAIL, "text", false, address.detail)}
                 </fieldset>
                 <fieldset>
                     <legend>{tr(RESIDENTS)}</legend>
@@ -102,15 +92,15 @@ pub fn HouseholdFormPage() -> impl IntoView {
                     <p class="field-error">{move || error_of(errors, "needs").get()}</p>
                 </fieldset>
                 <SelectField id="cadence" label=CADENCE
-                    options=Cadence::ALL.iter().map(|&c| (format!("{c:?}"), Signal::derive(move || c.label(lang.get())))).collect()
+                    options=enum_options(Cadence::ALL, Cadence::label)
                     value=Signal::derive(move || format!("{:?}", draft.with(|d| d.cadence)))
                     on_change=move |v: String| {
-                        if let Some(&c) = Cadence::ALL.iter().find(|c| format!("{c:?}") == v) {
+                        if let Some(c) = enum_choice(Cadence::ALL, &v) {
                             draft.update(|d| d.cadence = c)
                         }
                     }/>
                 <BasisFields draft=draft errors=errors/>
-                {text!("notes", NOTES, notes)}
+                {bound_text!(draft, errors, "notes", "notes", NOTES, "text", false, notes)}
                 {is_edit.then(|| view! {
                     <CheckField id="archived".to_string() label=Signal::derive(move || ARCHIVED.get(lang.get()))
                         checked=Signal::derive(move || draft.with(|d| d.archived))
@@ -148,23 +138,14 @@ fn ResidentFields(
             })
         }
     };
-    let mut ages = vec![(
-        String::new(),
-        Signal::derive(move || NOT_SAID.get(lang.get())),
-    )];
-    ages.extend(AgeBand::ALL.iter().map(|&a| {
-        (
-            format!("{a:?}"),
-            Signal::derive(move || a.label(lang.get())),
-        )
-    }));
+    let ages = optional_enum_options(AgeBand::ALL, AgeBand::label);
     view! {
         <div class="resident">
             <TextField id=format!("residents-{i}-name") label=RESIDENT_NAME value=get(|r| r.name.clone())
                 on_input=set(|r, v| r.name = v) error=error_of(errors, format!("residents.{i}.name"))/>
             <SelectField id=format!("residents-{i}-age") label=AGE_BAND options=ages
                 value=get(|r| r.age_band.map(|a| format!("{a:?}")).unwrap_or_default())
-                on_change=set(|r, v| r.age_band = AgeBand::ALL.iter().copied().find(|a| format!("{a:?}") == v))/>
+                on_change=set(|r, v| r.age_band = enum_choice(AgeBand::ALL, &v))/>
             <CheckField id=format!("residents-{i}-alone") label=Signal::derive(move || LIVES_ALONE.get(lang.get()))
                 checked=flag(|r| r.lives_alone)
                 on_change=move |on: bool| draft.update(|d| { if let Some(r) = d.residents.get_mut(i) { r.lives_alone = on } })

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::field::ShowMore;
 use crate::i18n::*;
 use crate::state::use_db;
 
@@ -59,9 +60,7 @@ pub fn HouseholdsPage() -> impl IntoView {
                     </For>
                 </ul>
             </Show>
-            <Show when=move || results.with(|r| r.len() > limit.get())>
-                <button type="button" on:click=move |_| limit.update(|l| *l += PAGE)>{tr(SHOW_MORE)}</button>
-            </Show>
+            <ShowMore total=Signal::derive(move || results.with(Vec::len)) limit=limit step=PAGE/>
         </section>
     }
 }

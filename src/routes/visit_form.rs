@@ -7,7 +7,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::browser::new_record_id;
-use crate::components::field::{choice_checks, error_of, toggle, SelectField, TextField};
+use crate::components::field::{
+    bound_text, choice_checks, enum_choice, error_of, optional_enum_options, toggle, SelectField,
+    TextField,
+};
 use crate::i18n::*;
 use crate::routes::visit_services::ServicesFields;
 use crate::state::{stamp, today, use_db};
@@ -73,29 +76,7 @@ pub fn VisitFormPage() -> impl IntoView {
             }
         }
     };
-    let levels = {
-        let mut o = vec![(
-            String::new(),
-            Signal::derive(move || NOT_SAID.get(lang.get())),
-        )];
-        o.extend(ConditionLevel::ALL.iter().map(|&l| {
-            (
-                format!("{l:?}"),
-                Signal::derive(move || l.label(lang.get())),
-            )
-        }));
-        o
-    };
-    macro_rules! text {
-        ($id:literal, $field:literal, $label:expr, $multi:expr, $($path:tt)+) => {
-            view! {
-                <TextField id=$id label=$label multiline=$multi
-                    value=Signal::derive(move || draft.with(|d| d.$($path)+.clone()))
-                    on_input=move |v: String| draft.update(|d| d.$($path)+ = v)
-                    error=error_of(errors, $field)/>
-            }
-        };
-    }
+    let levels = optional_enum_options(ConditionLevel::ALL, ConditionLevel::label);
     view! {
         <section class="card" aria-labelledby="visit-form-title">
             <h2 id="visit-form-title">{tr(if is_edit { EDIT_VISIT } else { LOG_A_VISIT })}</h2>
@@ -119,9 +100,9 @@ pub fn VisitFormPage() -> impl IntoView {
                     <SelectField id="conditions-level" label=CONDITIONS options=levels
                         value=Signal::derive(move || draft.with(|d| d.condition_level.map(|l| format!("{l:?}")).unwrap_or_default()))
                         on_change=move |v: String| draft.update(|d| {
-                            d.condition_level = ConditionLevel::ALL.iter().copied().find(|l| format!("{l:?}") == v)
+                            d.condition_level = enum_choice(ConditionLevel::ALL, &v)
                         })/>
-                    {text!("conditions-text", "conditions.text", CONDITIONS_TEXT, true, condition_text)}
+                    {bound_text!(draft, errors, "conditions-text", "conditions.text", CONDITIONS_TEXT, "text", true, condition_text)}
                 </fieldset>
                 <fieldset>
                     <legend>{tr(NEEDS)}</legend>
@@ -129,18 +110,18 @@ pub fn VisitFormPage() -> impl IntoView {
                         move |n| draft.with(|d| d.needs.contains(&n)),
                         move |n, on| draft.update(|d| toggle(&mut d.needs, n, on)))}
                     <p class="field-error">{move || error_of(errors, "needs").get()}</p>
-                    {text!("needs-text", "needs_text", NEEDS_TEXT, true, needs_text)}
+                    {bound_text!(draft, errors, "needs-text", "needs_text", NEEDS_TEXT, "text", true, needs_text)}
                 </fieldset>
-                {text!("residents-words", "residents_words", RESIDENTS_WORDS, true, residents_words)}
+                {bound_text!(draft, errors, "residents-words", "residents_words", RESIDENTS_WORDS, "text", true, residents_words)}
                 <fieldset>
                     <legend>{tr(FOLLOW_UP)}</legend>
-                    {text!("follow-up-what", "follow_up.what", FOLLOW_UP_WHAT, false, follow_up_what)}
+                    {bound_text!(draft, errors, "follow-up-what", "follow_up.what", FOLLOW_UP_WHAT, "text", false, follow_up_what)}
                     <TextField id="follow-up-due" label=FOLLOW_UP_DUE input_type="date"
                         value=Signal::derive(move || draft.with(|d| d.follow_up_due.clone()))
                         on_input=move |v: String| draft.update(|d| d.follow_up_due = v)
                         error=error_of(errors, "follow_up.due")/>
                 </fieldset>
-                {text!("visit-notes", "notes", NOTES, true, notes)}
+                {bound_text!(draft, errors, "visit-notes", "notes", NOTES, "text", true, notes)}
                 <button type="submit" class="primary">{tr(SAVE_VISIT)}</button>
                 <p class="error" role="alert">
                     {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}
