@@ -3,7 +3,7 @@ use doorstep_core::i18n::Text;
 use doorstep_core::labels::{EventKind, Partner};
 use doorstep_core::store::StoreError;
 use doorstep_core::validate::FieldError;
-use doorstep_core::visit::split_names;
+use doorstep_core::visit::{join_names, split_names};
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -51,7 +51,7 @@ pub fn EventFormPage() -> impl IntoView {
         .as_ref()
         .map(EventDraft::from_event)
         .unwrap_or_else(|| EventDraft::blank(today()));
-    let volunteers = RwSignal::new(start.volunteers.join("、"));
+    let volunteers = RwSignal::new(join_names(&start.volunteers, lang.get_untracked()));
     let draft = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let save_error = RwSignal::new(None::<StoreError>);

@@ -1,4 +1,5 @@
 use doorstep_core::store::{RecordKind, StoreError};
+use doorstep_core::visit::join_names;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -83,7 +84,7 @@ pub fn HouseholdPage() -> impl IntoView {
                                 <ul class="rows" aria-labelledby="history-title">
                                     {visits.into_iter().map(|v| view! {
                                         <li>
-                                            <span class="row-title">{v.day.to_string()}</span> " " {v.volunteers.join("、")}
+                                            <span class="row-title">{v.day.to_string()}</span> " " {move || join_names(&v.volunteers, lang.get())}
                                             <div>{move || v.services.summary(lang.get())}</div>
                                             {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
                                             <a class="button small" href=format!("/visits/{}/edit", v.id)

@@ -1,7 +1,7 @@
 use doorstep_core::labels::{ConditionLevel, NeedCategory, Partner};
 use doorstep_core::store::StoreError;
 use doorstep_core::validate::FieldError;
-use doorstep_core::visit::{split_names, VisitDraft};
+use doorstep_core::visit::{join_names, split_names, VisitDraft};
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -49,7 +49,7 @@ pub fn VisitFormPage() -> impl IntoView {
         }
     };
     let is_edit = existing.is_some();
-    let volunteers = RwSignal::new(start.volunteers.join("、"));
+    let volunteers = RwSignal::new(join_names(&start.volunteers, lang.get_untracked()));
     let draft = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let save_error = RwSignal::new(None::<StoreError>);

@@ -57,12 +57,22 @@ impl Visit {
     }
 }
 
-/// Volunteers typed in one field as "张三、李四" (or separated by commas or spaces).
+/// Volunteers typed in one field as "张三、李四" or "Zhang San, Li Si". Spaces do not separate:
+/// they are part of names written in Latin letters.
 pub fn split_names(s: &str) -> Vec<String> {
-    s.split(['、', ',', '，', ' ', '\u{3000}'])
+    s.split(['、', ',', '，', ';', '；', '\n'])
+        .map(str::trim)
         .filter(|n| !n.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Names for display and for the form: "张三、李四" in Chinese, "Zhang San, Li Si" in English.
+pub fn join_names(names: &[String], lang: crate::Lang) -> String {
+    names.join(match lang {
+        crate::Lang::Zh => "、",
+        crate::Lang::En => ", ",
+    })
 }
 
 /// The visit form as typed.

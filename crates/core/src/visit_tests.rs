@@ -63,6 +63,9 @@ fn names_split_on_chinese_and_latin_separators() {
         ["张三", "李四", "王五", "赵六"]
     );
     assert!(split_names(" 、 ").is_empty());
+    let names = split_names("Zhang San, Li Si");
+    assert_eq!(join_names(&names, Lang::En), "Zhang San, Li Si");
+    assert_eq!(split_names(&join_names(&names, Lang::Zh)), names);
 }
 
 #[test]
