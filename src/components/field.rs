@@ -227,3 +227,28 @@ where
     options.extend(enum_options(all, label));
     options
 }
+
+/// A form's submit button and, under it, why it did not save: field errors or storage.
+#[component]
+pub fn FormFooter(
+    label: Text,
+    errors: RwSignal<Vec<FieldError>>,
+    save_error: RwSignal<Option<doorstep_core::store::StoreError>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <button type="submit" class="primary">{tr(label)}</button>
+        <p class="error" role="alert">
+            {move || (!errors.with(Vec::is_empty)).then(|| crate::i18n::FIX_ERRORS.get(lang.get()))}
+            {move || save_error.get().map(|e| e.message(lang.get()))}
+        </p>
+    }
+}
+
+/// The record id in the route (`/…/:id/edit`), if any.
+pub fn id_param() -> Option<doorstep_core::RecordId> {
+    leptos_router::hooks::use_params_map()
+        .read_untracked()
+        .get("id")
+        .and_then(|s| doorstep_core::RecordId::parse(&s).ok())
+}

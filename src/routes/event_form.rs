@@ -4,14 +4,13 @@ use doorstep_core::labels::{EventKind, Partner};
 use doorstep_core::store::StoreError;
 use doorstep_core::validate::FieldError;
 use doorstep_core::visit::{join_names, split_names};
-use doorstep_core::RecordId;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::browser::new_record_id;
 use crate::components::field::{
-    bound_text, choice_checks, enum_choice, enum_options, error_of, toggle, SelectField, Stepper,
-    TextField,
+    bound_text, choice_checks, enum_choice, enum_options, error_of, id_param, toggle, FormFooter,
+    SelectField, Stepper, TextField,
 };
 use crate::i18n::*;
 use crate::state::{stamp, today, use_db};
@@ -38,15 +37,10 @@ const TALLY_FIELDS: [(&str, Text, Slot); 6] = [
 pub fn EventFormPage() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
-    let params = use_params_map();
-    let existing = params
-        .read_untracked()
-        .get("id")
-        .and_then(|s| RecordId::parse(&s).ok())
-        .and_then(|id| {
-            db.events
-                .with_untracked(|es| es.iter().find(|e| e.id == id).cloned())
-        });
+    let existing = id_param().and_then(|id| {
+        db.events
+            .with_untracked(|es| es.iter().find(|e| e.id == id).cloned())
+    });
     let start = existing
         .as_ref()
         .map(EventDraft::from_event)
@@ -114,11 +108,7 @@ pub fn EventFormPage() -> impl IntoView {
                     }).collect_view()}
                 </fieldset>
                 {bound_text!(draft, errors, "event-notes", "notes", NOTES, "text", false, notes)}
-                <button type="submit" class="primary">{tr(SAVE_EVENT)}</button>
-                <p class="error" role="alert">
-                    {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}
-                    {move || save_error.get().map(|e| e.message(lang.get()))}
-                </p>
+                <FormFooter label=SAVE_EVENT errors=errors save_error=save_error/>
             </form>
         </section>
     }

@@ -2,14 +2,13 @@ use doorstep_core::household::{BasisKind, HouseholdDraft, Resident};
 use doorstep_core::labels::{AgeBand, Cadence, NeedCategory};
 use doorstep_core::store::StoreError;
 use doorstep_core::validate::FieldError;
-use doorstep_core::RecordId;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use crate::browser::new_record_id;
 use crate::components::field::{
-    bound_text, choice_checks, enum_choice, enum_options, error_of, optional_enum_options, toggle,
-    CheckField, SelectField, TextField,
+    bound_text, choice_checks, enum_choice, enum_options, error_of, id_param,
+    optional_enum_options, toggle, CheckField, FormFooter, SelectField, TextField,
 };
 use crate::i18n::*;
 use crate::state::{stamp, use_db};
@@ -18,12 +17,7 @@ use crate::state::{stamp, use_db};
 #[component]
 pub fn HouseholdFormPage() -> impl IntoView {
     let db = use_db();
-    let params = use_params_map();
-    let existing = params
-        .read_untracked()
-        .get("id")
-        .and_then(|s| RecordId::parse(&s).ok())
-        .and_then(|id| db.household(id));
+    let existing = id_param().and_then(|id| db.household(id));
     let mut start = existing
         .as_ref()
         .map(HouseholdDraft::from_household)
@@ -106,11 +100,7 @@ pub fn HouseholdFormPage() -> impl IntoView {
                         checked=Signal::derive(move || draft.with(|d| d.archived))
                         on_change=move |on: bool| draft.update(|d| d.archived = on)/>
                 })}
-                <button type="submit" class="primary">{tr(SAVE_HOUSEHOLD)}</button>
-                <p class="error" role="alert">
-                    {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}
-                    {move || save_error.get().map(|e| e.message(lang.get()))}
-                </p>
+                <FormFooter label=SAVE_HOUSEHOLD errors=errors save_error=save_error/>
             </form>
         </section>
     }

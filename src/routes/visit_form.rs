@@ -4,12 +4,12 @@ use doorstep_core::validate::FieldError;
 use doorstep_core::visit::{join_names, split_names, VisitDraft};
 use doorstep_core::RecordId;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::browser::new_record_id;
 use crate::components::field::{
-    bound_text, choice_checks, enum_choice, error_of, optional_enum_options, toggle, SelectField,
-    TextField,
+    bound_text, choice_checks, enum_choice, error_of, id_param, optional_enum_options, toggle,
+    FormFooter, SelectField, TextField,
 };
 use crate::i18n::*;
 use crate::routes::visit_services::ServicesFields;
@@ -22,15 +22,10 @@ pub fn VisitFormPage() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
     let query = use_query_map();
-    let params = use_params_map();
-    let existing = params
-        .read_untracked()
-        .get("id")
-        .and_then(|s| RecordId::parse(&s).ok())
-        .and_then(|id| {
-            db.visits
-                .with_untracked(|vs| vs.iter().find(|v| v.id == id).cloned())
-        });
+    let existing = id_param().and_then(|id| {
+        db.visits
+            .with_untracked(|vs| vs.iter().find(|v| v.id == id).cloned())
+    });
     let chosen = query
         .read_untracked()
         .get("household")
@@ -122,11 +117,7 @@ pub fn VisitFormPage() -> impl IntoView {
                         error=error_of(errors, "follow_up.due")/>
                 </fieldset>
                 {bound_text!(draft, errors, "visit-notes", "notes", NOTES, "text", true, notes)}
-                <button type="submit" class="primary">{tr(SAVE_VISIT)}</button>
-                <p class="error" role="alert">
-                    {move || (!errors.with(Vec::is_empty)).then(|| FIX_ERRORS.get(lang.get()))}
-                    {move || save_error.get().map(|e| e.message(lang.get()))}
-                </p>
+                <FormFooter label=SAVE_VISIT errors=errors save_error=save_error/>
             </form>
         </section>
     }
