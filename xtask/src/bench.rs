@@ -12,6 +12,10 @@ pub fn storage_capacity() -> Result {
     node("tools/bench-storage.mjs")
 }
 
+pub fn with_data() -> Result {
+    node("tools/bench-data.mjs")
+}
+
 fn node(script: &str) -> Result {
     let mut c = cmd("node", &[script]);
     c.env("DOORSTEP_SERVER_BIN", root().join(SERVER_BIN));

@@ -4,6 +4,7 @@
 mod bench;
 mod build;
 mod run;
+mod seed;
 mod setup;
 mod size;
 mod test;
@@ -20,8 +21,10 @@ usage: cargo xtask <task>
           (extra arguments go to `doorstep-server serve`)
   test    setup, then lint and run every test: core, server, browser storage, end to end
   size    build, then print the app shell's transfer size (gzip and brotli)
-  bench   build, then time cold and warm loads on emulated Slow 4G and measure how many
-          visits fit in localStorage (see BENCHMARKS.md)";
+  bench   build, then time cold and warm loads on emulated Slow 4G, measure how many
+          visits fit in localStorage, and time the app with 10,000 visits and 1,000
+          households stored (see BENCHMARKS.md)
+  seed    write that data set (target/bench/seed.json) and print its size";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -46,7 +49,10 @@ fn main() -> ExitCode {
             .and_then(|()| build::build_all())
             .and_then(|()| size::report())
             .and_then(|()| bench::load_time())
-            .and_then(|()| bench::storage_capacity()),
+            .and_then(|()| bench::storage_capacity())
+            .and_then(|()| seed::write())
+            .and_then(|()| bench::with_data()),
+        Some("seed") => seed::write(),
         Some("size") => setup::setup()
             .and_then(|()| build::build_app())
             .and_then(|()| size::report()),

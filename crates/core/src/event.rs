@@ -16,11 +16,17 @@ pub const COUNT_MAX: u32 = 100_000;
 /// Services and materials counted at an event.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tallies {
+    #[serde(default, skip_serializing_if = "crate::skip::is_zero")]
     pub haircuts: u32,
+    #[serde(default, skip_serializing_if = "crate::skip::is_zero")]
     pub bp_checks: u32,
+    #[serde(default, skip_serializing_if = "crate::skip::is_zero")]
     pub knives_sharpened: u32,
+    #[serde(default, skip_serializing_if = "crate::skip::is_zero")]
     pub clinic_consultations: u32,
+    #[serde(default, skip_serializing_if = "crate::skip::is_zero")]
     pub leaflets: u32,
+    #[serde(default, skip_serializing_if = "crate::skip::is_zero")]
     pub banners: u32,
 }
 
@@ -45,12 +51,19 @@ pub struct Event {
     pub title: String,
     pub day: Day,
     /// Start time, "HH:MM", if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub place: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partners: Vec<Partner>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volunteers: Vec<String>,
+    #[serde(default, skip_serializing_if = "crate::skip::is_zero")]
     pub attendance: u32,
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
     pub tallies: Tallies,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,

@@ -14,12 +14,16 @@ pub struct Address {
     /// Community / neighbourhood (社区).
     pub community: String,
     /// Building (楼/幢).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub building: String,
     /// Unit (单元).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub unit: String,
     /// Room (室).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub room: String,
     /// Anything else that finds the door.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub detail: String,
 }
 
@@ -45,12 +49,16 @@ impl Address {
 pub struct Resident {
     /// Name, or how the resident wishes to be called (e.g. 王奶奶).
     pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age_band: Option<AgeBand>,
     /// Sensitive: only with a recorded basis.
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub lives_alone: bool,
     /// Sensitive (health): only with a recorded basis.
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub limited_mobility: bool,
     /// Optional.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub phone: String,
 }
 
@@ -93,10 +101,15 @@ pub struct Household {
     pub id: RecordId,
     pub address: Address,
     pub residents: Vec<Resident>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<NeedCategory>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
     pub cadence: Cadence,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<DataBasis>,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub archived: bool,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod ids;
 pub mod labels;
 pub mod services;
+mod skip;
 pub mod store;
 pub mod time;
 pub mod validate;

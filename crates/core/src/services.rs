@@ -40,20 +40,31 @@ pub struct Supply {
     pub item: String,
     pub quantity: u32,
     /// Free text: 袋, 桶, 箱 …
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub unit: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Services {
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub companionship_chat: bool,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub cleaning_help: bool,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub holiday_greeting: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supplies: Vec<Supply>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blood_pressure: Option<BloodPressure>,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub haircut: bool,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub knife_sharpening: bool,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub free_clinic: bool,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub anti_fraud_talk: bool,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub leaflet_given: bool,
 }
 

@@ -16,6 +16,7 @@ pub const FOLLOW_UP_MAX: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivingConditions {
     pub level: ConditionLevel,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
 }
 
@@ -24,6 +25,7 @@ pub struct FollowUp {
     pub what: String,
     pub due: Day,
     /// Set when someone closes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_on: Option<Day>,
 }
 
@@ -32,15 +34,24 @@ pub struct Visit {
     pub id: RecordId,
     pub household_id: RecordId,
     pub day: Day,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub volunteers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub partners: Vec<Partner>,
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
     pub services: Services,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conditions: Option<LivingConditions>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<NeedCategory>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub needs_text: String,
     /// The resident's own words (居民反馈).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub residents_words: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up: Option<FollowUp>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,

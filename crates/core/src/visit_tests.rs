@@ -126,6 +126,35 @@ fn a_visit_round_trips_through_the_edit_form() {
 }
 
 #[test]
+fn stored_json_leaves_out_defaults_and_reads_back_either_form() {
+    let h = household(false);
+    let v = draft(&h).create(id(), Some(&h), &stamp()).unwrap();
+    let json = serde_json::to_string(&v).unwrap();
+    for absent in [
+        "cleaning_help",
+        "supplies",
+        "blood_pressure",
+        "notes",
+        "follow_up",
+        "needs",
+    ] {
+        assert!(!json.contains(absent), "{absent} in {json}");
+    }
+    assert!(json.contains(r#""companionship_chat":true"#), "{json}");
+    assert_eq!(serde_json::from_str::<Visit>(&json).unwrap(), v);
+    // The long form (every field written out) still reads as the same visit.
+    let mut long = serde_json::to_value(&v).unwrap();
+    long["notes"] = "".into();
+    long["needs"] = serde_json::json!([]);
+    long["follow_up"] = serde_json::Value::Null;
+    long["services"]["haircut"] = false.into();
+    assert_eq!(serde_json::from_value::<Visit>(long).unwrap(), v);
+    let hj = serde_json::to_string(&h).unwrap();
+    assert!(!hj.contains("archived") && !hj.contains("phone"), "{hj}");
+    assert_eq!(serde_json::from_str::<Household>(&hj).unwrap(), h);
+}
+
+#[test]
 fn household_volunteer_and_a_past_day_are_required() {
     let h = household(false);
     let mut d = draft(&h);

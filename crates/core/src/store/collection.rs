@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::{KvStore, StoreError};
+use super::{pack, KvStore, StoreError};
 use crate::event::Event;
 use crate::household::Household;
 use crate::visit::Visit;
@@ -77,13 +77,12 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
         let key = self.page_key(n);
         match self.store.get(&key)? {
             None => Ok(Vec::new()),
-            Some(v) => serde_json::from_str(&v).map_err(|_| StoreError::Corrupt { key }),
+            Some(v) => pack::decode(&v, &key),
         }
     }
 
     fn write_page(&self, n: usize, ids: &[String]) -> Result<(), StoreError> {
-        let json = serde_json::to_string(ids).map_err(|e| StoreError::Other(e.to_string()))?;
-        self.store.set(&self.page_key(n), &json)
+        self.store.set(&self.page_key(n), &pack::encode(ids)?)
     }
 
     fn append_to_index(&self, id: &str) -> Result<(), StoreError> {
@@ -108,7 +107,7 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
     pub fn put<T: Record>(&self, record: &T) -> Result<(), StoreError> {
         let id = record.record_id();
         let key = self.record_key(&id);
-        let value = serde_json::to_string(record).map_err(|e| StoreError::Other(e.to_string()))?;
+        let value = pack::encode(record)?;
         let existed = self.store.get(&key)?.is_some();
         self.store.set(&key, &value)?;
         if existed {
@@ -141,9 +140,7 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
         let key = self.record_key(id);
         match self.store.get(&key)? {
             None => Ok(None),
-            Some(v) => serde_json::from_str(&v)
-                .map(Some)
-                .map_err(|_| StoreError::Corrupt { key }),
+            Some(v) => pack::decode(&v, &key).map(Some),
         }
     }
 
@@ -181,7 +178,7 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
             let key = self.record_key(&id);
             match self.store.get(&key)? {
                 None => {} // index entry of a save that failed and was rolled back
-                Some(v) => match serde_json::from_str(&v) {
+                Some(v) => match pack::decode(&v, &key) {
                     Ok(r) => loaded.records.push(r),
                     Err(_) => loaded.unreadable.push(key),
                 },
@@ -204,7 +201,7 @@ mod tests {
     fn save_cost_does_not_grow_with_record_count() {
         let store = MemoryStore::new();
         let visits = Collection::new(&store, "visits");
-        let record_units = |v: &Visit| serde_json::to_string(v).unwrap().encode_utf16().count();
+        let record_units = |v: &Visit| pack::encode(v).unwrap().encode_utf16().count();
         let page_bound = (INDEX_PAGE_SIZE + 1) * 40 + 200; // ids are 36 chars + quotes/commas
         let mut worst = 0u64;
         for i in 0..5_000u32 {

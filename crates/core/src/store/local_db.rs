@@ -61,30 +61,27 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
     }
 
     pub fn save_household(&self, h: &Household, at: UnixMillis) -> Result<Mutation, StoreError> {
-        self.write(
-            &self.households(),
-            h,
-            at,
-            Change::PutHousehold { record: h.clone() },
-        )
+        let change = Change::Put {
+            kind: RecordKind::Household,
+            id: h.id,
+        };
+        self.write(&self.households(), h, at, change)
     }
 
     pub fn save_visit(&self, v: &Visit, at: UnixMillis) -> Result<Mutation, StoreError> {
-        self.write(
-            &self.visits(),
-            v,
-            at,
-            Change::PutVisit { record: v.clone() },
-        )
+        let change = Change::Put {
+            kind: RecordKind::Visit,
+            id: v.id,
+        };
+        self.write(&self.visits(), v, at, change)
     }
 
     pub fn save_event(&self, e: &Event, at: UnixMillis) -> Result<Mutation, StoreError> {
-        self.write(
-            &self.events(),
-            e,
-            at,
-            Change::PutEvent { record: e.clone() },
-        )
+        let change = Change::Put {
+            kind: RecordKind::Event,
+            id: e.id,
+        };
+        self.write(&self.events(), e, at, change)
     }
 
     /// Deletes by tombstone; the record itself stays, so [`LocalDb::restore`] can undo it.

@@ -10,6 +10,7 @@ pub mod conformance;
 mod local_db;
 mod memory;
 mod outbox;
+pub mod pack;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
 pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, TOMBSTONES, VISITS};

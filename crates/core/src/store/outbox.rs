@@ -3,10 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{KvStore, StoreError};
-use crate::event::Event;
-use crate::household::Household;
-use crate::visit::Visit;
+use super::{pack, KvStore, StoreError};
 use crate::{RecordId, UnixMillis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -17,20 +14,19 @@ pub enum RecordKind {
     Event,
 }
 
-/// One change, as the server will apply it. Puts carry the whole record (last writer per
-/// field is decided by the merge rules of the sync layer).
+/// One change, by reference. A put names the record; the sync layer reads the record as
+/// stored when it pushes. So the outbox does not hold a second copy of every record (it would
+/// halve what fits in localStorage), and a record edited twice before a push is sent in its
+/// latest form twice (puts are idempotent). If the app stopped between queueing a put and
+/// writing the record, the save never returned `Ok`: the push sends what is stored (the
+/// version before, or nothing when there is none).
 /// Externally tagged (serde's default), which decodes without buffering: smaller WASM.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
-    PutHousehold {
-        record: Household,
-    },
-    PutVisit {
-        record: Visit,
-    },
-    PutEvent {
-        record: Event,
+    Put {
+        kind: RecordKind,
+        id: RecordId,
     },
     /// A tombstone: the record is hidden everywhere, and can be restored on purpose.
     Delete {
@@ -86,9 +82,7 @@ impl<'s, S: KvStore + ?Sized> Outbox<'s, S> {
             seq += 1;
         }
         let mutation = Mutation { seq, at, change };
-        let json =
-            serde_json::to_string(&mutation).map_err(|e| StoreError::Other(e.to_string()))?;
-        self.store.set(&key(seq), &json)?;
+        self.store.set(&key(seq), &pack::encode(&mutation)?)?;
         // If this write fails the mutation is still stored, and the loop above skips it.
         let _ = self.store.set(&next_key, &(seq + 1).to_string());
         Ok(mutation)
@@ -103,7 +97,7 @@ impl<'s, S: KvStore + ?Sized> Outbox<'s, S> {
             match self
                 .store
                 .get(&k)?
-                .map(|v| serde_json::from_str::<Mutation>(&v))
+                .map(|v| pack::decode::<Mutation>(&v, &k))
             {
                 Some(Ok(m)) => ok.push(m),
                 Some(Err(_)) => unreadable.push(k),
