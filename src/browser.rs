@@ -32,3 +32,17 @@ pub fn format_time(t: UnixMillis, lang_tag: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.0 as f64));
     String::from(date.to_locale_string(lang_tag, &wasm_bindgen::JsValue::UNDEFINED))
 }
+
+/// A User Timing mark (DevTools shows it; the benchmarks read it). Names only, no data.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// A User Timing measure from the mark `since` until now.
+pub fn measure(name: &str, since: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark(name, since);
+    }
+}

@@ -58,15 +58,13 @@ impl KvStore for LocalStore {
     }
 
     fn keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
-        let raw = LocalStorage::raw();
-        let mut keys = Vec::new();
-        for i in 0..LocalStorage::length() {
-            if let Some(k) = raw.key(i).map_err(to_store_error)? {
-                if k.starts_with(prefix) {
-                    keys.push(k);
-                }
-            }
-        }
+        // One call for all keys: walking `key(i)` from WASM crosses into JS per key.
+        let all = js_sys::Object::keys(LocalStorage::raw().unchecked_ref::<js_sys::Object>());
+        let mut keys: Vec<String> = all
+            .iter()
+            .filter_map(|k| k.as_string())
+            .filter(|k| k.starts_with(prefix))
+            .collect();
         keys.sort();
         Ok(keys)
     }

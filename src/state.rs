@@ -5,12 +5,12 @@ use std::collections::HashSet;
 
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
-use doorstep_core::store::{LocalDb, Mutation, RecordKind, StoreError};
+use doorstep_core::store::{KeyCache, LocalDb, Mutation, RecordKind, StoreError};
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
 
-use crate::browser::now;
+use crate::browser::{mark, measure, now};
 use crate::local_store::LocalStore;
 
 /// Until accounts exist (issue 4), records are authored by "this phone".
@@ -59,14 +59,17 @@ impl Db {
             load_error: RwSignal::new(None),
             unreadable: RwSignal::new(0),
         };
+        mark("doorstep:load");
         if let Err(e) = db.read_all() {
             db.load_error.set(Some(e));
         }
+        measure("doorstep:load", "doorstep:load");
         db
     }
 
     fn read_all(&self) -> Result<(), StoreError> {
-        let store = LocalStore::open()?;
+        // Every collection and the outbox list keys: list them once.
+        let store = KeyCache::new(LocalStore::open()?, "doorstep/")?;
         let local = LocalDb::new(&store);
         let households = local.households().load_all::<Household>()?;
         let visits = local.visits().load_all::<Visit>()?;
@@ -139,6 +142,7 @@ impl Db {
     where
         T: Send + Sync + 'static,
     {
+        mark("doorstep:save");
         let store = LocalStore::open()?;
         write(&LocalDb::new(&store), &record)?;
         self.pending.update(|n| *n += 1);
@@ -146,6 +150,7 @@ impl Db {
             Some(slot) => *slot = record,
             None => xs.push(record),
         });
+        measure("doorstep:save", "doorstep:save");
         Ok(())
     }
 

@@ -102,6 +102,8 @@ pub fn write() -> Result {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&entries).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("seed.json"), json).map_err(|e| e.to_string())?;
+    let meta = format!(r#"{{"busy_household":"{}"}}"#, households[0].id);
+    std::fs::write(dir.join("seed-meta.json"), meta).map_err(|e| e.to_string())?;
     println!(
         "seed: {HOUSEHOLDS} households, {VISITS} visits ({BUSY_HOUSEHOLD_VISITS} in household 0), \
          {} entries → target/bench/seed.json",

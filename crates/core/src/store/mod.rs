@@ -7,12 +7,14 @@
 mod collection;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+mod key_cache;
 mod local_db;
 mod memory;
 mod outbox;
 pub mod pack;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
+pub use key_cache::KeyCache;
 pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, TOMBSTONES, VISITS};
 pub use memory::MemoryStore;
 pub use outbox::{Change, Mutation, Outbox, RecordKind};

@@ -1,0 +1,172 @@
+// The app with a long offline stretch on the phone: 1,000 households and 10,000 visits (all
+// still in the outbox), written by `cargo xtask seed` with the core code the app saves with.
+// Offline the whole time, phone viewport, no CPU throttling (this machine's 2 cores).
+// Prints figures for BENCHMARKS.md; asserts nothing (this machine is noisy).
+//
+//   storage: UTF-16 units used, against Chromium's 5 M-unit localStorage quota
+//   start:   reload offline → app mounted with every record loaded (User Timing marks)
+//   list / search / household: from the tap until the DOM shows the result, laid out
+//   save:    "doorstep:save" (record + outbox written, lists updated) and tap → household page
+import { chromium } from "@playwright/test";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const PORT = Number(process.env.PORT ?? 18102);
+const URL = `http://127.0.0.1:${PORT}/`;
+const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
+const SAVES = Number(process.env.SAVES ?? 30);
+const QUOTA_UNITS = 5 * 1024 * 1024;
+const seed = JSON.parse(readFileSync("target/bench/seed.json", "utf8"));
+// The household with 50 visits.
+const { busy_household: busyId } = JSON.parse(readFileSync("target/bench/seed-meta.json", "utf8"));
+
+const data = mkdtempSync(join(tmpdir(), "doorstep-bench-"));
+const server = spawn(SERVER, ["serve", "--addr", `127.0.0.1:${PORT}`,
+  "--database", `sqlite://${data}/db.sqlite`, "--static-dir", "dist"], { stdio: "ignore" });
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+// In the page: run `act`, then yield (message-channel macrotasks, no 4 ms clamping) until
+// `done()` holds, force layout, and return the elapsed time.
+async function timed(page, act, done, arg) {
+  return page.evaluate(async ({ act, done, arg }) => {
+    const a = new Function("arg", act), d = new Function("arg", done);
+    const tick = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); });
+    const t0 = performance.now();
+    a(arg);
+    while (!d(arg)) await tick();
+    void document.body.offsetHeight;
+    return performance.now() - t0;
+  }, { act, done, arg });
+}
+
+// Client-side navigation through the router (as a tapped link does).
+const GO = "history.pushState(null, '', arg.url); dispatchEvent(new PopStateEvent('popstate'));";
+
+async function wasmHeap(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  await cdp.detach();
+  const wasm = await page.evaluate(() => window.__wasmMemory?.buffer.byteLength ?? 0);
+  return `JS heap ${(usedSize / 1048576).toFixed(1)} MiB, WASM memory ${(wasm / 1048576).toFixed(1)} MiB`;
+}
+
+async function saveVisits(page, householdId, n) {
+  const total = [], store = [];
+  for (let i = 0; i < n; i++) {
+    await page.evaluate(() => performance.clearMeasures("doorstep:save"));
+    await page.evaluate(GO_FN, { url: `/visits/new?household=${householdId}` });
+    await page.getByLabel(/志愿者/).fill("张三、李四");
+    await page.getByLabel("聊天陪伴").check();
+    const words = `第${i}次`;
+    await page.getByLabel("居民反馈").fill(words);
+    total.push(await timed(page,
+      "document.querySelector('form button[type=submit]').click()",
+      "return location.pathname === '/households/' + arg.id && !!document.querySelector('ul[aria-labelledby=history-title]')?.textContent.includes(arg.words)",
+      { id: householdId, words }));
+    store.push(await page.evaluate(() => performance.getEntriesByName("doorstep:save", "measure")[0].duration));
+  }
+  return { total, store };
+}
+const GO_FN = ({ url }) => { history.pushState(null, "", url); dispatchEvent(new PopStateEvent("popstate")); };
+
+try {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${URL}healthz`)).ok) break; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 412, height: 915 } });
+  // Trunk announces the WASM instance; keep its memory to report its size.
+  await context.addInitScript(() => addEventListener("TrunkApplicationStarted",
+    (e) => { window.__wasmMemory = e.detail?.wasm?.memory; }));
+  const page = await context.newPage();
+  await page.goto(URL);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  await context.setOffline(true);
+
+  // Baseline: save cost with an empty store (does it grow with 10,000 visits?).
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.getByRole("link", { name: "添加住户" }).or(page.getByRole("link", { name: "记录走访" })).first().waitFor();
+  // Only the busy household (found by walking the keys, as after a crash before indexing).
+  const key = `doorstep/v1/households/r/${busyId}`;
+  await page.evaluate(([k, v]) => localStorage.setItem(k, v), [key, seed[key]]);
+  await page.reload();
+  const empty = await saveVisits(page, busyId, SAVES);
+
+  // The data set.
+  await page.evaluate((entries) => {
+    localStorage.clear();
+    for (const [k, v] of Object.entries(entries)) localStorage.setItem(k, v);
+  }, seed);
+  const units = await page.evaluate(() => {
+    let n = 0;
+    for (let i = 0; i < localStorage.length; i++) { const k = localStorage.key(i); n += k.length + localStorage.getItem(k).length; }
+    return n;
+  });
+  const outboxUnits = Object.entries(seed).filter(([k]) => k.includes("/outbox/m/"))
+    .reduce((n, [k, v]) => n + k.length + v.length, 0);
+  console.log(`storage: ${Object.keys(seed).length} keys, ${units} UTF-16 units = ` +
+    `${(100 * units / QUOTA_UNITS).toFixed(1)} % of the 5 M-unit quota ` +
+    `(${(100 * (units - outboxUnits) / QUOTA_UNITS).toFixed(1)} % once the outbox is acknowledged)`);
+
+  const starts = [], loads = [];
+  for (let i = 0; i < 5; i++) {
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName("doorstep:mounted").length > 0);
+    const t = await page.evaluate(() => ({
+      mounted: performance.getEntriesByName("doorstep:mounted")[0].startTime,
+      load: performance.getEntriesByName("doorstep:load", "measure")[0].duration,
+    }));
+    starts.push(t.mounted); loads.push(t.load);
+  }
+  console.log(`start offline (navigation → mounted, 5 reloads): median ${ms(median(starts))}, ` +
+    `of which reading 11,000 records: median ${ms(median(loads))}`);
+  console.log(`heap after start: ${await wasmHeap(page)}`);
+
+  const lists = [], searches = [];
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(GO_FN, { url: "/" });
+    await page.getByRole("heading", { name: /需要走访/ }).first().waitFor();
+    lists.push(await timed(page, GO,
+      "return document.querySelectorAll('ul[aria-labelledby=households-title] li').length >= 50", { url: "/households" }));
+    // One character, then a narrower one: both walk all 1,000 households.
+    for (const q of ["王", "王奶", "12幢"]) {
+      searches.push(await timed(page,
+        "const i = document.getElementById('household-search'); i.value = arg.q; i.dispatchEvent(new Event('input', { bubbles: true }));",
+        "const li = [...document.querySelectorAll('ul[aria-labelledby=households-title] li')]; return li.length > 0 && li.every((li) => li.textContent.includes(arg.q.slice(0, 2)) || li.textContent.includes(arg.q))",
+        { q }));
+    }
+  }
+  console.log(`household list (1,000): median ${ms(median(lists))}; search: median ${ms(median(searches))}, p95 ${ms(p95(searches))}`);
+
+  const opens = [];
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(GO_FN, { url: "/" });
+    await page.getByRole("heading", { name: /需要走访/ }).first().waitFor();
+    opens.push(await timed(page, GO,
+      "return document.querySelectorAll('ul[aria-labelledby=history-title] li').length >= 50",
+      { url: `/households/${busyId}` }));
+  }
+  console.log(`open a household with 50 visits: median ${ms(median(opens))}`);
+
+  const full = await saveVisits(page, busyId, SAVES);
+  console.log(`save a visit (${SAVES} each), storage part: empty store median ${ms(median(empty.store))} ` +
+    `p95 ${ms(p95(empty.store))}; with 10,000 visits median ${ms(median(full.store))} p95 ${ms(p95(full.store))}`);
+  console.log(`save a visit, tap → household page shown: empty store median ${ms(median(empty.total))}; ` +
+    `with 10,000 visits median ${ms(median(full.total))} p95 ${ms(p95(full.total))}`);
+  console.log(`heap at the end: ${await wasmHeap(page)}`);
+  await browser.close();
+} finally {
+  server.kill("SIGTERM");
+  rmSync(data, { recursive: true, force: true });
+}
