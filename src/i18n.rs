@@ -25,6 +25,16 @@ pub const NOT_PERSISTENT: Text = Text::new(
     "未设为持久保存,浏览器可能在空间不足时清理",
     "not persistent: the browser may clear it when space runs low",
 );
+/// The 80 % warning, shown on every screen.
+pub fn storage_nearly_full(lang: Lang, percent: u64) -> String {
+    match lang {
+        Lang::Zh => format!("本机存储已用 {percent}%，快满了。请尽快联网同步；已保存的记录不会被删除。"),
+        Lang::En => format!(
+            "Storage on this phone is {percent} % full. Connect and sync soon; saved records are never deleted."
+        ),
+    }
+}
+pub const RECORDS: Text = Text::new("记录", "records");
 pub const COLON: Text = Text::new("：", ": ");
 pub const USED: Text = Text::new("已用", "used");
 pub const OF: Text = Text::new("共", "of");

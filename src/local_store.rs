@@ -22,6 +22,23 @@ impl LocalStore {
     }
 }
 
+/// UTF-16 units in every key and value of the origin's `localStorage`: what its quota counts.
+/// Lengths are read on the JS side (no copy of 4 M units into WASM).
+pub fn used_units() -> Result<u64, StoreError> {
+    LocalStore::open()?;
+    let raw = LocalStorage::raw();
+    let mut units = 0u64;
+    for key in js_sys::Object::keys(raw.unchecked_ref::<js_sys::Object>()).iter() {
+        let value = js_sys::Reflect::get(&raw, &key).ok();
+        let value_units = value
+            .as_ref()
+            .and_then(|v| v.dyn_ref::<js_sys::JsString>())
+            .map_or(0, |v| v.length());
+        units += u64::from(key.unchecked_ref::<js_sys::JsString>().length() + value_units);
+    }
+    Ok(units)
+}
+
 fn error_name(e: &JsValue) -> String {
     e.dyn_ref::<web_sys::DomException>()
         .map(|d| d.name())

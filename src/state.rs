@@ -2,16 +2,19 @@
 //! through `LocalDb` (record + outbox) first and reaches the signals only once stored.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
-use doorstep_core::store::{KeyCache, LocalDb, Mutation, RecordKind, StoreError};
+use doorstep_core::store::{
+    KeyCache, LocalDb, Metered, Mutation, RecordKind, StorageUse, StoreError,
+};
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
 
 use crate::browser::{mark, measure, now};
-use crate::local_store::LocalStore;
+use crate::local_store::{used_units, LocalStore};
 
 /// Until accounts exist (issue 4), records are authored by "this phone".
 pub const LOCAL_USER: &str = "this-phone";
@@ -28,6 +31,8 @@ pub struct Db {
     pub load_error: RwSignal<Option<StoreError>>,
     /// Records that could not be read (kept as they are).
     pub unreadable: RwSignal<usize>,
+    /// How full localStorage is; measured after start and after each change.
+    pub storage_use: RwSignal<Option<StorageUse>>,
 }
 
 /// Minutes east of UTC of the phone's time zone (Beijing: 480).
@@ -58,13 +63,39 @@ impl Db {
             pending: RwSignal::new(0),
             load_error: RwSignal::new(None),
             unreadable: RwSignal::new(0),
+            storage_use: RwSignal::new(None),
         };
         mark("doorstep:load");
         if let Err(e) = db.read_all() {
             db.load_error.set(Some(e));
         }
         measure("doorstep:load", "doorstep:load");
+        // Walking every key takes tens of ms with 10,000 visits: after the first screen.
+        let storage_use = db.storage_use;
+        set_timeout(
+            move || {
+                if let Ok(units) = used_units() {
+                    storage_use.set(Some(StorageUse::local_storage(units)));
+                }
+            },
+            Duration::from_millis(300),
+        );
         db
+    }
+
+    /// Opens the store for one change, counting what it adds to the storage used.
+    fn open_metered(&self) -> Result<Metered<LocalStore>, StoreError> {
+        Ok(Metered::new(LocalStore::open()?))
+    }
+
+    /// Adds a change's units to the storage figure (also after a failed, rolled-back one).
+    fn account(&self, store: &Metered<LocalStore>) {
+        let delta = store.delta_units();
+        self.storage_use.update(|u| {
+            if let Some(u) = u {
+                u.used_units = u.used_units.saturating_add_signed(delta);
+            }
+        });
     }
 
     fn read_all(&self) -> Result<(), StoreError> {
@@ -111,8 +142,10 @@ impl Db {
 
     /// Deletes a record by tombstone (kept for undo and for sync).
     pub fn delete(&self, kind: RecordKind, id: RecordId) -> Result<(), StoreError> {
-        let store = LocalStore::open()?;
-        LocalDb::new(&store).delete(kind, id, now())?;
+        let store = self.open_metered()?;
+        let result = LocalDb::new(&store).delete(kind, id, now());
+        self.account(&store);
+        result?;
         self.pending.update(|n| *n += 1);
         self.deleted.update(|d| {
             d.insert(id);
@@ -122,8 +155,10 @@ impl Db {
 
     /// Undoes a delete.
     pub fn restore(&self, kind: RecordKind, id: RecordId) -> Result<(), StoreError> {
-        let store = LocalStore::open()?;
-        LocalDb::new(&store).restore(kind, id, now())?;
+        let store = self.open_metered()?;
+        let result = LocalDb::new(&store).restore(kind, id, now());
+        self.account(&store);
+        result?;
         self.pending.update(|n| *n += 1);
         self.deleted.update(|d| {
             d.remove(&id);
@@ -137,14 +172,16 @@ impl Db {
         list: RwSignal<Vec<T>>,
         record: T,
         id: fn(&T) -> RecordId,
-        write: impl FnOnce(&LocalDb<'_, LocalStore>, &T) -> Result<Mutation, StoreError>,
+        write: impl FnOnce(&LocalDb<'_, Metered<LocalStore>>, &T) -> Result<Mutation, StoreError>,
     ) -> Result<(), StoreError>
     where
         T: Send + Sync + 'static,
     {
         mark("doorstep:save");
-        let store = LocalStore::open()?;
-        write(&LocalDb::new(&store), &record)?;
+        let store = self.open_metered()?;
+        let result = write(&LocalDb::new(&store), &record);
+        self.account(&store);
+        result?;
         self.pending.update(|n| *n += 1);
         list.update(|xs| match xs.iter_mut().find(|x| id(x) == id(&record)) {
             Some(slot) => *slot = record,

@@ -18,6 +18,8 @@ const URL = `http://127.0.0.1:${PORT}/`;
 const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
 const SAVES = Number(process.env.SAVES ?? 30);
 const QUOTA_UNITS = 5 * 1024 * 1024;
+// CPU=4 slows the CPU four times (Lighthouse's mid-range phone), as the load benchmark does.
+const CPU = Number(process.env.CPU ?? 1);
 const seed = JSON.parse(readFileSync("target/bench/seed.json", "utf8"));
 // The household with 50 visits.
 const { busy_household: busyId } = JSON.parse(readFileSync("target/bench/seed-meta.json", "utf8"));
@@ -89,6 +91,11 @@ try {
   await context.addInitScript(() => addEventListener("TrunkApplicationStarted",
     (e) => { window.__wasmMemory = e.detail?.wasm?.memory; }));
   const page = await context.newPage();
+  if (CPU > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU });
+  }
+  console.log(`CPU slowed ${CPU}x`);
   await page.goto(URL);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
   await context.setOffline(true);
@@ -132,6 +139,13 @@ try {
   console.log(`start offline (navigation → mounted, 5 reloads): median ${ms(median(starts))}, ` +
     `of which reading 11,000 records: median ${ms(median(loads))}`);
   console.log(`heap after start: ${await wasmHeap(page)}`);
+  const walk = await page.evaluate(() => {
+    const t0 = performance.now();
+    let n = 0;
+    for (const k of Object.keys(localStorage)) n += k.length + localStorage.getItem(k).length;
+    return performance.now() - t0;
+  });
+  console.log(`measuring storage use (after start and each save, off the tap's path): ${ms(walk)} in plain JS`);
 
   const lists = [], searches = [];
   for (let i = 0; i < 5; i++) {

@@ -11,7 +11,9 @@ pub fn AppHeader() -> impl IntoView {
     let online = use_online();
     let update = use_service_worker();
     let install = use_install_prompt();
-    let pending = crate::state::use_db().pending;
+    let db = crate::state::use_db();
+    let pending = db.pending;
+    let nearly_full = move || db.storage_use.get().filter(|u| u.nearly_full());
     let switch_language = move |_| {
         let next = lang.get().other();
         remember_lang(next);
@@ -33,6 +35,9 @@ pub fn AppHeader() -> impl IntoView {
                 {tr(SWITCH_LANGUAGE)}
             </button>
         </header>
+        {move || nearly_full().map(|u| view! {
+            <p class="banner warn" role="status">{move || storage_nearly_full(lang.get(), u.percent())}</p>
+        })}
         <Show when=move || update.available.get()>
             <div class="banner" role="alert">
                 <span>{tr(NEW_VERSION)}</span>

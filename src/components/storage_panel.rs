@@ -24,6 +24,7 @@ fn human_bytes(bytes: f64) -> String {
 #[component]
 pub fn StoragePanel(estimate: ReadSignal<StorageEstimate>) -> impl IntoView {
     let lang = use_lang();
+    let records = crate::state::use_db().storage_use;
     let text = move || {
         let e = estimate.get();
         let l = lang.get();
@@ -32,6 +33,14 @@ pub fn StoragePanel(estimate: ReadSignal<StorageEstimate>) -> impl IntoView {
             Some(true) => parts.push(PERSISTENT.get(l).to_owned()),
             Some(false) => parts.push(NOT_PERSISTENT.get(l).to_owned()),
             None => {}
+        }
+        if let Some(u) = records.get() {
+            parts.push(format!(
+                "{} {} {}%",
+                RECORDS.get(l),
+                USED.get(l),
+                u.percent()
+            ));
         }
         if let (Some(used), Some(quota)) = (e.usage_bytes, e.quota_bytes) {
             parts.push(format!(

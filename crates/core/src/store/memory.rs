@@ -31,6 +31,11 @@ impl MemoryStore {
         }
     }
 
+    /// UTF-16 code units held now (keys and values), as a quota counts them.
+    pub fn units_used(&self) -> usize {
+        self.used_units.get()
+    }
+
     /// UTF-16 code units written by `set` since the store was made.
     pub fn units_written(&self) -> u64 {
         self.written_units.get()

@@ -10,14 +10,18 @@ pub mod conformance;
 mod key_cache;
 mod local_db;
 mod memory;
+mod metered;
 mod outbox;
 pub mod pack;
+mod usage;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
 pub use key_cache::KeyCache;
 pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, TOMBSTONES, VISITS};
 pub use memory::MemoryStore;
+pub use metered::Metered;
 pub use outbox::{Change, Mutation, Outbox, RecordKind};
+pub use usage::{StorageUse, LOCAL_STORAGE_UNITS, WARN_PERCENT};
 
 use crate::i18n::{Lang, Text};
 
