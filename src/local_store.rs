@@ -22,11 +22,12 @@ impl LocalStore {
     }
 }
 
-/// UTF-16 units in every key and value of the origin's `localStorage`: what its quota counts.
-/// Lengths are read on the JS side (no copy of 4 M units into WASM).
-pub fn used_units() -> Result<u64, StoreError> {
+/// Every key of the origin's `localStorage`, and the UTF-16 units its keys and values use
+/// (what the quota counts). Value lengths are read on the JS side: no copy into WASM.
+pub fn all_keys() -> Result<(Vec<String>, u64), StoreError> {
     LocalStore::open()?;
     let raw = LocalStorage::raw();
+    let mut keys = Vec::new();
     let mut units = 0u64;
     for key in js_sys::Object::keys(raw.unchecked_ref::<js_sys::Object>()).iter() {
         let value = js_sys::Reflect::get(&raw, &key).ok();
@@ -35,8 +36,11 @@ pub fn used_units() -> Result<u64, StoreError> {
             .and_then(|v| v.dyn_ref::<js_sys::JsString>())
             .map_or(0, |v| v.length());
         units += u64::from(key.unchecked_ref::<js_sys::JsString>().length() + value_units);
+        if let Some(k) = key.as_string() {
+            keys.push(k);
+        }
     }
-    Ok(units)
+    Ok((keys, units))
 }
 
 fn error_name(e: &JsValue) -> String {

@@ -7,14 +7,14 @@ use std::time::Duration;
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{
-    KeyCache, LocalDb, Metered, Mutation, RecordKind, StorageUse, StoreError,
+    LocalDb, Metered, Mutation, Outbox, RecordKind, StorageUse, StoreError, Tombstone,
 };
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
 
 use crate::browser::{mark, measure, now};
-use crate::local_store::{used_units, LocalStore};
+use crate::local_store::{all_keys, LocalStore};
 
 /// Until accounts exist (issue 4), records are authored by "this phone".
 pub const LOCAL_USER: &str = "this-phone";
@@ -71,15 +71,7 @@ impl Db {
         }
         measure("doorstep:load", "doorstep:load");
         // Walking every key takes tens of ms with 10,000 visits: after the first screen.
-        let storage_use = db.storage_use;
-        set_timeout(
-            move || {
-                if let Ok(units) = used_units() {
-                    storage_use.set(Some(StorageUse::local_storage(units)));
-                }
-            },
-            Duration::from_millis(300),
-        );
+        set_timeout(move || db.census(), Duration::from_millis(300));
         db
     }
 
@@ -98,21 +90,45 @@ impl Db {
         });
     }
 
+    /// The first screen's data: what the indexes list (no walk over every key).
     fn read_all(&self) -> Result<(), StoreError> {
-        // Every collection and the outbox list keys: list them once.
-        let store = KeyCache::new(LocalStore::open()?, "doorstep/")?;
+        let store = LocalStore::open()?;
         let local = LocalDb::new(&store);
-        let households = local.households().load_all::<Household>()?;
-        let visits = local.visits().load_all::<Visit>()?;
-        let events = local.events().load_all::<Event>()?;
+        let households = local.households().load_indexed::<Household>()?;
+        let visits = local.visits().load_indexed::<Visit>()?;
+        let events = local.events().load_indexed::<Event>()?;
+        let tombstones = local.tombstones().load_indexed::<Tombstone>()?;
         self.unreadable
             .set(households.unreadable.len() + visits.unreadable.len() + events.unreadable.len());
         self.events.set(events.records);
         self.households.set(households.records);
         self.visits.set(visits.records);
-        self.deleted.set(local.deleted_ids()?);
-        self.pending.set(local.outbox().len()?);
+        self.deleted
+            .set(tombstones.records.into_iter().map(|t| t.id).collect());
         Ok(())
+    }
+
+    /// One walk over every key, after start: storage used, changes waiting to sync, and
+    /// records an index missed (a crash mid-save, or two tabs saving at once) — shown too.
+    fn census(&self) {
+        let Ok((keys, units)) = all_keys() else {
+            return;
+        };
+        self.storage_use.set(Some(StorageUse::local_storage(units)));
+        self.pending.set(Outbox::<LocalStore>::count_in(&keys));
+        let Ok(store) = LocalStore::open() else {
+            return;
+        };
+        let local = LocalDb::new(&store);
+        adopt(self.households, local.households().adopt_orphans(&keys));
+        adopt(self.visits, local.visits().adopt_orphans(&keys));
+        adopt(self.events, local.events().adopt_orphans(&keys));
+        if let Ok(ts) = local.tombstones().adopt_orphans::<Tombstone>(&keys) {
+            if !ts.is_empty() {
+                self.deleted
+                    .update(|d| d.extend(ts.into_iter().map(|t| t.id)));
+            }
+        }
     }
 
     pub fn household(&self, id: RecordId) -> Option<Household> {
@@ -207,6 +223,14 @@ impl Db {
     /// Visits of one household, newest first, without deleted ones.
     pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
         self.live_visits(|v| v.household_id == household)
+    }
+}
+
+fn adopt<T: Send + Sync + 'static>(list: RwSignal<Vec<T>>, found: Result<Vec<T>, StoreError>) {
+    if let Ok(found) = found {
+        if !found.is_empty() {
+            list.update(|xs| xs.extend(found));
+        }
     }
 }
 

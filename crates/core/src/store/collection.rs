@@ -154,22 +154,29 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
     }
 
     /// Every record, in the order first saved. Records present but missing from the index
-    /// (a crash between the two writes) are found by walking the keys, re-indexed, and
-    /// returned too: a stored record is never hidden.
+    /// (a crash between the two writes, or two tabs appending to one index page at once) are
+    /// found by walking the keys, re-indexed, and returned too: a stored record is never
+    /// hidden. The app starts with [`Collection::load_indexed`] and runs
+    /// [`Collection::adopt_orphans`] once it has walked the keys for other reasons.
     pub fn load_all<T: Record>(&self) -> Result<Loaded<T>, StoreError> {
+        let keys = self.store.keys(&self.record_key(""))?;
+        let adopted = self.adopt_orphans::<T>(&keys)?;
+        let mut loaded = self.load_indexed::<T>()?;
+        // Those whose re-indexing failed (full store) are returned all the same.
+        for r in adopted {
+            let id = r.record_id();
+            if !loaded.records.iter().any(|x| x.record_id() == id) {
+                loaded.records.push(r);
+            }
+        }
+        Ok(loaded)
+    }
+
+    /// The records the index lists, in the order first saved: no walk over every key.
+    pub fn load_indexed<T: Record>(&self) -> Result<Loaded<T>, StoreError> {
         let mut ids = self.ids()?;
         let mut seen: HashSet<String> = HashSet::with_capacity(ids.len());
         ids.retain(|id| seen.insert(id.clone()));
-        let record_prefix = self.record_key("");
-        for key in self.store.keys(&record_prefix)? {
-            let id = &key[record_prefix.len()..];
-            if !seen.contains(id) {
-                // Re-indexing may fail on a full store; the record is still returned.
-                let _ = self.append_to_index(id);
-                seen.insert(id.to_owned());
-                ids.push(id.to_owned());
-            }
-        }
         let mut loaded = Loaded {
             records: Vec::with_capacity(ids.len()),
             unreadable: Vec::new(),
@@ -185,6 +192,29 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
             }
         }
         Ok(loaded)
+    }
+
+    /// Given keys of the store (any, in any order), re-indexes this collection's records that
+    /// the index misses and returns them (those that could be read).
+    pub fn adopt_orphans<T: Record>(&self, keys: &[String]) -> Result<Vec<T>, StoreError> {
+        let record_prefix = self.record_key("");
+        let mut mine = keys.iter().filter_map(|k| k.strip_prefix(&record_prefix));
+        let Some(first) = mine.next() else {
+            return Ok(Vec::new());
+        };
+        let indexed: HashSet<String> = self.ids()?.into_iter().collect();
+        let mut adopted = Vec::new();
+        for id in std::iter::once(first).chain(mine) {
+            if indexed.contains(id) {
+                continue;
+            }
+            // Re-indexing may fail on a full store; the record is still returned.
+            let _ = self.append_to_index(id);
+            if let Ok(Some(r)) = self.get::<T>(id) {
+                adopted.push(r);
+            }
+        }
+        Ok(adopted)
     }
 }
 

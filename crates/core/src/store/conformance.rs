@@ -294,7 +294,28 @@ pub fn collection_finds_unindexed_record(s: &dyn KvStore) {
     assert_eq!(visits.ids().unwrap().len(), 2);
     assert_eq!(
         visits.load_all::<Visit>().unwrap().records,
-        vec![indexed, orphan]
+        vec![indexed.clone(), orphan.clone()]
+    );
+    // The app's path: a fast start from the index, then adoption from a walk of the keys.
+    let late = visit(3, "late");
+    s.set(
+        &format!("doorstep/v1/conformance-visits/r/{}", late.id),
+        &serde_json::to_string(&late).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        visits.load_indexed::<Visit>().unwrap().records,
+        vec![indexed.clone(), orphan.clone()]
+    );
+    let keys = s.keys("doorstep/").unwrap();
+    assert_eq!(
+        visits.adopt_orphans::<Visit>(&keys).unwrap(),
+        vec![late.clone()]
+    );
+    assert!(visits.adopt_orphans::<Visit>(&keys).unwrap().is_empty());
+    assert_eq!(
+        visits.load_indexed::<Visit>().unwrap().records,
+        vec![indexed, orphan, late]
     );
 }
 
@@ -369,6 +390,7 @@ pub fn outbox_numbers_changes_and_acks_keep_numbering(s: &dyn KvStore) {
     let (pending, bad) = outbox.pending().unwrap();
     assert!(bad.is_empty());
     assert_eq!(pending.iter().map(|m| m.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(Outbox::<dyn KvStore>::count_in(&s.keys("").unwrap()), 3);
     outbox.ack_through(2).unwrap();
     assert_eq!(
         outbox

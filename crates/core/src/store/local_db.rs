@@ -52,7 +52,7 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
         Collection::new(self.store, EVENTS)
     }
 
-    fn tombstones(&self) -> Collection<'s, S> {
+    pub fn tombstones(&self) -> Collection<'s, S> {
         Collection::new(self.store, TOMBSTONES)
     }
 

@@ -7,7 +7,6 @@
 mod collection;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
-mod key_cache;
 mod local_db;
 mod memory;
 mod metered;
@@ -16,7 +15,6 @@ pub mod pack;
 mod usage;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
-pub use key_cache::KeyCache;
 pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, TOMBSTONES, VISITS};
 pub use memory::MemoryStore;
 pub use metered::Metered;
