@@ -4,7 +4,7 @@
 //
 //   cold: a fresh profile, nothing cached: what a volunteer waits for on the first visit.
 //   warm: the same profile again, answered by the service worker.
-// "ready" = the visit form is on screen and can be typed into.
+// "ready" = the home screen is up: its "Log a visit" button (记录走访) is visible.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -42,7 +42,7 @@ async function load(page) {
   let bytes = 0;
   cdp.on("Network.loadingFinished", (e) => { bytes += e.encodedDataLength; });
   await page.goto(URL, { waitUntil: "commit" });
-  await page.getByLabel("住户地址").waitFor({ state: "visible", timeout: 60_000 });
+  await page.getByRole("link", { name: "记录走访" }).waitFor({ state: "visible", timeout: 60_000 });
   const ms = await page.evaluate(() => performance.now());
   await cdp.detach();
   return { ms, bytes };

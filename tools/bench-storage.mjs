@@ -1,10 +1,10 @@
-// Storage capacity: how many visits fit in Chromium's localStorage, with the record layout the
-// app writes today (one key per record). Prints figures; asserts nothing.
-// The visit below is a typical one: two volunteers, chat, one supply item, blood pressure and
-// the resident's words.
+// Storage capacity: how many visits fit in Chromium's localStorage, in the form the app
+// stores them (packed records, outbox entries by reference), taken from the bench data set
+// (`cargo xtask seed`: a realistic mix of services, words and blood pressure). Prints
+// figures; asserts nothing.
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -26,33 +26,40 @@ try {
   });
   const page = await browser.newPage();
   await page.goto(URL);
-  const r = await page.evaluate(() => {
+  const seed = JSON.parse(readFileSync("target/bench/seed.json", "utf8"));
+  const visits = Object.entries(seed).filter(([k]) => k.includes("/visits/r/")).map(([, v]) => v);
+  const outbox = Object.entries(seed).filter(([k]) => k.includes("/outbox/m/")).map(([, v]) => v);
+  // Fills with visits (record + index share + optionally an outbox entry) until refused.
+  const fill = (withOutbox) => page.evaluate(({ visits, outbox, withOutbox }) => {
     localStorage.clear();
-    const visit = {
-      id: "019ac1d2-3e4f-7a8b-9c0d-1e2f3a4b5c6d", household_id: "019ac1d2-3e4f-7a8b-9c0d-1e2f3a4b5c6e",
-      day: "2026-11-26", volunteers: ["张三", "李四"], partners: ["community_committee"],
-      services: { companionship_chat: true, cleaning_help: false, holiday_greeting: false,
-        supplies: [{ item: "大米", quantity: 2, unit: "袋" }], blood_pressure: { systolic: 135, diastolic: 85 },
-        haircut: false, knife_sharpening: false, free_clinic: false, anti_fraud_talk: false, leaflet_given: false },
-      conditions: null, needs: [], needs_text: "", residents_words: "你们来了我就高兴", follow_up: null, notes: "",
-      created_at: 1795714200000, updated_at: 1795714200000, author: "this-phone",
-    };
-    const json = JSON.stringify(visit);
-    let n = 0;
+    let n = 0, units = 0, page = [];
     try {
       for (;;) {
-        localStorage.setItem(`doorstep/v1/visits/r/${crypto.randomUUID()}`, json);
+        const id = crypto.randomUUID();
+        const k = `doorstep/v1/visits/r/${id}`, v = visits[n % visits.length];
+        localStorage.setItem(k, v);
+        units += k.length + v.length;
+        page.push(id);
+        if (page.length === 256) {
+          const pk = `doorstep/v1/visits/i/${Math.floor(n / 256)}`, pv = JSON.stringify(page);
+          localStorage.setItem(pk, pv); units += pk.length + pv.length; page = [];
+        }
+        if (withOutbox) {
+          const ok = `doorstep/v1/outbox/m/${String(n + 1).padStart(20, "0")}`, ov = outbox[n % outbox.length];
+          localStorage.setItem(ok, ov); units += ok.length + ov.length;
+        }
         n++;
       }
     } catch { /* full */ }
-    let units = 0;
-    for (const k of Object.keys(localStorage)) units += k.length + localStorage.getItem(k).length;
     localStorage.clear();
-    return { n, perVisit: json.length, units };
-  });
-  console.log(`localStorage capacity: ${r.units} UTF-16 units; a typical visit is ${r.perVisit} chars ` +
-    `(+ a 56-char key): ${r.n} visits fit with nothing else stored, about ${Math.floor(r.n / 2)} ` +
-    `while each is also queued in the outbox`);
+    return { n, units };
+  }, { visits, outbox, withOutbox });
+  const synced = await fill(false);
+  const unsynced = await fill(true);
+  const avg = Math.round(visits.reduce((a, v) => a + v.length, 0) / visits.length);
+  console.log(`localStorage capacity: about ${synced.units} UTF-16 units; a stored visit averages ` +
+    `${avg} units (+ a 57-unit key): ${synced.n} visits fit once synced, ${unsynced.n} while ` +
+    `every one is still in the outbox`);
   await browser.close();
 } finally {
   server.kill("SIGTERM");

@@ -49,8 +49,8 @@ fn main() -> ExitCode {
             .and_then(|()| build::build_all())
             .and_then(|()| size::report())
             .and_then(|()| bench::load_time())
-            .and_then(|()| bench::storage_capacity())
             .and_then(|()| seed::write())
+            .and_then(|()| bench::storage_capacity())
             .and_then(|()| bench::with_data()),
         Some("seed") => seed::write(),
         Some("size") => setup::setup()
