@@ -6,6 +6,7 @@ use crate::components::app_header::AppHeader;
 use crate::i18n::*;
 use crate::routes::event_form::EventFormPage;
 use crate::routes::events::EventsPage;
+use crate::routes::greetings::GreetingsPage;
 use crate::routes::home::HomePage;
 use crate::routes::household_form::HouseholdFormPage;
 use crate::routes::household_page::HouseholdPage;
@@ -41,6 +42,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/households/:id/edit") view=HouseholdFormPage/>
                     <Route path=path!("/visits/new") view=VisitFormPage/>
                     <Route path=path!("/visits/:id/edit") view=VisitFormPage/>
+                    <Route path=path!("/greetings") view=GreetingsPage/>
                     <Route path=path!("/events") view=EventsPage/>
                     <Route path=path!("/events/new") view=EventFormPage/>
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>

@@ -28,9 +28,11 @@ pub const NOT_PERSISTENT: Text = Text::new(
 /// The 80 % warning, shown on every screen.
 pub fn storage_nearly_full(lang: Lang, percent: u64) -> String {
     match lang {
-        Lang::Zh => format!("本机存储已用 {percent}%，快满了。请尽快联网同步；已保存的记录不会被删除。"),
+        Lang::Zh => format!(
+            "存储空间即将用完：本机已用 {percent}%。请尽快联网同步；已保存的记录不会被删除。"
+        ),
         Lang::En => format!(
-            "Storage on this phone is {percent} % full. Connect and sync soon; saved records are never deleted."
+            "Storage almost full: {percent} % used on this phone. Connect and sync soon; saved records are never deleted."
         ),
     }
 }
@@ -158,6 +160,13 @@ pub const LOG_ANOTHER: Text = Text::new(
 );
 
 // The due list (home).
+pub const FESTIVAL: Text = Text::new("节日", "Festival");
+pub const NO_FESTIVAL: Text = Text::new(
+    "应用里的节日日期已用完,请更新应用。",
+    "The app's festival dates have run out: please update the app.",
+);
+pub const ALL_GREETED: Text = Text::new("都已慰问。", "Every household has been greeted.");
+pub const GREETING_ROUND: Text = Text::new("节日慰问名单", "Holiday-greeting round");
 pub const DUE: Text = Text::new("需要走访", "Due");
 pub const NOTHING_DUE: Text =
     Text::new("这周没有需要走访的住户。", "No household is due this week.");

@@ -1,5 +1,5 @@
 use doorstep_core::due::{due_list, household_due, DueStatus};
-use doorstep_core::Lang;
+use doorstep_core::{festival, Lang};
 use leptos::prelude::*;
 
 use crate::components::field::ShowMore;
@@ -27,11 +27,13 @@ pub fn DueList() -> impl IntoView {
         let live = db.live_visits(|_| true);
         let deleted = db.deleted.get();
         let offset = utc_offset_minutes();
+        // Festivals-only households fall due before the next festival.
+        let festival = festival::next(today()).map(|(_, day)| day);
         db.households.with(|hs| {
             let items = hs
                 .iter()
                 .filter(|h| !deleted.contains(&h.id))
-                .map(|h| (h.clone(), household_due(h, &live, offset, None)));
+                .map(|h| (h.clone(), household_due(h, &live, offset, festival)));
             due_list(items, today())
         })
     });
@@ -39,6 +41,11 @@ pub fn DueList() -> impl IntoView {
         <section class="card" aria-labelledby="due-title">
             <h2 id="due-title">{tr(DUE)} " (" {move || due.with(Vec::len)} ")"</h2>
             <a class="button primary" href="/visits/new">{tr(LOG_A_VISIT)}</a>
+            {festival::next(today()).map(|(f, day)| view! {
+                <a class="button" href="/greetings">
+                    {tr(GREETING_ROUND)} " · " {move || f.label(lang.get())} " " {day.to_string()}
+                </a>
+            })}
             <Show when=move || due.with(|d| !d.is_empty())
                 fallback=move || view! { <p class="muted">{tr(NOTHING_DUE)}</p> }>
                 <ul class="rows" aria-labelledby="due-title">

@@ -2,6 +2,7 @@
 
 pub mod event_form;
 pub mod events;
+pub mod greetings;
 pub mod home;
 pub mod household_form;
 pub mod household_page;

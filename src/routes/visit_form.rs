@@ -15,8 +15,8 @@ use crate::i18n::*;
 use crate::routes::visit_services::ServicesFields;
 use crate::state::{stamp, today, use_db};
 
-/// Log a visit: `/visits/new`, or `/visits/new?household=ID` from a household's page; or
-/// edit one: `/visits/:id/edit`.
+/// Log a visit: `/visits/new`, or `/visits/new?household=ID` from a household's page (with
+/// `&greeting=1` from the greeting round); or edit one: `/visits/:id/edit`.
 #[component]
 pub fn VisitFormPage() -> impl IntoView {
     let db = use_db();
@@ -40,6 +40,8 @@ pub fn VisitFormPage() -> impl IntoView {
                 .unwrap_or_default();
             d.household_id = chosen;
             d.day = today().to_string();
+            // From the greeting round: the greeting is what the visit is for.
+            d.services.holiday_greeting = query.read_untracked().get("greeting").is_some();
             d
         }
     };

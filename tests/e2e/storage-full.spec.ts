@@ -57,7 +57,7 @@ test("from 80 % full the app warns on every screen, still saves, and deletes not
     localStorage.setItem("filler/0", "x".repeat(Math.floor(5 * 1024 * 1024 * 0.8) - 150 - used - 8));
   });
   await page.reload();
-  const warning = page.getByRole("status").filter({ hasText: "本机存储已用" });
+  const warning = page.getByRole("status").filter({ hasText: "存储空间即将用完" });
   await nav(page, "首页").click();
   await expect(page.getByTestId("storage-info")).toContainText("记录 已用 79%");
   await expect(warning).toHaveCount(0);
@@ -67,11 +67,11 @@ test("from 80 % full the app warns on every screen, still saves, and deletes not
   await fillHousehold(page, B);
   await page.getByRole("button", { name: "保存住户" }).click();
   await expect(page.getByRole("heading", { name: "幸福社区 2幢 202室" })).toBeVisible();
-  await expect(warning).toContainText("本机存储已用 80%");
+  await expect(warning).toContainText("本机已用 80%");
   await expect(warning).toContainText("已保存的记录不会被删除");
   await page.screenshot({ path: "tests/e2e/screenshots/storage-warning-zh-CN.png", fullPage: true });
   await page.reload();
-  await expect(warning).toContainText("本机存储已用 80%");
+  await expect(warning).toContainText("本机已用 80%");
   await nav(page, "住户").click();
   await expect(warning).toBeVisible();
   await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(2);
@@ -80,7 +80,7 @@ test("from 80 % full the app warns on every screen, still saves, and deletes not
   await page.reload();
   await nav(page, "首页").click();
   await expect(page.getByTestId("storage-info")).toContainText("记录 已用 0%");
-  await expect(page.getByText("本机存储已用")).toHaveCount(0);
+  await expect(page.getByText("存储空间即将用完")).toHaveCount(0);
 });
 
 test("earlier records survive a refused save and a reload", async ({ page }) => {

@@ -93,6 +93,17 @@ labelled!(
     }
 );
 
+labelled!(
+    /// Festivals of the holiday-greeting round (dates in `festival`). The Double Ninth
+    /// (重阳节) is also Seniors' Day.
+    Festival {
+        SpringFestival => "春节", "Spring Festival";
+        DragonBoat => "端午节", "Dragon Boat Festival";
+        MidAutumn => "中秋节", "Mid-Autumn Festival";
+        DoubleNinth => "重阳节", "Double Ninth Festival";
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

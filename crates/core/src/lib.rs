@@ -6,6 +6,7 @@
 pub mod day;
 pub mod due;
 pub mod event;
+pub mod festival;
 pub mod household;
 pub mod i18n;
 pub mod ids;
