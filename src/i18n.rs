@@ -174,6 +174,10 @@ pub const DUE_TODAY: Text = Text::new("今天", "Today");
 pub const DELETE: Text = Text::new("删除", "Delete");
 pub const DELETE_VISIT: Text = Text::new("删除这次走访", "Delete this visit");
 pub const VISIT_DELETED: Text = Text::new("已删除一次走访。", "A visit was deleted.");
+pub const DELETE_HOUSEHOLD: Text = Text::new("删除这户", "Delete this household");
+pub const HOUSEHOLD_DELETED: Text = Text::new("已删除一户。", "A household was deleted.");
+pub const DELETE_EVENT: Text = Text::new("删除这个活动", "Delete this event");
+pub const EVENT_DELETED: Text = Text::new("已删除一个活动。", "An event was deleted.");
 pub const UNDO: Text = Text::new("撤销", "Undo");
 
 // Events (活动).

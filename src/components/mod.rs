@@ -3,3 +3,4 @@ pub mod due_list;
 pub mod field;
 pub mod recent_visits;
 pub mod storage_panel;
+pub mod undo;

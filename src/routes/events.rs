@@ -2,7 +2,10 @@ use std::cmp::Reverse;
 
 use leptos::prelude::*;
 
+use doorstep_core::store::{RecordKind, StoreError};
+
 use crate::components::field::ShowMore;
+use crate::components::undo::{delete_with_undo, JustDeleted, UndoBanner};
 use crate::i18n::*;
 use crate::routes::households::PAGE;
 use crate::state::use_db;
@@ -24,7 +27,11 @@ pub fn EventsPage() -> impl IntoView {
         es.sort_by_key(|e| Reverse((e.day, e.created_at)));
         es
     });
+    let deleted: JustDeleted = RwSignal::new(None);
+    let error = RwSignal::new(None::<StoreError>);
     view! {
+        <UndoBanner deleted=deleted message=EVENT_DELETED error=error/>
+        <p class="error" role="alert">{move || error.get().map(|e| e.message(lang.get()))}</p>
         <section class="card" aria-labelledby="events-title">
             <h2 id="events-title">{tr(EVENTS)} " (" {move || events.with(Vec::len)} ")"</h2>
             <a class="button primary" href="/events/new">{tr(ADD_EVENT)}</a>
@@ -40,6 +47,10 @@ pub fn EventsPage() -> impl IntoView {
                                     {tr(ATTENDANCE)} " " {e.attendance}
                                 </span>
                             </a>
+                            <button type="button" class="small" aria-label=tr(DELETE_EVENT)
+                                on:click=move |_| delete_with_undo(RecordKind::Event, e.id, deleted, error)>
+                                {tr(DELETE)}
+                            </button>
                         </li>
                     </For>
                 </ul>

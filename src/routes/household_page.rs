@@ -4,6 +4,7 @@ use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::undo::{delete_with_undo, JustDeleted, UndoBanner};
 use crate::i18n::*;
 use crate::state::use_db;
 
@@ -19,28 +20,27 @@ pub fn HouseholdPage() -> impl IntoView {
             .get("id")
             .and_then(|s| RecordId::parse(&s).ok())
     };
-    let household = move || id().and_then(|id| db.household(id));
-    // The visit just deleted, for "undo"; and a storage error, if one happened.
-    let deleted = RwSignal::new(None::<RecordId>);
-    let error = RwSignal::new(None::<StoreError>);
-    let undo = move |_| {
-        if let Some(id) = deleted.get_untracked() {
-            match db.restore(RecordKind::Visit, id) {
-                Ok(()) => deleted.set(None),
-                Err(e) => error.set(Some(e)),
-            }
-        }
+    let household = move || {
+        id().filter(|id| !db.deleted.with(|d| d.contains(id)))
+            .and_then(|id| db.household(id))
     };
+    // What was just deleted here (a visit, or the household), for "undo"; and a storage
+    // error, if one happened.
+    let deleted: JustDeleted = RwSignal::new(None);
+    let error = RwSignal::new(None::<StoreError>);
+    let message = Signal::derive(move || match deleted.get() {
+        Some((RecordKind::Household, _)) => HOUSEHOLD_DELETED,
+        _ => VISIT_DELETED,
+    });
     view! {
-        <Show when=move || deleted.get().is_some()>
-            <div class="banner" role="status">
-                <span>{tr(VISIT_DELETED)}</span>
-                <button type="button" on:click=undo>{tr(UNDO)}</button>
-            </div>
-        </Show>
+        <UndoBanner deleted=deleted message=message error=error/>
         <p class="error" role="alert">{move || error.get().map(|e| e.message(lang.get()))}</p>
         <Show when=move || household().is_some()
-            fallback=move || view! { <section class="card"><p role="alert">{tr(NOT_FOUND)}</p></section> }>
+            fallback=move || view! {
+                <Show when=move || deleted.get().is_none()>
+                    <section class="card"><p role="alert">{tr(NOT_FOUND)}</p></section>
+                </Show>
+            }>
             {move || household().map(|h| {
                 let visits = db.visits_of(h.id);
                 let visits_count = visits.len();
@@ -66,6 +66,15 @@ pub fn HouseholdPage() -> impl IntoView {
                             {move || if visits_count > 0 { LOG_ANOTHER.get(lang.get()) } else { LOG_A_VISIT.get(lang.get()) }}
                         </a>
                         <a class="button" href=format!("/households/{}/edit", h.id)>{tr(EDIT)}</a>
+                        // Only a household with no visits can be deleted (a mistake, a
+                        // duplicate); one with visits is archived, so its history stays.
+                        {(visits_count == 0).then(|| view! {
+                            " "
+                            <button type="button" aria-label=tr(DELETE_HOUSEHOLD)
+                                on:click=move |_| delete_with_undo(RecordKind::Household, h.id, deleted, error)>
+                                {tr(DELETE)}
+                            </button>
+                        })}
                     </section>
                     {(!open.is_empty()).then(|| view! {
                         <section class="card" aria-labelledby="follow-ups-title">
@@ -91,10 +100,7 @@ pub fn HouseholdPage() -> impl IntoView {
                                                 aria-label=tr(EDIT_THIS_VISIT)>{tr(EDIT)}</a>
                                             " "
                                             <button type="button" class="small" aria-label=tr(DELETE_VISIT)
-                                                on:click=move |_| match db.delete(RecordKind::Visit, v.id) {
-                                                    Ok(()) => deleted.set(Some(v.id)),
-                                                    Err(e) => error.set(Some(e)),
-                                                }>
+                                                on:click=move |_| delete_with_undo(RecordKind::Visit, v.id, deleted, error)>
                                                 {tr(DELETE)}
                                             </button>
                                         </li>

@@ -15,20 +15,25 @@ pub fn HouseholdsPage() -> impl IntoView {
     let limit = RwSignal::new(PAGE);
     let results = Memo::new(move |_| {
         let q = query.get();
+        let deleted = db.deleted.get();
         db.households.with(|hs| {
             let mut found: Vec<_> = hs
                 .iter()
-                .filter(|h| !h.archived && h.matches(&q))
+                .filter(|h| !h.archived && !deleted.contains(&h.id) && h.matches(&q))
                 .cloned()
                 .collect();
-            found.sort_by_key(|h| h.address.one_line());
+            found.sort_by_cached_key(|h| h.address.one_line());
             found
         })
     });
     let shown = move || results.with(|r| r.iter().take(limit.get()).cloned().collect::<Vec<_>>());
     let total = move || {
-        db.households
-            .with(|hs| hs.iter().filter(|h| !h.archived).count())
+        let deleted = db.deleted.get();
+        db.households.with(|hs| {
+            hs.iter()
+                .filter(|h| !h.archived && !deleted.contains(&h.id))
+                .count()
+        })
     };
     view! {
         <section class="card" aria-labelledby="households-title">

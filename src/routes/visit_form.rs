@@ -140,9 +140,10 @@ fn HouseholdPicker(draft: RwSignal<VisitDraft>, error: Signal<Option<String>>) -
         if q.trim().is_empty() {
             return Vec::new();
         }
+        let deleted = db.deleted.get();
         db.households.with(|hs| {
             hs.iter()
-                .filter(|h| !h.archived && h.matches(&q))
+                .filter(|h| !h.archived && !deleted.contains(&h.id) && h.matches(&q))
                 .take(8)
                 .cloned()
                 .collect::<Vec<_>>()

@@ -22,6 +22,10 @@ test("in English: add a household, log a visit with an invalid then valid blood 
   await page.getByLabel("Recorded by").fill("Coordinator Li");
   await page.getByRole("button", { name: "Save household" }).click();
   await expect(page.getByRole("heading", { name: "Xingfu Community 3 401" })).toBeVisible();
+  await nav.getByRole("link", { name: "Households", exact: true }).click();
+  await expect(page.getByRole("list", { name: /Households/ }).getByRole("listitem")).toHaveCount(1);
+  await page.screenshot({ path: `${SHOTS}/households-en-US.png`, fullPage: true });
+  await page.getByRole("link", { name: /Xingfu Community 3 401/ }).click();
 
   await page.getByRole("link", { name: "Log a visit" }).click();
   await page.getByLabel("Volunteers (separate names with commas)").fill("Zhang San, Li Si");
@@ -40,4 +44,42 @@ test("in English: add a household, log a visit with an invalid then valid blood 
   await expect(history).toContainText("Companionship chat · Blood pressure check 130/85");
   await expect(history).toContainText("Zhang San, Li Si");
   await page.screenshot({ path: `${SHOTS}/household-page-en-US.png`, fullPage: true });
+});
+
+test("in English: log an event with tallies, see it listed, delete and undo", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: "Events", exact: true }).click();
+  await expect(page.getByText("No events yet.")).toBeVisible();
+  await page.getByRole("link", { name: "Add event" }).click();
+  await page.getByLabel("Kind of event").selectOption({ label: "Convenience service day" });
+  await page.getByLabel("Date").fill("2026-11-21");
+  await page.getByLabel("Place").fill("Xingfu Community square");
+  await page.getByLabel("Clinic", { exact: true }).check();
+  await page.getByLabel("Volunteers (separate names with commas)").fill("Zhang San, Li Si");
+  await page.getByLabel("Attendance", { exact: true }).fill("45");
+  for (let i = 0; i < 12; i++) await page.getByRole("button", { name: "More Haircuts" }).click();
+  await page.getByRole("button", { name: "Fewer Haircuts" }).click();
+  await page.getByLabel("Blood pressure checks", { exact: true }).fill("30");
+  // No title: the error is next to the field, the counts are kept.
+  await page.getByRole("button", { name: "Save event" }).click();
+  await expect(page.locator("#event-title-error")).toHaveText("Required");
+  await expect(page.getByLabel("Haircuts", { exact: true })).toHaveValue("11");
+  await page.getByLabel("Title").fill("Free haircuts and BP checks");
+  await page.screenshot({ path: `${SHOTS}/event-form-en-US.png`, fullPage: true });
+  await page.getByRole("button", { name: "Save event" }).click();
+
+  const rows = page.getByRole("list", { name: "Events" }).getByRole("listitem");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("Free haircuts and BP checks");
+  await expect(rows.first()).toContainText("2026-11-21 · Convenience service day · Attendance 45");
+  await page.screenshot({ path: `${SHOTS}/events-en-US.png`, fullPage: true });
+  await rows.first().getByRole("button", { name: "Delete this event" }).click();
+  await expect(rows).toHaveCount(0);
+  await page.getByRole("status").filter({ hasText: "An event was deleted." }).getByRole("button", { name: "Undo" }).click();
+  await expect(rows).toHaveCount(1);
+  await rows.first().getByRole("link").click();
+  await expect(page.getByLabel("Haircuts", { exact: true })).toHaveValue("11");
+  await expect(page.getByLabel("Blood pressure checks", { exact: true })).toHaveValue("30");
 });

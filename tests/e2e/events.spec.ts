@@ -37,6 +37,7 @@ test("log an event with tallies, edit it, offline", async ({ page, context }) =>
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("反诈宣传进社区");
   await expect(rows.first()).toContainText("参与人数 60");
+  await page.screenshot({ path: `${SHOTS}/events-zh-CN.png`, fullPage: true });
 
   await rows.first().getByRole("link").click();
   await expect(page.getByLabel("悬挂横幅(条)", { exact: true })).toHaveValue("2");
@@ -48,4 +49,30 @@ test("log an event with tallies, edit it, offline", async ({ page, context }) =>
   await expect(page.getByRole("list", { name: /活动/ }).getByRole("listitem").first()).toContainText("参与人数 61");
   await nav(page, "首页").click();
   await expect(page.getByText("待同步(2)")).toBeVisible();
+});
+
+test("delete an event, undo it, delete it again: kept deleted across a reload", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "活动" }).click();
+  for (const title of ["理发义剪", "健康讲座"]) {
+    await page.getByRole("link", { name: "添加活动" }).click();
+    await page.getByLabel("活动名称").fill(title);
+    await page.getByRole("button", { name: "保存活动" }).click();
+  }
+  const rows = page.getByRole("list", { name: /活动/ }).getByRole("listitem");
+  await expect(rows).toHaveCount(2);
+  await rows.filter({ hasText: "理发义剪" }).getByRole("button", { name: "删除这个活动" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByRole("heading", { name: "活动 (1)" })).toBeVisible();
+  await page.getByRole("status").filter({ hasText: "已删除一个活动" }).getByRole("button", { name: "撤销" }).click();
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByText("已删除一个活动")).toHaveCount(0);
+  await rows.filter({ hasText: "理发义剪" }).getByRole("button", { name: "删除这个活动" }).click();
+  await page.reload();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("健康讲座");
+  // Two saves, a delete, a restore and a delete: five changes wait to sync.
+  await nav(page, "首页").click();
+  await expect(page.getByText("待同步(5)")).toBeVisible();
 });

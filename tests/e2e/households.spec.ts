@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled } from "./helpers";
+import { openControlled, addHousehold, logVisit, nav } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -44,6 +44,8 @@ test("add, find and edit a household offline; sensitive details need a basis", a
   await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "住户" }).click();
   const search = page.getByLabel("搜索住户(地址或姓名)");
   const rows = page.getByRole("list", { name: /住户/ }).getByRole("listitem");
+  await expect(rows).toHaveCount(1);
+  await page.screenshot({ path: `${SHOTS}/households-zh-CN.png`, fullPage: true });
   await search.fill("3幢 王奶奶");
   await expect(rows).toHaveCount(1);
   await search.fill("和平");
@@ -62,4 +64,26 @@ test("add, find and edit a household offline; sensitive details need a basis", a
   await page.getByRole("link", { name: "编辑" }).click();
   await expect(page.getByLabel("备注")).toHaveValue("子女在外地");
   await expect(page.getByLabel("独居")).toBeChecked();
+});
+
+test("delete a household added by mistake, with undo; one with visits can only be archived", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  await addHousehold(page, { community: "幸福社区", building: "9幢", room: "909室", name: "重复录入" });
+  await page.getByRole("button", { name: "删除这户" }).click();
+  const banner = page.getByRole("status").filter({ hasText: "已删除一户" });
+  await expect(banner).toBeVisible();
+  await expect(page.getByRole("heading", { name: "幸福社区 9幢 909室" })).toHaveCount(0);
+  await banner.getByRole("button", { name: "撤销" }).click();
+  await expect(page.getByRole("heading", { name: "幸福社区 9幢 909室" })).toBeVisible();
+  await page.getByRole("button", { name: "删除这户" }).click();
+  await page.reload();
+  await expect(page.getByText("找不到")).toBeVisible();
+  await nav(page, "住户").click();
+  await expect(page.getByText("还没有住户")).toBeVisible();
+
+  // With a visit, there is no delete: archive keeps the history.
+  await addHousehold(page, { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" });
+  await logVisit(page, "张三", "谢谢你们");
+  await expect(page.getByRole("button", { name: "删除这户" })).toHaveCount(0);
 });
