@@ -7,7 +7,7 @@ mkdirSync(SHOTS, { recursive: true });
 
 test.use({ locale: "en-US" });
 
-test("in English: add a household, log a visit with an invalid then valid blood pressure", async ({ page, context }) => {
+test("in English: add a household, log a visit with blood pressure and two supplies, edit, delete, reload offline", async ({ page, context }) => {
   await openControlled(page);
   await context.setOffline(true);
   const nav = page.getByRole("navigation", { name: "Main" });
@@ -25,11 +25,23 @@ test("in English: add a household, log a visit with an invalid then valid blood 
   await nav.getByRole("link", { name: "Households", exact: true }).click();
   await expect(page.getByRole("list", { name: /Households/ }).getByRole("listitem")).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/households-en-US.png`, fullPage: true });
-  await page.getByRole("link", { name: /Xingfu Community 3 401/ }).click();
-
-  await page.getByRole("link", { name: "Log a visit" }).click();
+  // Never visited: due today on Home.
+  await nav.getByRole("link", { name: "Home", exact: true }).click();
+  const due = page.getByRole("list", { name: /Due/ });
+  await expect(due.getByRole("listitem")).toHaveCount(1);
+  await expect(due).toContainText("Today");
+  await due.getByRole("link", { name: /Xingfu Community 3 401/ }).click();
+  await expect(page.getByTestId("visit-household")).toHaveText("Xingfu Community 3 401");
   await page.getByLabel("Volunteers (separate names with commas)").fill("Zhang San, Li Si");
   await page.getByLabel("Companionship chat").check();
+  await page.getByLabel("Daily necessities delivered").check();
+  await page.getByLabel("Item").fill("Rice");
+  await page.getByLabel("Quantity").fill("2");
+  await page.getByLabel("Unit (bag, bottle…)").fill("bags");
+  await page.getByRole("button", { name: "Add another item" }).click();
+  await page.getByLabel("Item").nth(1).fill("Cooking oil");
+  await page.getByLabel("Quantity").nth(1).fill("1");
+  await page.getByLabel("Unit (bag, bottle…)").nth(1).fill("bottle");
   await page.getByLabel("Blood pressure check").check();
   await page.getByLabel("Systolic (mmHg)").fill("300");
   await page.getByLabel("Diastolic (mmHg)").fill("85");
@@ -42,8 +54,33 @@ test("in English: add a household, log a visit with an invalid then valid blood 
   await page.getByRole("button", { name: "Save visit" }).click();
   const history = page.getByRole("list", { name: /Visit history/ });
   await expect(history).toContainText("Companionship chat · Blood pressure check 130/85");
+  await expect(history).toContainText("Rice 2 bags");
+  await expect(history).toContainText("Cooking oil 1 bottle");
   await expect(history).toContainText("Zhang San, Li Si");
   await page.screenshot({ path: `${SHOTS}/household-page-en-US.png`, fullPage: true });
+
+  // Visited today: off the due list.
+  await nav.getByRole("link", { name: "Home", exact: true }).click();
+  await expect(page.getByText("No household is due this week.")).toBeVisible();
+
+  // Edit the visit, then delete it and undo.
+  await nav.getByRole("link", { name: "Households", exact: true }).click();
+  await page.getByRole("link", { name: /Xingfu Community 3 401/ }).click();
+  await history.getByRole("link", { name: "Edit this visit" }).click();
+  await expect(page.getByLabel("Item").nth(1)).toHaveValue("Cooking oil");
+  await page.getByLabel("Resident's words").fill("Glad you came");
+  await page.getByRole("button", { name: "Save visit" }).click();
+  await expect(history).toContainText("Glad you came");
+  await history.getByRole("button", { name: "Delete this visit" }).click();
+  await expect(page.getByText("No visits yet")).toBeVisible();
+  await page.getByRole("status").filter({ hasText: "A visit was deleted." }).getByRole("button", { name: "Undo" }).click();
+  await expect(history.getByRole("listitem")).toHaveCount(1);
+
+  // Everything is still there after an offline reload.
+  await page.reload();
+  await expect(history).toContainText("Glad you came");
+  await expect(history).toContainText("Cooking oil 1 bottle");
+  await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (5)");
 });
 
 test("in English: log an event with tallies, see it listed, delete and undo", async ({ page, context }) => {

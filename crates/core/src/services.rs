@@ -25,6 +25,8 @@ pub mod words {
 pub const SYSTOLIC: (i64, i64) = (60, 260);
 pub const DIASTOLIC: (i64, i64) = (30, 160);
 pub const ITEM_MAX: usize = 20;
+/// Long enough for English units ("bottles", "cartons"), not only 袋 or 桶.
+pub const UNIT_MAX: usize = 12;
 pub const QUANTITY_MAX: i64 = 10_000;
 
 /// mmHg.
@@ -216,7 +218,7 @@ impl ServicesDraft {
                     (1, QUANTITY_MAX),
                 )
                 .unwrap_or(0) as u32,
-                unit: e.text(&format!("supplies.{i}.unit"), &s.unit, false, 4),
+                unit: e.text(&format!("supplies.{i}.unit"), &s.unit, false, UNIT_MAX),
             })
             .collect()
     }
@@ -247,8 +249,14 @@ impl Services {
                 bp.diastolic
             ));
         }
+        // "大米 2袋" in Chinese; "Rice 2 bags" in English.
+        let gap = match lang {
+            Lang::Zh => "",
+            Lang::En => " ",
+        };
         for s in &self.supplies {
-            parts.push(format!("{} {}{}", s.item, s.quantity, s.unit));
+            let unit = if s.unit.is_empty() { "" } else { gap };
+            parts.push(format!("{} {}{unit}{}", s.item, s.quantity, s.unit));
         }
         parts.join(" · ")
     }
@@ -328,8 +336,26 @@ mod tests {
         assert_eq!(s.summary(Lang::Zh), "聊天陪伴 · 量血压 135/85 · 大米 2袋");
         assert_eq!(
             s.summary(Lang::En),
-            "Companionship chat · Blood pressure check 135/85 · 大米 2袋"
+            "Companionship chat · Blood pressure check 135/85 · 大米 2 袋"
         );
+    }
+
+    #[test]
+    fn english_units_fit_and_an_overlong_one_is_named() {
+        let mut d = ServicesDraft {
+            supplies_on: true,
+            supplies: vec![SupplyDraft {
+                item: "Cooking oil".into(),
+                quantity: "1".into(),
+                unit: "bottles".into(),
+            }],
+            ..ServicesDraft::default()
+        };
+        let s = d.validate().unwrap();
+        assert_eq!(s.summary(Lang::En), "Cooking oil 1 bottles");
+        d.supplies[0].unit = "x".repeat(UNIT_MAX + 1);
+        let errs = d.validate().unwrap_err();
+        assert_eq!(errs[0].field, "supplies.0.unit");
     }
 
     #[test]
