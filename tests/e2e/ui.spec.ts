@@ -43,8 +43,12 @@ test.describe("Chinese by default", () => {
   });
 
   test("readable at 200 % font size: nothing overflows sideways", async ({ page }) => {
+    // The browser's own font-size setting at 200 % (what a user changes), not injected CSS:
+    // the app's Content-Security-Policy refuses inline styles.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
     await openControlled(page, "/households/new");
-    await page.addStyleTag({ content: "html { font-size: 200% !important; }" });
+    expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe("32px");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     const save = await page.getByRole("button", { name: "保存住户" }).boundingBox();
@@ -73,4 +77,26 @@ test.describe("English when the browser asks for it", () => {
     await expect(page.getByRole("heading", { name: "添加住户" })).toBeVisible();
     await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   });
+});
+
+test("the app runs under the server's Content-Security-Policy without a violation", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  const res = await page.goto("/");
+  const csp = res!.headers()["content-security-policy"];
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' 'sha256-");
+  expect(csp).toContain("frame-ancestors 'none'");
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  await addHousehold(page, { community: "幸福社区", building: "3幢", room: "401室", name: "王奶奶" });
+  await logVisit(page, "张三", "好");
+  expect(violations).toEqual([]);
+  // And a script injected into the page is refused (and reported).
+  const injected = await page.evaluate(() => {
+    const s = document.createElement("script");
+    s.textContent = "window.__injected = true";
+    document.head.appendChild(s);
+    return (window as unknown as { __injected?: boolean }).__injected === true;
+  });
+  expect(injected).toBe(false);
+  await expect.poll(() => violations.length).toBe(1);
 });

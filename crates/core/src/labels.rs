@@ -104,6 +104,16 @@ labelled!(
     }
 );
 
+labelled!(
+    /// What a user may do: log visits (volunteer), run the team (coordinator), run the
+    /// server's teams (admin).
+    Role {
+        Volunteer => "志愿者", "Volunteer";
+        Coordinator => "协调员", "Coordinator";
+        Admin => "管理员", "Admin";
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

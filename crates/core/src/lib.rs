@@ -3,6 +3,7 @@
 //! Pure Rust: no IO, no clock, no randomness. Callers pass in the current time and random
 //! bytes, so every rule here is deterministic and testable natively.
 
+pub mod account;
 pub mod day;
 pub mod due;
 pub mod event;

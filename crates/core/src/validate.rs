@@ -30,6 +30,11 @@ pub enum Problem {
     InvalidTime,
     /// A follow-up cannot be due before the visit that asked for it.
     BeforeVisit,
+    TooShort {
+        min: usize,
+    },
+    /// Usernames: lower-case letters, digits, `.`, `_`, `-`.
+    InvalidUsername,
 }
 
 /// A problem with one field. `field` is a stable path such as `address.building`,
@@ -80,6 +85,12 @@ impl FieldError {
             (Problem::InvalidTime, Lang::En) => "Use hours:minutes, e.g. 09:30".into(),
             (Problem::BeforeVisit, Lang::Zh) => "不能早于走访日期".into(),
             (Problem::BeforeVisit, Lang::En) => "Cannot be before the visit".into(),
+            (Problem::TooShort { min }, Lang::Zh) => format!("至少 {min} 个字符"),
+            (Problem::TooShort { min }, Lang::En) => format!("At least {min} characters"),
+            (Problem::InvalidUsername, Lang::Zh) => "用户名只能包含小写字母、数字和 . _ -".into(),
+            (Problem::InvalidUsername, Lang::En) => {
+                "A username has only lower-case letters, digits and . _ -".into()
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Doorstep team server.
 #[derive(Debug, Parser)]
@@ -15,6 +15,69 @@ pub struct Cli {
 pub enum Command {
     /// Serve the app and the API.
     Serve(ServeConfig),
+    /// Teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Users: passwords come from DOORSTEP_PASSWORD or a prompt, never from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArg {
+    /// Database URL: sqlite://PATH (the file is created if missing).
+    #[arg(
+        long,
+        env = "DOORSTEP_DATABASE",
+        default_value = "sqlite://data/doorstep.db"
+    )]
+    pub database: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Adds a team.
+    Add {
+        name: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Volunteer,
+    Coordinator,
+    Admin,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a user to a team.
+    Add {
+        #[arg(long)]
+        team: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        username: String,
+        /// Shown in the app and to coordinators (default: the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Lists every user.
+    List {
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Disables a user and signs out all their devices.
+    Disable {
+        username: String,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -32,4 +95,8 @@ pub struct ServeConfig {
     /// Directory of the built app (`trunk build --release` writes dist/).
     #[arg(long, env = "DOORSTEP_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
+    /// On an empty database, create a demo team with a volunteer and a coordinator and
+    /// print their usernames and passwords.
+    #[arg(long)]
+    pub demo: bool,
 }

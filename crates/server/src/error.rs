@@ -16,6 +16,34 @@ pub enum ApiError {
     AppNotBuilt,
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    #[error("sign in first: this needs a valid device token (Authorization: Bearer …)")]
+    Unauthorized,
+    #[error("this device was signed out by a coordinator; sign in again")]
+    DeviceRevoked,
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("only a coordinator of the team may do this")]
+    Forbidden,
+    #[error("too many failed sign-ins; wait a minute and try again")]
+    TooManyAttempts,
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl From<crate::accounts::AccountError> for ApiError {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        use crate::accounts::AccountError as A;
+        match e {
+            A::Database(d) => ApiError::Database(d),
+            A::Taken(_) => ApiError::Conflict(e.to_string()),
+            A::NoSuchTeam(_) | A::NoSuchUser(_) => ApiError::NotFound,
+            A::Hash(m) => ApiError::Internal(m),
+        }
+    }
 }
 
 impl ApiError {
@@ -25,7 +53,16 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::AppNotBuilt => (StatusCode::SERVICE_UNAVAILABLE, "app_not_built"),
-            ApiError::Database(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::Database(_) | ApiError::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::DeviceRevoked => (StatusCode::UNAUTHORIZED, "device_revoked"),
+            ApiError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         }
     }
 }
@@ -33,9 +70,11 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        if let ApiError::Database(e) = &self {
-            // The cause goes to the log, not to the client.
-            tracing::error!(error = %e, "database error");
+        // The cause goes to the log, not to the client.
+        match &self {
+            ApiError::Database(e) => tracing::error!(error = %e, "database error"),
+            ApiError::Internal(e) => tracing::error!(error = %e, "internal error"),
+            _ => {}
         }
         let body = json!({ "error": { "code": code, "message": self.to_string() } });
         (status, Json(body)).into_response()

@@ -1,14 +1,20 @@
 //! The Doorstep team server: HTTP and database adapters around `doorstep-core`.
 
+pub mod accounts;
+pub mod admin;
+pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod error;
+mod json;
 mod routes;
+mod security;
 mod static_files;
 pub mod telemetry;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
 use sqlx::SqlitePool;
@@ -26,11 +32,14 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
     #[error("server error: {0}")]
     Serve(std::io::Error),
+    #[error("cannot create the demo accounts: {0}")]
+    Demo(accounts::AccountError),
 }
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: SqlitePool,
+    pub failed_logins: Arc<auth::rate_limit::FailedLogins>,
 }
 
 /// A server bound to its address, ready to run. Tests build one on port 0.
@@ -42,15 +51,25 @@ pub struct Application {
 impl Application {
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
         let pool = db::connect(&config.database).await?;
+        if config.demo {
+            admin::demo(&pool).await.map_err(StartError::Demo)?;
+        }
         if !config.static_dir.join("index.html").is_file() {
             tracing::warn!(dir = %config.static_dir.display(), "no built app found; run `cargo xtask build`");
         }
         let router = Router::new()
             .merge(routes::router())
             .merge(static_files::router(&config.static_dir))
+            .layer(axum::middleware::from_fn_with_state(
+                security::Csp::new(&config.static_dir),
+                security::headers,
+            ))
             .layer(CompressionLayer::new())
             .layer(TraceLayer::new_for_http())
-            .with_state(AppState { db: pool });
+            .with_state(AppState {
+                db: pool,
+                failed_logins: Arc::default(),
+            });
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartError::Bind(config.addr, e))?;
@@ -69,7 +88,11 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
         tracing::info!(addr = %self.local_addr(), "doorstep-server listening");
-        axum::serve(self.listener, self.router)
+        // The peer address feeds the sign-in rate limit (behind a proxy: the proxy's).
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(StartError::Serve)?;

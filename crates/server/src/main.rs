@@ -1,6 +1,6 @@
 use clap::Parser;
 use doorstep_server::cli::{Cli, Command};
-use doorstep_server::{telemetry, Application};
+use doorstep_server::{admin, telemetry, Application};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -8,14 +8,21 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(config) => match Application::build(config).await {
-            Ok(app) => app.run_until(doorstep_server::shutdown_signal()).await,
-            Err(e) => Err(e),
+            Ok(app) => app
+                .run_until(doorstep_server::shutdown_signal())
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "doorstep-server failed");
+                    e.to_string()
+                }),
+            Err(e) => Err(e.to_string()),
         },
+        Command::Team(cmd) => admin::team(cmd).await.map(|out| println!("{out}")),
+        Command::User(cmd) => admin::user(cmd).await.map(|out| println!("{out}")),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!(error = %e, "doorstep-server failed");
             eprintln!("doorstep-server: {e}");
             std::process::ExitCode::FAILURE
         }

@@ -1,7 +1,10 @@
 //! The HTTP API, one module per resource.
 
+mod devices;
 mod health;
+mod session;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::header::{HeaderValue, CACHE_CONTROL};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -9,9 +12,18 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use crate::error::ApiError;
 use crate::AppState;
 
+/// Requests to /api/v1 carry small JSON; a larger body is refused (413, JSON) unread.
+pub const API_BODY_LIMIT: usize = 64 * 1024;
+
 pub fn router() -> Router<AppState> {
     // Unknown API paths and methods answer JSON, never the app's index.html.
+    let v1 = Router::new()
+        .merge(session::router())
+        .merge(devices::router())
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     let api = Router::new()
+        .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
     Router::new()

@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
+use doorstep_core::account::{Role, Username};
+use doorstep_server::accounts::{self, NewUser};
 use doorstep_server::{Application, ServeConfig};
+use serde_json::{json, Value};
 use tempfile::TempDir;
 
 pub const HASHED_JS: &str = "doorstep-0123456789abcdef.js";
@@ -31,6 +34,64 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+}
+
+impl TestApp {
+    pub async fn pool(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path().display()))
+            .await
+            .expect("test database")
+    }
+
+    /// Adds a team (if new) and a user with `password` straight into the database.
+    pub async fn add_user(&self, team: &str, username: &str, role: Role, password: &str) {
+        let pool = self.pool().await;
+        let _ = accounts::add_team(&pool, team).await;
+        let username = Username::parse(username).unwrap();
+        accounts::add_user(
+            &pool,
+            NewUser {
+                team,
+                username: &username,
+                display_name: username.as_str(),
+                role,
+                password,
+            },
+        )
+        .await
+        .expect("add user");
+    }
+
+    pub async fn post(&self, path: &str, body: Value, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.post(format!("{}{path}", self.base)).json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn get_with(&self, path: &str, token: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs in and returns the device token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let res = self
+            .post(
+                "/api/v1/login",
+                json!({ "username": username, "password": password, "device_name": "test phone" }),
+                None,
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 200, "login {username}");
+        let body: Value = res.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
     }
 }
 
@@ -63,6 +124,7 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
         addr: "127.0.0.1:0".parse().unwrap(),
         database: format!("sqlite://{}", dir.path().join("data/doorstep.db").display()),
         static_dir: dist,
+        demo: false,
     };
     let app = Application::build(config).await.expect("server starts");
     let base = format!("http://{}", app.local_addr());

@@ -1,0 +1,327 @@
+//! Teams, users and devices in the database. Every query that reads team data takes the
+//! caller's team id: there is no way to ask for another team's rows.
+
+use doorstep_core::account::{Role, TeamInfo, UserInfo, Username};
+use sqlx::{Row, SqlitePool};
+
+use crate::auth::{password, token};
+
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::Volunteer => "volunteer",
+        Role::Coordinator => "coordinator",
+        Role::Admin => "admin",
+    }
+}
+
+fn parse_role(s: &str) -> Role {
+    match s {
+        "admin" => Role::Admin,
+        "coordinator" => Role::Coordinator,
+        _ => Role::Volunteer,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("no team named {0:?}")]
+    NoSuchTeam(String),
+    #[error("no user named {0:?}")]
+    NoSuchUser(String),
+    #[error("{0:?} is taken")]
+    Taken(String),
+    #[error("cannot hash the password: {0}")]
+    Hash(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn unique_violation(e: sqlx::Error, what: &str) -> AccountError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => AccountError::Taken(what.into()),
+        _ => AccountError::Database(e),
+    }
+}
+
+pub async fn add_team(db: &SqlitePool, name: &str) -> Result<String, AccountError> {
+    let id = new_id();
+    sqlx::query("INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)")
+        .bind(&id)
+        .bind(name)
+        .bind(now_millis())
+        .execute(db)
+        .await
+        .map_err(|e| unique_violation(e, name))?;
+    Ok(id)
+}
+
+pub struct NewUser<'a> {
+    pub team: &'a str,
+    pub username: &'a Username,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password: &'a str,
+}
+
+pub async fn add_user(db: &SqlitePool, u: NewUser<'_>) -> Result<String, AccountError> {
+    let team_id: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE name = ?")
+        .bind(u.team)
+        .fetch_optional(db)
+        .await?;
+    let team_id = team_id.ok_or_else(|| AccountError::NoSuchTeam(u.team.into()))?;
+    let hash = password::hash(u.password).map_err(|e| AccountError::Hash(e.to_string()))?;
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO users (id, team_id, username, display_name, role, password_hash, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(&team_id)
+    .bind(u.username.as_str())
+    .bind(u.display_name)
+    .bind(role_str(u.role))
+    .bind(hash)
+    .bind(now_millis())
+    .execute(db)
+    .await
+    .map_err(|e| unique_violation(e, u.username.as_str()))?;
+    Ok(id)
+}
+
+pub struct UserRow {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub team: String,
+    pub disabled: bool,
+}
+
+pub async fn list_users(db: &SqlitePool) -> Result<Vec<UserRow>, AccountError> {
+    let rows = sqlx::query(
+        "SELECT u.username, u.display_name, u.role, t.name AS team, u.disabled
+         FROM users u JOIN teams t ON t.id = u.team_id ORDER BY t.name, u.username",
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| UserRow {
+            username: r.get("username"),
+            display_name: r.get("display_name"),
+            role: parse_role(r.get("role")),
+            team: r.get("team"),
+            disabled: r.get::<i64, _>("disabled") != 0,
+        })
+        .collect())
+}
+
+/// Disables the user and revokes all their devices.
+pub async fn disable_user(db: &SqlitePool, username: &Username) -> Result<(), AccountError> {
+    let mut tx = db.begin().await?;
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        .bind(username.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let id = id.ok_or_else(|| AccountError::NoSuchUser(username.to_string()))?;
+    sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?")
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+        .bind(now_millis())
+        .bind(&id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn is_empty(db: &SqlitePool) -> Result<bool, AccountError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await?;
+    Ok(n == 0)
+}
+
+/// The user a username and password belong to, if they do and the user is enabled.
+pub async fn check_credentials(
+    db: &SqlitePool,
+    username: &str,
+    password: &str,
+) -> Result<Option<UserInfo>, AccountError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled,
+                t.id AS team_id, t.name AS team_name
+         FROM users u JOIN teams t ON t.id = u.team_id WHERE u.username = ?",
+    )
+    .bind(username.trim().to_ascii_lowercase())
+    .fetch_optional(db)
+    .await?;
+    let Some(r) = row else {
+        password::burn_time(password);
+        return Ok(None);
+    };
+    let ok = password::verify(password, r.get("password_hash"));
+    if !ok || r.get::<i64, _>("disabled") != 0 {
+        return Ok(None);
+    }
+    Ok(Some(user_info(&r)))
+}
+
+fn user_info(r: &sqlx::sqlite::SqliteRow) -> UserInfo {
+    UserInfo {
+        id: r.get("id"),
+        username: r.get("username"),
+        display_name: r.get("display_name"),
+        role: parse_role(r.get("role")),
+        team: TeamInfo {
+            id: r.get("team_id"),
+            name: r.get("team_name"),
+        },
+    }
+}
+
+/// Registers a device for `user` and returns its token (shown once, stored hashed).
+pub async fn add_device(
+    db: &SqlitePool,
+    user: &UserInfo,
+    name: &str,
+) -> Result<String, AccountError> {
+    let t = token::mint();
+    let now = now_millis();
+    sqlx::query(
+        "INSERT INTO devices (id, user_id, team_id, name, token_hash, created_at, last_seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(new_id())
+    .bind(&user.id)
+    .bind(&user.team.id)
+    .bind(name)
+    .bind(token::digest(&t))
+    .bind(now)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(t)
+}
+
+pub enum TokenCheck {
+    Valid { user: UserInfo, device_id: String },
+    Revoked,
+    Unknown,
+}
+
+/// Who holds `token`; notes that the device was seen.
+pub async fn check_token(db: &SqlitePool, token: &str) -> Result<TokenCheck, AccountError> {
+    let row = sqlx::query(
+        "SELECT d.id AS device_id, d.revoked_at, u.id, u.username, u.display_name, u.role,
+                u.disabled, t.id AS team_id, t.name AS team_name
+         FROM devices d JOIN users u ON u.id = d.user_id JOIN teams t ON t.id = d.team_id
+         WHERE d.token_hash = ?",
+    )
+    .bind(token::digest(token))
+    .fetch_optional(db)
+    .await?;
+    let Some(r) = row else {
+        return Ok(TokenCheck::Unknown);
+    };
+    if r.get::<Option<i64>, _>("revoked_at").is_some() || r.get::<i64, _>("disabled") != 0 {
+        return Ok(TokenCheck::Revoked);
+    }
+    let device_id: String = r.get("device_id");
+    sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
+        .bind(now_millis())
+        .bind(&device_id)
+        .execute(db)
+        .await?;
+    Ok(TokenCheck::Valid {
+        user: user_info(&r),
+        device_id,
+    })
+}
+
+/// Revokes a device of `team_id`; false when the team has no such device.
+pub async fn revoke_device(
+    db: &SqlitePool,
+    team_id: &str,
+    device_id: &str,
+) -> Result<bool, AccountError> {
+    let done = sqlx::query(
+        "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND team_id = ?",
+    )
+    .bind(now_millis())
+    .bind(device_id)
+    .bind(team_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn report_unsynced(
+    db: &SqlitePool,
+    device_id: &str,
+    unsynced: u32,
+) -> Result<(), AccountError> {
+    sqlx::query("UPDATE devices SET unsynced = ? WHERE id = ?")
+        .bind(i64::from(unsynced))
+        .bind(device_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct DeviceView {
+    pub id: String,
+    pub name: String,
+    pub user: DeviceUser,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub unsynced: Option<i64>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct DeviceUser {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+}
+
+pub async fn list_devices(db: &SqlitePool, team_id: &str) -> Result<Vec<DeviceView>, AccountError> {
+    let rows = sqlx::query(
+        "SELECT d.id, d.name, d.created_at, d.last_seen_at, d.unsynced, d.revoked_at,
+                u.id AS user_id, u.username, u.display_name
+         FROM devices d JOIN users u ON u.id = d.user_id
+         WHERE d.team_id = ? ORDER BY d.last_seen_at DESC",
+    )
+    .bind(team_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| DeviceView {
+            id: r.get("id"),
+            name: r.get("name"),
+            user: DeviceUser {
+                id: r.get("user_id"),
+                username: r.get("username"),
+                display_name: r.get("display_name"),
+            },
+            created_at: r.get("created_at"),
+            last_seen_at: r.get("last_seen_at"),
+            unsynced: r.get("unsynced"),
+            revoked: r.get::<Option<i64>, _>("revoked_at").is_some(),
+        })
+        .collect())
+}

@@ -1,0 +1,157 @@
+//! The operator's commands (`team add`, `user add|list|disable`, `serve --demo`).
+
+use doorstep_core::account::{check_new_password, Role, Username};
+use sqlx::SqlitePool;
+
+use crate::accounts::{self, AccountError, NewUser};
+use crate::auth::token;
+use crate::cli::{RoleArg, TeamCommand, UserCommand};
+use crate::db;
+
+pub const DEMO_TEAM: &str = "示范队伍 Demo team";
+pub const DEMO_VOLUNTEER: &str = "demo-volunteer";
+pub const DEMO_COORDINATOR: &str = "demo-coordinator";
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Volunteer => Role::Volunteer,
+            RoleArg::Coordinator => Role::Coordinator,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+/// What a command printed, or why it failed (for the exit code and stderr).
+pub type Outcome = Result<String, String>;
+
+async fn open(url: &str) -> Result<SqlitePool, String> {
+    db::connect(url).await.map_err(|e| e.to_string())
+}
+
+pub async fn team(cmd: TeamCommand) -> Outcome {
+    match cmd {
+        TeamCommand::Add { name, db } => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > doorstep_core::account::TEAM_NAME_MAX {
+                return Err("a team name has 1 to 60 characters".into());
+            }
+            let pool = open(&db.database).await?;
+            accounts::add_team(&pool, name)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("team added: {name}"))
+        }
+    }
+}
+
+fn read_password() -> Result<String, String> {
+    if let Ok(p) = std::env::var("DOORSTEP_PASSWORD") {
+        return Ok(p);
+    }
+    let p = rpassword::prompt_password("password: ")
+        .map_err(|e| format!("no DOORSTEP_PASSWORD and no terminal to ask for a password ({e})"))?;
+    let again = rpassword::prompt_password("again: ").map_err(|e| e.to_string())?;
+    if p != again {
+        return Err("the passwords differ".into());
+    }
+    Ok(p)
+}
+
+pub async fn user(cmd: UserCommand) -> Outcome {
+    match cmd {
+        UserCommand::Add {
+            team,
+            role,
+            username,
+            display_name,
+            db,
+        } => {
+            let username = Username::parse(&username)
+                .map_err(|e| format!("username: {}", e.message(doorstep_core::Lang::En)))?;
+            let password = read_password()?;
+            check_new_password(&password)
+                .map_err(|e| format!("password: {}", e.message(doorstep_core::Lang::En)))?;
+            let display = display_name.unwrap_or_else(|| username.to_string());
+            let pool = open(&db.database).await?;
+            accounts::add_user(
+                &pool,
+                NewUser {
+                    team: team.trim(),
+                    username: &username,
+                    display_name: display.trim(),
+                    role: role.into(),
+                    password: &password,
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok(format!("user added: {username} ({team})"))
+        }
+        UserCommand::List { db } => {
+            let pool = open(&db.database).await?;
+            let users = accounts::list_users(&pool)
+                .await
+                .map_err(|e| e.to_string())?;
+            let mut out = String::from("team\tusername\trole\tdisplay name\tstate");
+            for u in users {
+                out.push_str(&format!(
+                    "\n{}\t{}\t{}\t{}\t{}",
+                    u.team,
+                    u.username,
+                    u.role.label(doorstep_core::Lang::En).to_lowercase(),
+                    u.display_name,
+                    if u.disabled { "disabled" } else { "active" }
+                ));
+            }
+            Ok(out)
+        }
+        UserCommand::Disable { username, db } => {
+            let username = Username::parse(&username)
+                .map_err(|e| format!("username: {}", e.message(doorstep_core::Lang::En)))?;
+            let pool = open(&db.database).await?;
+            accounts::disable_user(&pool, &username)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("user disabled, devices signed out: {username}"))
+        }
+    }
+}
+
+/// `serve --demo`: on an empty database, a demo team with a volunteer and a coordinator,
+/// whose passwords are printed once (only their hashes are kept).
+pub async fn demo(pool: &SqlitePool) -> Result<(), AccountError> {
+    if !accounts::is_empty(pool).await? {
+        println!(
+            "demo: this database has users already; the demo accounts, if made here, are \
+             {DEMO_VOLUNTEER} and {DEMO_COORDINATOR} (passwords were printed when they were made)"
+        );
+        return Ok(());
+    }
+    accounts::add_team(pool, DEMO_TEAM).await?;
+    let mut lines = Vec::new();
+    for (name, role, display) in [
+        (DEMO_VOLUNTEER, Role::Volunteer, "示范志愿者"),
+        (DEMO_COORDINATOR, Role::Coordinator, "示范协调员"),
+    ] {
+        let password = token::mint()[..12].to_owned();
+        let username = Username::parse(name).map_err(|e| AccountError::Hash(e.field))?;
+        accounts::add_user(
+            pool,
+            NewUser {
+                team: DEMO_TEAM,
+                username: &username,
+                display_name: display,
+                role,
+                password: &password,
+            },
+        )
+        .await?;
+        lines.push(format!("  {name:<17} password {password}"));
+    }
+    println!(
+        "demo: team \"{DEMO_TEAM}\" with two accounts (shown once):\n{}",
+        lines.join("\n")
+    );
+    Ok(())
+}
