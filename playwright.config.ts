@@ -8,6 +8,13 @@ export const PORT = Number(process.env.DOORSTEP_E2E_PORT ?? 18080);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
 const DATA = mkdtempSync(join(tmpdir(), "doorstep-e2e-"));
+// The accounts every test signs in with (tests/e2e/accounts.ts), made by the server's CLI.
+const DB = `sqlite://${DATA}/e2e.db`;
+const ACCOUNTS = [
+  `${SERVER} team add e2e-team --database ${DB}`,
+  `DOORSTEP_PASSWORD=e2e-password-1 ${SERVER} user add --team e2e-team --role volunteer --username e2e-vol --display-name 测试志愿者 --database ${DB}`,
+  `DOORSTEP_PASSWORD=e2e-password-1 ${SERVER} user add --team e2e-team --role coordinator --username e2e-coord --display-name 测试协调员 --database ${DB}`,
+].join(" && ");
 
 // Debian's Chromium; Playwright's own browser download is not possible here.
 export const CHROMIUM = {
@@ -36,7 +43,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${SERVER} serve --addr 127.0.0.1:${PORT} --database sqlite://${DATA}/e2e.db --static-dir dist`,
+    command: `${ACCOUNTS} && ${SERVER} serve --addr 127.0.0.1:${PORT} --database ${DB} --static-dir dist`,
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -11,7 +11,9 @@ use crate::routes::home::HomePage;
 use crate::routes::household_form::HouseholdFormPage;
 use crate::routes::household_page::HouseholdPage;
 use crate::routes::households::HouseholdsPage;
+use crate::routes::sign_in::SignInPage;
 use crate::routes::visit_form::VisitFormPage;
+use crate::session::SessionCtx;
 use crate::state::Db;
 
 #[component]
@@ -19,6 +21,9 @@ pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(UiLang(lang));
     provide_context(Db::load());
+    let session = SessionCtx::new();
+    provide_context(session);
+    check_session(session);
     // Keep <html lang> in step, so screen readers and fonts pick the right language.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -28,6 +33,8 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <AppHeader/>
+            <Show when=move || session.session.with(Option::is_some)
+                fallback=|| view! { <main><SignInPage/></main> }>
             <nav class="tabs" aria-label=tr(MAIN_NAV)>
                 <a href="/">{tr(NAV_HOME)}</a>
                 <a href="/households">{tr(NAV_HOUSEHOLDS)}</a>
@@ -48,6 +55,27 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>
                 </Routes>
             </main>
+            </Show>
         </Router>
     }
+}
+
+/// At start, when online, asks the server whether this phone's sign-in still holds: a
+/// coordinator may have revoked it. Then the phone asks to sign in again and keeps every
+/// record. Offline, or when the server cannot be reached, the app simply works on.
+fn check_session(ctx: SessionCtx) {
+    let Some(token) = ctx.session.get_untracked().map(|s| s.token) else {
+        return;
+    };
+    if !crate::hooks::is_online() {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        match crate::api::me(&token).await {
+            Err(p @ (crate::api::ApiProblem::Revoked | crate::api::ApiProblem::SignedOut)) => {
+                ctx.ended_by_server(p)
+            }
+            _ => {}
+        }
+    });
 }

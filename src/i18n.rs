@@ -37,6 +37,31 @@ pub fn storage_nearly_full(lang: Lang, percent: u64) -> String {
     }
 }
 pub const RECORDS: Text = Text::new("记录", "records");
+pub const SIGN_IN: Text = Text::new("登录", "Sign in");
+pub const SIGNING_IN: Text = Text::new("正在登录……", "Signing in…");
+pub const SIGN_OUT: Text = Text::new("退出登录", "Sign out");
+pub const USERNAME: Text = Text::new("用户名", "Username");
+pub const PASSWORD: Text = Text::new("密码", "Password");
+pub const DEVICE_NAME: Text = Text::new(
+    "这台手机的名称(如:张三的手机)",
+    "Name of this phone (e.g. Zhang San's phone)",
+);
+pub const REQUIRED: Text = Text::new("必填", "Required");
+pub const KEEP_SIGNED_IN: Text = Text::new("不退出", "Stay signed in");
+pub const DISCARD_AND_SIGN_OUT: Text = Text::new(
+    "仍要退出,并删除未同步的记录",
+    "Sign out anyway and delete the unsynced records",
+);
+
+/// Signing out with changes waiting to sync: the first step refuses and explains.
+pub fn unsynced_warning(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("还有 {n} 条记录没有同步。退出登录会把它们从这台手机上删除。请先联网同步再退出。"),
+        Lang::En => format!(
+            "{n} changes have not been synced yet. Signing out deletes them from this phone: sync first, then sign out."
+        ),
+    }
+}
 pub const COLON: Text = Text::new("：", ": ");
 pub const USED: Text = Text::new("已用", "used");
 pub const OF: Text = Text::new("共", "of");

@@ -1,5 +1,6 @@
 //! The Doorstep app: UI and browser adapters. Domain rules live in `doorstep-core`.
 
+pub mod api;
 pub mod app;
 pub mod browser;
 mod components;
@@ -8,4 +9,5 @@ pub mod i18n;
 pub mod local_store;
 pub mod pwa;
 mod routes;
+pub mod session;
 pub mod state;

@@ -16,9 +16,6 @@ use leptos::prelude::*;
 use crate::browser::{mark, measure, now};
 use crate::local_store::{all_keys, LocalStore};
 
-/// Until accounts exist (issue 4), records are authored by "this phone".
-pub const LOCAL_USER: &str = "this-phone";
-
 #[derive(Clone, Copy)]
 pub struct Db {
     pub households: RwSignal<Vec<Household>>,
@@ -49,7 +46,7 @@ pub fn stamp() -> Stamp {
     Stamp {
         now: now(),
         today: today(),
-        user: LOCAL_USER.into(),
+        user: crate::session::user_id(),
     }
 }
 

@@ -104,7 +104,10 @@ try {
   await context.setOffline(true);
 
   // Baseline: save cost with an empty store (does it grow with 10,000 visits?).
-  await page.evaluate(() => localStorage.clear());
+  await page.evaluate((session) => {
+    localStorage.clear();
+    localStorage.setItem("doorstep/session", session);
+  }, seed["doorstep/session"]);
   await page.reload();
   await page.getByRole("link", { name: "添加住户" }).or(page.getByRole("link", { name: "记录走访" })).first().waitFor();
   // Only the busy household (its index page written as plain JSON, which the app also reads).

@@ -4,7 +4,8 @@
 //
 //   cold: a fresh profile, nothing cached: what a volunteer waits for on the first visit.
 //   warm: the same profile again, answered by the service worker.
-// "ready" = the home screen is up: its "Log a visit" button (记录走访) is visible.
+// "ready" = the first screen is up: the sign-in form (a fresh profile) or Home's "Log a
+// visit" button (记录走访).
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -42,7 +43,9 @@ async function load(page) {
   let bytes = 0;
   cdp.on("Network.loadingFinished", (e) => { bytes += e.encodedDataLength; });
   await page.goto(URL, { waitUntil: "commit" });
-  await page.getByRole("link", { name: "记录走访" }).waitFor({ state: "visible", timeout: 60_000 });
+  // A fresh profile is not signed in: its first screen is the sign-in form.
+  await page.getByRole("heading", { name: "登录" }).or(page.getByRole("link", { name: "记录走访" }))
+    .first().waitFor({ state: "visible", timeout: 60_000 });
   const ms = await page.evaluate(() => performance.now());
   await cdp.detach();
   return { ms, bytes };

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::account_menu::AccountMenu;
 use crate::hooks::use_online;
 use crate::i18n::*;
 use crate::pwa::{use_install_prompt, use_service_worker};
@@ -29,6 +30,9 @@ pub fn AppHeader() -> impl IntoView {
                 <span class="chip" role="status">
                     {tr(WAITING_TO_SYNC)} {move || if lang.get() == doorstep_core::Lang::Zh { format!("({})", pending.get()) } else { format!(" ({})", pending.get()) }}
                 </span>
+            </Show>
+            <Show when=move || crate::session::use_session().session.with(Option::is_some)>
+                <AccountMenu/>
             </Show>
             <button type="button" class="secondary" on:click=switch_language
                 lang=move || lang.get().other().tag()>

@@ -1,3 +1,4 @@
+pub mod account_menu;
 pub mod app_header;
 pub mod due_list;
 pub mod field;

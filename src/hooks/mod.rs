@@ -2,4 +2,4 @@
 
 mod online;
 
-pub use online::use_online;
+pub use online::{is_online, use_online};

@@ -7,5 +7,6 @@ pub mod home;
 pub mod household_form;
 pub mod household_page;
 pub mod households;
+pub mod sign_in;
 pub mod visit_form;
 pub mod visit_services;

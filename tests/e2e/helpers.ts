@@ -1,8 +1,21 @@
 import { expect, type Page } from "@playwright/test";
 
-/** Opens the app and waits until the service worker controls the page. */
+export const VOLUNTEER = { username: "e2e-vol", password: "e2e-password-1", name: "测试志愿者" };
+export const COORDINATOR = { username: "e2e-coord", password: "e2e-password-1", name: "测试协调员" };
+
+/** Signs in on the sign-in screen (in either language), as the volunteer by default. */
+export async function signIn(page: Page, who = VOLUNTEER, device = "测试手机") {
+  await page.getByLabel(/^(用户名|Username)$/).fill(who.username);
+  await page.getByLabel(/^(密码|Password)$/).fill(who.password);
+  await page.getByLabel(/这台手机的名称|Name of this phone/).fill(device);
+  await page.getByRole("button", { name: /^(登录|Sign in)$/ }).click();
+  await expect(page.getByRole("navigation", { name: /主导航|Main/ })).toBeVisible();
+}
+
+/** Opens the app, signs in, and waits until the service worker controls the page. */
 export async function openControlled(page: Page, path = "/") {
   await page.goto(path);
+  await signIn(page);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
 }
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +18,11 @@ export class OwnServer {
   }
 
   async start() {
+    // The same volunteer account as the shared server (tests/e2e/helpers.ts).
+    const db = ["--database", `sqlite://${this.dir}/db.sqlite`];
+    execFileSync(SERVER, ["team", "add", "e2e-team", ...db]);
+    execFileSync(SERVER, ["user", "add", "--team", "e2e-team", "--role", "volunteer", "--username", "e2e-vol", ...db],
+      { env: { ...process.env, DOORSTEP_PASSWORD: "e2e-password-1" } });
     this.child = spawn(SERVER, [
       "serve", "--addr", `127.0.0.1:${this.port}`,
       "--database", `sqlite://${this.dir}/db.sqlite`, "--static-dir", this.dist,

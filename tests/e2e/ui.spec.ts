@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, addHousehold, logVisit, expectRecent, nav, fillHousehold } from "./helpers";
+import { openControlled, addHousehold, logVisit, expectRecent, nav, fillHousehold, signIn } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -86,6 +86,7 @@ test("the app runs under the server's Content-Security-Policy without a violatio
   const csp = res!.headers()["content-security-policy"];
   expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' 'sha256-");
   expect(csp).toContain("frame-ancestors 'none'");
+  await signIn(page);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
   await addHousehold(page, { community: "幸福社区", building: "3幢", room: "401室", name: "王奶奶" });
   await logVisit(page, "张三", "好");

@@ -98,6 +98,11 @@ pub fn write() -> Result {
             .unwrap_or_default();
         entries.insert(k, v);
     }
+    // Signed in (offline, so the token is never checked).
+    entries.insert(
+        "doorstep/session".to_owned(),
+        r#"{"token":"bench","user":{"id":"bench-user","username":"bench","display_name":"测试","role":"volunteer","team":{"id":"bench-team","name":"测试队"}}}"#.to_owned(),
+    );
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&entries).map_err(|e| e.to_string())?;

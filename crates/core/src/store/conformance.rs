@@ -87,6 +87,10 @@ macro_rules! kv_conformance {
                 c::db_failed_save_leaves_neither_record_nor_change(&($limited)())
             }
             #[$attr]
+            fn db_wipe_removes_the_database_only() {
+                c::db_wipe_removes_the_database_only(&($fresh)())
+            }
+            #[$attr]
             fn db_delete_is_a_tombstone_and_restore_undoes_it() {
                 c::db_delete_is_a_tombstone_and_restore_undoes_it(&($fresh)())
             }
@@ -545,4 +549,16 @@ pub fn db_delete_is_a_tombstone_and_restore_undoes_it(s: &dyn KvStore) {
             id: v.id
         }
     );
+}
+
+pub fn db_wipe_removes_the_database_only(s: &dyn KvStore) {
+    let db = LocalDb::new(s);
+    let h = household(1);
+    db.save_household(&h, AT).unwrap();
+    db.save_visit(&full_visit(1, &h, "x"), AT).unwrap();
+    s.set("doorstep/lang", "en").unwrap();
+    assert!(db.wipe().unwrap() >= 4);
+    assert!(s.keys("doorstep/v1/").unwrap().is_empty());
+    assert!(db.outbox().is_empty().unwrap());
+    assert_eq!(s.get("doorstep/lang").unwrap().as_deref(), Some("en"));
 }

@@ -12,6 +12,8 @@ use crate::household::Household;
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
+/// Every key of the database starts with this.
+pub const ROOT: &str = "doorstep/v1/";
 pub const HOUSEHOLDS: &str = "households";
 pub const VISITS: &str = "visits";
 pub const EVENTS: &str = "events";
@@ -117,6 +119,16 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
             return Err(e);
         }
         Ok(mutation)
+    }
+
+    /// Removes every record, tombstone and queued change of this database: signing out of
+    /// the phone with an explicit "discard". Returns how many keys were removed.
+    pub fn wipe(&self) -> Result<usize, StoreError> {
+        let keys = self.store.keys(ROOT)?;
+        for k in &keys {
+            self.store.remove(k)?;
+        }
+        Ok(keys.len())
     }
 
     /// Ids of deleted records, to leave out of every list.

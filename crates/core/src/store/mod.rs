@@ -15,7 +15,7 @@ pub mod pack;
 mod usage;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
-pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, TOMBSTONES, VISITS};
+pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, ROOT, TOMBSTONES, VISITS};
 pub use memory::MemoryStore;
 pub use metered::Metered;
 pub use outbox::{Change, Mutation, Outbox, RecordKind};

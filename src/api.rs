@@ -1,0 +1,129 @@
+//! The server's API v1 over `fetch`: sign in, who am I, sign out. Errors are values the UI
+//! can show (never a panic); the server's error codes map to them.
+
+use doorstep_core::account::{LoginRequest, LoginResponse, UserInfo};
+use doorstep_core::i18n::Text;
+use doorstep_core::Lang;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiProblem {
+    /// No network, or the server did not answer.
+    Offline,
+    InvalidCredentials,
+    TooManyAttempts,
+    /// A coordinator signed this phone out.
+    Revoked,
+    /// The server no longer knows this phone's token.
+    SignedOut,
+    /// Anything else the server said (its error code).
+    Server(String),
+}
+
+impl ApiProblem {
+    pub fn message(&self, lang: Lang) -> &'static str {
+        match self {
+            ApiProblem::Offline => Text::new(
+                "连不上服务器。登录需要联网,请到有信号的地方再试。",
+                "Cannot reach the server. Signing in needs a connection: try again where there is signal.",
+            ),
+            ApiProblem::InvalidCredentials => {
+                Text::new("用户名或密码不对。", "Wrong username or password.")
+            }
+            ApiProblem::TooManyAttempts => Text::new(
+                "尝试次数太多,请一分钟后再试。",
+                "Too many attempts: wait a minute and try again.",
+            ),
+            ApiProblem::Revoked => Text::new(
+                "协调员已让这台手机退出登录,请重新登录。本机未同步的记录仍然保留。",
+                "A coordinator signed this phone out: please sign in again. Records not yet synced are still on the phone.",
+            ),
+            ApiProblem::SignedOut => Text::new(
+                "登录已失效,请重新登录。本机未同步的记录仍然保留。",
+                "Your sign-in has ended: please sign in again. Records not yet synced are still on the phone.",
+            ),
+            ApiProblem::Server(_) => Text::new(
+                "服务器出错了,请稍后再试。",
+                "The server had a problem: please try again later.",
+            ),
+        }
+        .get(lang)
+    }
+}
+
+async fn call<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<&str>,
+) -> Result<Option<T>, ApiProblem> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(b) = &body {
+        init.set_body(&JsValue::from_str(b));
+    }
+    let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiProblem::Offline)?;
+    let headers = request.headers();
+    let _ = headers.set("Accept", "application/json");
+    if body.is_some() {
+        let _ = headers.set("Content-Type", "application/json");
+    }
+    if let Some(t) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {t}"));
+    }
+    let window = web_sys::window().ok_or(ApiProblem::Offline)?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| ApiProblem::Offline)?
+        .dyn_into()
+        .map_err(|_| ApiProblem::Offline)?;
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if response.ok() {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        return serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| ApiProblem::Server("unreadable answer".into()));
+    }
+    let code = serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v["error"]["code"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| response.status().to_string());
+    Err(match code.as_str() {
+        "invalid_credentials" => ApiProblem::InvalidCredentials,
+        "too_many_attempts" => ApiProblem::TooManyAttempts,
+        "device_revoked" => ApiProblem::Revoked,
+        "unauthorized" => ApiProblem::SignedOut,
+        _ => ApiProblem::Server(code),
+    })
+}
+
+pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiProblem> {
+    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
+    call("POST", "/api/v1/login", Some(body), None)
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+pub async fn me(token: &str) -> Result<UserInfo, ApiProblem> {
+    call("GET", "/api/v1/me", None, Some(token))
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+pub async fn logout(token: &str) -> Result<(), ApiProblem> {
+    call::<serde_json::Value>("POST", "/api/v1/logout", Some("{}".into()), Some(token))
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+
+use crate::api;
+use crate::i18n::*;
+use crate::session::use_session;
+use crate::state::use_db;
+
+/// Who is signed in, and signing out. Signing out removes the team's data from the phone, so
+/// with changes not yet synced it is refused, unless the volunteer confirms a discard.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let ctx = use_session();
+    let db = use_db();
+    let lang = use_lang();
+    let asking = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let finish = move || {
+        let token = ctx.session.get_untracked().map(|s| s.token);
+        match ctx.sign_out_and_wipe() {
+            Ok(()) => {
+                // Best effort: the server forgets the token when the phone is online.
+                if let Some(t) = token {
+                    leptos::task::spawn_local(async move {
+                        let _ = api::logout(&t).await;
+                        reload();
+                    });
+                } else {
+                    reload();
+                }
+            }
+            Err(e) => error.set(Some(e.message(lang.get_untracked()).to_owned())),
+        }
+    };
+    let sign_out = move |_| {
+        if db.pending.get_untracked() > 0 {
+            asking.set(true);
+        } else {
+            finish();
+        }
+    };
+    view! {
+        <div class="account">
+            <span>{move || ctx.session.get().map(|s| s.user.display_name)}</span>
+            <button type="button" class="secondary" on:click=sign_out>{tr(SIGN_OUT)}</button>
+        </div>
+        <Show when=move || asking.get()>
+            <div class="banner warn" role="alert">
+                <p>{move || unsynced_warning(lang.get(), db.pending.get())}</p>
+                <button type="button" on:click=move |_| asking.set(false)>{tr(KEEP_SIGNED_IN)}</button>
+                " "
+                <button type="button" class="danger" on:click=move |_| finish()>{tr(DISCARD_AND_SIGN_OUT)}</button>
+            </div>
+        </Show>
+        <p class="error" role="alert">{move || error.get()}</p>
+    }
+}
+
+/// Starts the app afresh (the lists in memory belong to the user who left).
+fn reload() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}

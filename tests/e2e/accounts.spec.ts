@@ -1,0 +1,86 @@
+import { test, expect } from "@playwright/test";
+import { addHousehold, nav, signIn, COORDINATOR, VOLUNTEER } from "./helpers";
+
+const SHOTS = "tests/e2e/screenshots";
+const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
+
+test("sign in once while online; after that the app opens offline", async ({ page, context }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "主导航" })).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/sign-in-zh-CN.png`, fullPage: true });
+  // A wrong password is said plainly; what was typed stays.
+  await page.getByLabel("用户名").fill(VOLUNTEER.username);
+  await page.getByLabel("密码").fill("wrong password");
+  await page.getByLabel(/这台手机的名称/).fill("张三的手机");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "用户名或密码不对" })).toBeVisible();
+  await expect(page.getByLabel("用户名")).toHaveValue(VOLUNTEER.username);
+  await page.getByLabel("密码").fill(VOLUNTEER.password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("banner")).toContainText(VOLUNTEER.name);
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+  await expect(page.getByRole("banner")).toContainText(VOLUNTEER.name);
+  await addHousehold(page, A);
+});
+
+test("signing in needs the network, and says so", async ({ page, context }) => {
+  await page.goto("/");
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByLabel("用户名").fill(VOLUNTEER.username);
+  await page.getByLabel("密码").fill(VOLUNTEER.password);
+  await page.getByLabel(/这台手机的名称/).fill("张三的手机");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "连不上服务器" })).toBeVisible();
+});
+
+test("signing out with unsynced records is refused; discarding is a second, explicit step", async ({ page }) => {
+  await page.goto("/");
+  await signIn(page);
+  await addHousehold(page, A);
+  await page.getByRole("button", { name: "退出登录" }).click();
+  const warning = page.getByRole("alert").filter({ hasText: "没有同步" });
+  await expect(warning).toContainText("还有 1 条记录没有同步");
+  await page.screenshot({ path: `${SHOTS}/sign-out-refused-zh-CN.png`, fullPage: true });
+  await warning.getByRole("button", { name: "不退出" }).click();
+  await expect(warning).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "幸福社区 1幢 101室" })).toBeVisible();
+
+  await page.getByRole("button", { name: "退出登录" }).click();
+  await page.getByRole("button", { name: "仍要退出,并删除未同步的记录" }).click();
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  // The next user of this phone sees none of it.
+  await signIn(page, COORDINATOR, "共用手机");
+  await nav(page, "住户").click();
+  await expect(page.getByText("还没有住户。")).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
+});
+
+test("a phone revoked by the coordinator asks to sign in again and keeps its records", async ({ page, request }) => {
+  await page.goto("/");
+  await signIn(page, VOLUNTEER, "要被退出的手机");
+  await addHousehold(page, A);
+
+  // The coordinator, elsewhere, revokes that phone.
+  const login = await request.post("/api/v1/login", {
+    data: { username: COORDINATOR.username, password: COORDINATOR.password, device_name: "办公室电脑" },
+  });
+  const { token } = await login.json();
+  const auth = { Authorization: `Bearer ${token}` };
+  const devices = await (await request.get("/api/v1/devices", { headers: auth })).json();
+  const phone = devices.find((d: { name: string; revoked: boolean }) => d.name === "要被退出的手机" && !d.revoked);
+  expect((await request.post(`/api/v1/devices/${phone.id}/revoke`, { headers: auth })).status()).toBe(204);
+
+  // Next contact: told, signed out, nothing lost.
+  await page.reload();
+  await expect(page.getByRole("status").filter({ hasText: "协调员已让这台手机退出登录" })).toBeVisible();
+  await signIn(page);
+  await nav(page, "住户").click();
+  await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
+});
