@@ -71,11 +71,9 @@ fn check_session(ctx: SessionCtx) {
         return;
     }
     leptos::task::spawn_local(async move {
-        match crate::api::me(&token).await {
-            Err(p @ (crate::api::ApiProblem::Revoked | crate::api::ApiProblem::SignedOut)) => {
-                ctx.ended_by_server(p)
-            }
-            _ => {}
+        use crate::api::ApiProblem::{Revoked, SignedOut};
+        if let Err(p @ (Revoked | SignedOut)) = crate::api::me(&token).await {
+            ctx.ended_by_server(p)
         }
     });
 }

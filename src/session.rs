@@ -39,6 +39,12 @@ pub fn user_id() -> String {
     load().map(|s| s.user.id).unwrap_or_default()
 }
 
+impl Default for SessionCtx {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl SessionCtx {
     pub fn new() -> Self {
         SessionCtx {
