@@ -21,6 +21,8 @@ pub enum ApiProblem {
     SignedOut,
     /// Anything else the server said (its error code).
     Server(String),
+    /// Not from the server: too many wrong PINs ended the sign-in on this phone.
+    TooManyPins,
 }
 
 impl ApiProblem {
@@ -44,6 +46,10 @@ impl ApiProblem {
             ApiProblem::SignedOut => Text::new(
                 "登录已失效,请重新登录。本机未同步的记录仍然保留。",
                 "Your sign-in has ended: please sign in again. Records not yet synced are still on the phone.",
+            ),
+            ApiProblem::TooManyPins => Text::new(
+                "解锁密码错了太多次,请重新登录。本机未同步的记录仍然保留。",
+                "Too many wrong PINs: please sign in again. Records not yet synced are still on the phone.",
             ),
             ApiProblem::Server(_) => Text::new(
                 "服务器出错了,请稍后再试。",

@@ -11,6 +11,7 @@ use crate::routes::home::HomePage;
 use crate::routes::household_form::HouseholdFormPage;
 use crate::routes::household_page::HouseholdPage;
 use crate::routes::households::HouseholdsPage;
+use crate::routes::lock::{PinSetupPage, UnlockPage};
 use crate::routes::sign_in::SignInPage;
 use crate::routes::visit_form::VisitFormPage;
 use crate::session::SessionCtx;
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx::new();
     provide_context(session);
     check_session(session);
+    lock_after_background(session);
     // Keep <html lang> in step, so screen readers and fonts pick the right language.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -35,6 +37,10 @@ pub fn App() -> impl IntoView {
             <AppHeader/>
             <Show when=move || session.session.with(Option::is_some)
                 fallback=|| view! { <main><SignInPage/></main> }>
+            <Show when=move || session.has_pin.get()
+                fallback=|| view! { <main><PinSetupPage/></main> }>
+            <Show when=move || !session.locked.get()
+                fallback=|| view! { <main><UnlockPage/></main> }>
             <nav class="tabs" aria-label=tr(MAIN_NAV)>
                 <a href="/">{tr(NAV_HOME)}</a>
                 <a href="/households">{tr(NAV_HOUSEHOLDS)}</a>
@@ -56,6 +62,8 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             </Show>
+            </Show>
+            </Show>
         </Router>
     }
 }
@@ -76,4 +84,20 @@ fn check_session(ctx: SessionCtx) {
             ctx.ended_by_server(p)
         }
     });
+}
+
+/// Locks the app when it comes back after `BACKGROUND_LOCK_MS` or more in the background.
+fn lock_after_background(ctx: SessionCtx) {
+    let hidden_at = StoredValue::new(None::<doorstep_core::UnixMillis>);
+    let handle = window_event_listener(leptos::ev::visibilitychange, move |_| {
+        let now = crate::browser::now();
+        if document().hidden() {
+            hidden_at.set_value(Some(now));
+        } else if let Some(at) = hidden_at.get_value() {
+            if doorstep_core::lock::locks_on_return(at, now) {
+                ctx.lock();
+            }
+        }
+    });
+    on_cleanup(move || handle.remove());
 }

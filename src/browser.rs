@@ -6,19 +6,23 @@ pub fn now() -> UnixMillis {
     UnixMillis(js_sys::Date::now() as i64)
 }
 
-/// A fresh UUIDv7 from the clock and the browser's CSPRNG.
-pub fn new_record_id() -> RecordId {
-    let mut random = [0u8; 10];
+/// Bytes from the browser's CSPRNG (Math.random only where Web Crypto is missing).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut random = [0u8; N];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .is_some_and(|c| c.get_random_values_with_u8_array(&mut random).is_ok());
     if !filled {
-        // Only without Web Crypto; the timestamp still orders and mostly separates ids.
         random
             .iter_mut()
             .for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
     }
-    RecordId::mint(now(), random)
+    random
+}
+
+/// A fresh UUIDv7 from the clock and the browser's CSPRNG.
+pub fn new_record_id() -> RecordId {
+    RecordId::mint(now(), random_bytes())
 }
 
 pub fn browser_language() -> String {

@@ -7,6 +7,7 @@ mod components;
 pub mod hooks;
 pub mod i18n;
 pub mod local_store;
+pub mod pin;
 pub mod pwa;
 mod routes;
 pub mod session;

@@ -17,11 +17,15 @@ pub struct Session {
     pub user: UserInfo,
 }
 
-/// The session, and why the last one ended (shown on the sign-in screen).
+/// The session, why the last one ended (shown on the sign-in screen), and the app lock.
 #[derive(Clone, Copy)]
 pub struct SessionCtx {
     pub session: RwSignal<Option<Session>>,
     pub ended: RwSignal<Option<ApiProblem>>,
+    /// A PIN is set for this sign-in (else the app asks for one first).
+    pub has_pin: RwSignal<bool>,
+    /// The PIN is needed before anything shows (on start, after a while in the background).
+    pub locked: RwSignal<bool>,
 }
 
 pub fn use_session() -> SessionCtx {
@@ -47,15 +51,34 @@ impl Default for SessionCtx {
 
 impl SessionCtx {
     pub fn new() -> Self {
+        let session = load();
+        let has_pin = session.is_some() && crate::pin::load().is_some();
         SessionCtx {
-            session: RwSignal::new(load()),
+            session: RwSignal::new(session),
             ended: RwSignal::new(None),
+            has_pin: RwSignal::new(has_pin),
+            locked: RwSignal::new(has_pin),
+        }
+    }
+
+    pub fn pin_set(&self) {
+        self.has_pin.set(true);
+        self.locked.set(false);
+    }
+
+    pub fn lock(&self) {
+        if self.has_pin.get_untracked() {
+            self.locked.set(true);
         }
     }
 
     pub fn sign_in(&self, s: Session) -> Result<(), StoreError> {
         let json = serde_json::to_string(&s).map_err(|e| StoreError::Other(e.to_string()))?;
         LocalStore::open()?.set(KEY, &json)?;
+        // A new sign-in sets its own PIN.
+        crate::pin::forget();
+        self.has_pin.set(false);
+        self.locked.set(false);
         self.ended.set(None);
         self.session.set(Some(s));
         Ok(())
@@ -66,17 +89,21 @@ impl SessionCtx {
         if let Ok(store) = LocalStore::open() {
             let _ = store.remove(KEY);
         }
+        crate::pin::forget();
+        self.has_pin.set(false);
+        self.locked.set(false);
         self.session.set(None);
         self.ended.set(Some(why));
     }
 
     /// Signs out and removes the team's data from the phone (the caller has made sure
-    /// nothing unsynced is lost, or the volunteer chose to discard it).
+    /// nothing unsynced is lost, or the volunteer chose to discard it). The screen is left
+    /// as it is: the caller reloads the app, whose lists in memory belong to the user who left.
     pub fn sign_out_and_wipe(&self) -> Result<(), StoreError> {
         let store = LocalStore::open()?;
         LocalDb::new(&store).wipe()?;
         store.remove(KEY)?;
-        self.session.set(None);
+        crate::pin::forget();
         Ok(())
     }
 }

@@ -16,20 +16,16 @@ pub fn AccountMenu() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let finish = move || {
         let token = ctx.session.get_untracked().map(|s| s.token);
-        match ctx.sign_out_and_wipe() {
-            Ok(()) => {
-                // Best effort: the server forgets the token when the phone is online.
-                if let Some(t) = token {
-                    leptos::task::spawn_local(async move {
-                        let _ = api::logout(&t).await;
-                        reload();
-                    });
-                } else {
-                    reload();
-                }
+        leptos::task::spawn_local(async move {
+            // Best effort, first: the server forgets the token (fails fast when offline).
+            if let Some(t) = token {
+                let _ = api::logout(&t).await;
             }
-            Err(e) => error.set(Some(e.message(lang.get_untracked()).to_owned())),
-        }
+            match ctx.sign_out_and_wipe() {
+                Ok(()) => reload(),
+                Err(e) => error.set(Some(e.message(lang.get_untracked()).to_owned())),
+            }
+        });
     };
     let sign_out = move |_| {
         if db.pending.get_untracked() > 0 {

@@ -31,7 +31,11 @@ pub fn AppHeader() -> impl IntoView {
                     {tr(WAITING_TO_SYNC)} {move || if lang.get() == doorstep_core::Lang::Zh { format!("({})", pending.get()) } else { format!(" ({})", pending.get()) }}
                 </span>
             </Show>
-            <Show when=move || crate::session::use_session().session.with(Option::is_some)>
+            // Not on the lock screen: whoever holds a locked phone cannot sign it out.
+            <Show when=move || {
+                let c = crate::session::use_session();
+                c.session.with(Option::is_some) && c.has_pin.get() && !c.locked.get()
+            }>
                 <AccountMenu/>
             </Show>
             <button type="button" class="secondary" on:click=switch_language

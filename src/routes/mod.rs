@@ -7,6 +7,7 @@ pub mod home;
 pub mod household_form;
 pub mod household_page;
 pub mod households;
+pub mod lock;
 pub mod sign_in;
 pub mod visit_form;
 pub mod visit_services;

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addHousehold, nav, signIn, COORDINATOR, VOLUNTEER } from "./helpers";
+import { addHousehold, nav, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
@@ -18,11 +18,14 @@ test("sign in once while online; after that the app opens offline", async ({ pag
   await expect(page.getByLabel("用户名")).toHaveValue(VOLUNTEER.username);
   await page.getByLabel("密码").fill(VOLUNTEER.password);
   await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("heading", { name: "设置解锁密码" })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/set-pin-zh-CN.png`, fullPage: true });
+  await setPin(page);
   await expect(page.getByRole("banner")).toContainText(VOLUNTEER.name);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
 
   await context.setOffline(true);
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
   await expect(page.getByRole("banner")).toContainText(VOLUNTEER.name);
   await addHousehold(page, A);
@@ -83,4 +86,66 @@ test("a phone revoked by the coordinator asks to sign in again and keeps its rec
   await signIn(page);
   await nav(page, "住户").click();
   await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
+});
+
+test("the app locks on start and opens offline with the PIN; five wrong PINs end the sign-in, records kept", async ({ page, context }) => {
+  await openControlled(page);
+  await addHousehold(page, A);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "应用已锁定" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "主导航" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "退出登录" })).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/locked-zh-CN.png`, fullPage: true });
+  await page.getByLabel("解锁密码", { exact: true }).fill("0000");
+  await page.getByRole("button", { name: "解锁" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "还可以再试 4 次" })).toBeVisible();
+  await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "解锁" }).click();
+  await nav(page, "住户").click();
+  await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
+
+  // Wrong five times in a row (the count survives a reload): signed out, records kept.
+  const wrong = async (left: number) => {
+    await page.getByLabel("解锁密码", { exact: true }).fill("1111");
+    await page.getByRole("button", { name: "解锁" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: `还可以再试 ${left} 次` })).toBeVisible();
+  };
+  await page.reload();
+  await wrong(4);
+  await wrong(3);
+  await page.reload();
+  await wrong(2);
+  await wrong(1);
+  await page.getByLabel("解锁密码", { exact: true }).fill("1111");
+  await page.getByRole("button", { name: "解锁" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "解锁密码错了太多次" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/households/r/")))).toBe(true);
+  await context.setOffline(false);
+  await signIn(page);
+  await nav(page, "住户").click();
+  await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
+});
+
+test("back from the background after five minutes the app is locked; after one it is not", async ({ page }) => {
+  await page.clock.install();
+  await openControlled(page);
+  const away = async (time: string) => {
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => true });
+      document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+    });
+    await page.clock.fastForward(time);
+    await page.evaluate(() => {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => false });
+      document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+    });
+  };
+  await away("01:00");
+  await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "应用已锁定" })).toHaveCount(0);
+  await away("05:00");
+  await expect(page.getByRole("heading", { name: "应用已锁定" })).toBeVisible();
+  await unlockIfLocked(page);
 });

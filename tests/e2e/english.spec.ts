@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled } from "./helpers";
+import { openControlled, reload } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -77,7 +77,7 @@ test("in English: add a household, log a visit with blood pressure and two suppl
   await expect(history.getByRole("listitem")).toHaveCount(1);
 
   // Everything is still there after an offline reload.
-  await page.reload();
+  await reload(page);
   await expect(history).toContainText("Glad you came");
   await expect(history).toContainText("Cooking oil 1 bottle");
   await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (5)");

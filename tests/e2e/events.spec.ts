@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, nav } from "./helpers";
+import { openControlled, nav, reload } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -45,7 +45,7 @@ test("log an event with tallies, edit it, offline", async ({ page, context }) =>
   await page.getByRole("button", { name: "保存活动" }).click();
   await expect(rows.first()).toContainText("参与人数 61");
 
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole("list", { name: /活动/ }).getByRole("listitem").first()).toContainText("参与人数 61");
   await nav(page, "首页").click();
   await expect(page.getByText("待同步(2)")).toBeVisible();
@@ -69,7 +69,7 @@ test("delete an event, undo it, delete it again: kept deleted across a reload", 
   await expect(rows).toHaveCount(2);
   await expect(page.getByText("已删除一个活动")).toHaveCount(0);
   await rows.filter({ hasText: "理发义剪" }).getByRole("button", { name: "删除这个活动" }).click();
-  await page.reload();
+  await reload(page);
   await expect(rows).toHaveCount(1);
   await expect(rows.first()).toContainText("健康讲座");
   // Two saves, a delete, a restore and a delete: five changes wait to sync.

@@ -3,13 +3,44 @@ import { expect, type Page } from "@playwright/test";
 export const VOLUNTEER = { username: "e2e-vol", password: "e2e-password-1", name: "测试志愿者" };
 export const COORDINATOR = { username: "e2e-coord", password: "e2e-password-1", name: "测试协调员" };
 
-/** Signs in on the sign-in screen (in either language), as the volunteer by default. */
+/** The PIN every test sets after signing in. */
+export const PIN = "2580";
+
+const mainNav = (page: Page) => page.getByRole("navigation", { name: /主导航|Main/ });
+
+/** Signs in on the sign-in screen (in either language), as the volunteer by default, and
+ * sets the PIN the app asks for next. */
 export async function signIn(page: Page, who = VOLUNTEER, device = "测试手机") {
   await page.getByLabel(/^(用户名|Username)$/).fill(who.username);
   await page.getByLabel(/^(密码|Password)$/).fill(who.password);
   await page.getByLabel(/这台手机的名称|Name of this phone/).fill(device);
   await page.getByRole("button", { name: /^(登录|Sign in)$/ }).click();
-  await expect(page.getByRole("navigation", { name: /主导航|Main/ })).toBeVisible();
+  await setPin(page);
+}
+
+/** Chooses the PIN on the screen that follows a sign-in. */
+export async function setPin(page: Page) {
+  await page.getByLabel(/解锁密码\(|PIN \(/).fill(PIN);
+  await page.getByLabel(/^(再输一次|PIN again)$/).fill(PIN);
+  await page.getByRole("button", { name: /^(设置解锁密码|Set a PIN)$/ }).click();
+  await expect(mainNav(page)).toBeVisible();
+}
+
+/** The app locks on every start: unlock it with the PIN when it asks. */
+export async function unlockIfLocked(page: Page) {
+  const pin = page.getByLabel(/^(解锁密码|PIN)$/);
+  await expect(pin.or(mainNav(page)).first()).toBeVisible();
+  if (await pin.isVisible()) {
+    await pin.fill(PIN);
+    await page.getByRole("button", { name: /^(解锁|Unlock)$/ }).click();
+    await expect(mainNav(page)).toBeVisible();
+  }
+}
+
+/** Reloads, and unlocks. */
+export async function reload(page: Page) {
+  await page.reload();
+  await unlockIfLocked(page);
 }
 
 /** Opens the app, signs in, and waits until the service worker controls the page. */

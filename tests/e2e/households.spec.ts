@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, addHousehold, logVisit, nav } from "./helpers";
+import { openControlled, addHousehold, logVisit, nav, reload } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -59,7 +59,7 @@ test("add, find and edit a household offline; sensitive details need a basis", a
   await expect(page.getByText("待同步(2)")).toBeVisible();
 
   // Still there after an offline reload.
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole("heading", { name: "幸福社区 3幢 2单元 401室" })).toBeVisible();
   await page.getByRole("link", { name: "编辑" }).click();
   await expect(page.getByLabel("备注")).toHaveValue("子女在外地");
@@ -77,7 +77,7 @@ test("delete a household added by mistake, with undo; one with visits can only b
   await banner.getByRole("button", { name: "撤销" }).click();
   await expect(page.getByRole("heading", { name: "幸福社区 9幢 909室" })).toBeVisible();
   await page.getByRole("button", { name: "删除这户" }).click();
-  await page.reload();
+  await reload(page);
   await expect(page.getByText("找不到")).toBeVisible();
   await nav(page, "住户").click();
   await expect(page.getByText("还没有住户")).toBeVisible();

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { openControlled, addHousehold, logVisit, expectRecent, nav } from "./helpers";
+import { openControlled, addHousehold, logVisit, expectRecent, nav, reload, unlockIfLocked } from "./helpers";
 
 const A = { community: "幸福社区", building: "3幢", room: "401室", name: "王奶奶" };
 const B = { community: "和平社区", building: "5幢", room: "102室", name: "李爷爷" };
@@ -10,7 +10,7 @@ test("works offline from the service worker: reload, save, reopen", async ({ pag
   await logVisit(page, "张三", "聊天陪伴,送米一袋");
 
   await context.setOffline(true);
-  await page.reload();
+  await reload(page);
   await expect(page.getByText("离线", { exact: true })).toBeVisible();
   await nav(page, "首页").click();
   await expectRecent(page, ["幸福社区 3幢 401室"]);
@@ -24,6 +24,7 @@ test("works offline from the service worker: reload, save, reopen", async ({ pag
   await page.close();
   const again = await context.newPage();
   await again.goto("/");
+  await unlockIfLocked(again);
   await expectRecent(again, ["和平社区 5幢 102室", "幸福社区 3幢 401室"]);
   await expect(again.getByText("已保存在本机", { exact: true })).toHaveCount(2);
 });

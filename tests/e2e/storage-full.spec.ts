@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { openControlled, addHousehold, fillHousehold, nav } from "./helpers";
+import { openControlled, addHousehold, fillHousehold, nav, reload } from "./helpers";
 
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
 const B = { community: "幸福社区", building: "2幢", room: "202室", name: "李爷爷" };
@@ -41,7 +41,7 @@ test("a full storage refuses the save with a message and keeps every saved recor
   });
   await page.getByRole("button", { name: "保存住户" }).click();
   await expect(page.getByRole("heading", { name: "幸福社区 2幢 202室" })).toBeVisible();
-  await page.reload();
+  await reload(page);
   await nav(page, "住户").click();
   const rows = page.getByRole("list", { name: /住户/ }).getByRole("listitem");
   await expect(rows).toHaveCount(2);
@@ -56,7 +56,7 @@ test("from 80 % full the app warns on every screen, still saves, and deletes not
     for (const k of Object.keys(localStorage)) used += k.length + localStorage.getItem(k)!.length;
     localStorage.setItem("filler/0", "x".repeat(Math.floor(5 * 1024 * 1024 * 0.8) - 150 - used - 8));
   });
-  await page.reload();
+  await reload(page);
   const warning = page.getByRole("status").filter({ hasText: "存储空间即将用完" });
   await nav(page, "首页").click();
   await expect(page.getByTestId("storage-info")).toContainText("记录 已用 79%");
@@ -70,14 +70,14 @@ test("from 80 % full the app warns on every screen, still saves, and deletes not
   await expect(warning).toContainText("本机已用 80%");
   await expect(warning).toContainText("已保存的记录不会被删除");
   await page.screenshot({ path: "tests/e2e/screenshots/storage-warning-zh-CN.png", fullPage: true });
-  await page.reload();
+  await reload(page);
   await expect(warning).toContainText("本机已用 80%");
   await nav(page, "住户").click();
   await expect(warning).toBeVisible();
   await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(2);
   // Space freed (here by the other script): the warning goes.
   await page.evaluate(() => localStorage.removeItem("filler/0"));
-  await page.reload();
+  await reload(page);
   await nav(page, "首页").click();
   await expect(page.getByTestId("storage-info")).toContainText("记录 已用 0%");
   await expect(page.getByText("存储空间即将用完")).toHaveCount(0);
@@ -104,7 +104,7 @@ test("earlier records survive a refused save and a reload", async ({ page }) => 
   await fillHousehold(page, B);
   await page.getByRole("button", { name: "保存住户" }).click();
   await expect(page.getByRole("alert")).toContainText("存储空间已满");
-  await page.reload();
+  await reload(page);
   await nav(page, "住户").click();
   const rows = page.getByRole("list", { name: /住户/ }).getByRole("listitem");
   await expect(rows).toHaveCount(1);

@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, addHousehold, logVisit, expectRecent, nav, fillHousehold, signIn } from "./helpers";
+import { openControlled, addHousehold, logVisit, expectRecent, nav, fillHousehold, signIn, reload } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -73,7 +73,7 @@ test.describe("English when the browser asks for it", () => {
 
     await page.getByRole("button", { name: "中文" }).click();
     await expect(page.getByRole("heading", { name: "添加住户" })).toBeVisible();
-    await page.reload();
+    await reload(page);
     await expect(page.getByRole("heading", { name: "添加住户" })).toBeVisible();
     await expect(page.locator("html")).toHaveAttribute("lang", "zh-CN");
   });

@@ -2,7 +2,7 @@ import { test, expect, type Page } from "@playwright/test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OwnServer } from "./server";
-import { addHousehold, nav, signIn } from "./helpers";
+import { addHousehold, nav, signIn, reload, unlockIfLocked } from "./helpers";
 
 /** Publishes a "new version": a service worker with other bytes (and no stale .br/.gz). */
 function publish(server: OwnServer, version: string) {
@@ -27,7 +27,7 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
     const [first] = await shellCaches(page);
 
     publish(server, "e2e0000000000002");
-    await page.reload();
+    await reload(page);
     const banner = page.getByRole("alert").filter({ hasText: "有新版本可用" });
     await expect(banner).toBeVisible();
     // Still the old version in charge until the volunteer says so.
@@ -39,12 +39,13 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
     ]);
     await expect.poll(() => shellCaches(page)).toEqual(["doorstep-shell-e2e0000000000002"]);
     await expect(banner).toBeHidden();
+    await unlockIfLocked(page);
     await nav(page, "住户").click();
     await expect(page.getByText("幸福社区 8幢 801室")).toBeVisible();
 
     // Next start: with every page closed, the waiting version activates by itself.
     publish(server, "e2e0000000000003");
-    await page.reload();
+    await reload(page);
     await expect(page.getByRole("alert").filter({ hasText: "有新版本可用" })).toBeVisible();
     await page.close();
     const next = await context.newPage();
@@ -52,6 +53,7 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
       await next.goto(server.url);
       return shellCaches(next);
     }, { timeout: 20_000 }).toEqual(["doorstep-shell-e2e0000000000003"]);
+    await unlockIfLocked(next);
     await nav(next, "住户").click();
     await expect(next.getByText("幸福社区 8幢 801室")).toBeVisible();
   } finally {

@@ -1,12 +1,13 @@
 import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, addHousehold as addViaNav, logVisit } from "./helpers";
+import { openControlled, addHousehold as addViaNav, logVisit, reload, unlockIfLocked } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
 
 async function addHousehold(page: Page) {
   await page.goto("/households/new");
+  await unlockIfLocked(page);
   await page.getByLabel("社区").fill("和平社区");
   await page.getByLabel("楼/幢").fill("5幢");
   await page.getByLabel("室", { exact: true }).fill("102室");
@@ -75,10 +76,12 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
 
   // Visited today with a monthly cadence: no longer due.
   await page.goto("/");
+  await unlockIfLocked(page);
   await expect(page.getByText("这周没有需要走访的住户。")).toBeVisible();
 
-  await page.reload();
+  await reload(page);
   await page.goto("/households");
+  await unlockIfLocked(page);
   await page.getByRole("link", { name: /和平社区 5幢 102室/ }).click();
   await expect(page.getByRole("list", { name: /走访记录/ }).getByRole("listitem")).toHaveCount(1);
 });
@@ -102,7 +105,7 @@ test("delete a visit, undo it, delete it again: kept deleted across a reload", a
   await expect(page.getByText("还没有走访。")).toBeVisible();
   // Household, visit, delete, restore, delete: five changes wait for sync.
   await expect(page.getByText("待同步(5)")).toBeVisible();
-  await page.reload();
+  await reload(page);
   await expect(page.getByText("还没有走访。")).toBeVisible();
   await expect(page.getByText("待同步(5)")).toBeVisible();
 });
@@ -123,6 +126,6 @@ test("edit a visit: the form opens with what was saved, and the change replaces 
   await expect(history.getByRole("listitem")).toHaveCount(1);
   await expect(history).toContainText("腿脚好些了");
   await expect(history).not.toContainText("腿脚不太好");
-  await page.reload();
+  await reload(page);
   await expect(page.getByRole("list", { name: /走访记录/ })).toContainText("腿脚好些了");
 });

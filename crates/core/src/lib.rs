@@ -12,6 +12,7 @@ pub mod household;
 pub mod i18n;
 pub mod ids;
 pub mod labels;
+pub mod lock;
 pub mod services;
 mod skip;
 pub mod store;

@@ -35,6 +35,9 @@ pub enum Problem {
     },
     /// Usernames: lower-case letters, digits, `.`, `_`, `-`.
     InvalidUsername,
+    DigitsOnly,
+    /// The second entry of a new PIN or password differs from the first.
+    Mismatch,
 }
 
 /// A problem with one field. `field` is a stable path such as `address.building`,
@@ -88,6 +91,10 @@ impl FieldError {
             (Problem::TooShort { min }, Lang::Zh) => format!("至少 {min} 个字符"),
             (Problem::TooShort { min }, Lang::En) => format!("At least {min} characters"),
             (Problem::InvalidUsername, Lang::Zh) => "用户名只能包含小写字母、数字和 . _ -".into(),
+            (Problem::DigitsOnly, Lang::Zh) => "只能填数字".into(),
+            (Problem::DigitsOnly, Lang::En) => "Digits only".into(),
+            (Problem::Mismatch, Lang::Zh) => "两次输入不一样".into(),
+            (Problem::Mismatch, Lang::En) => "The two entries differ".into(),
             (Problem::InvalidUsername, Lang::En) => {
                 "A username has only lower-case letters, digits and . _ -".into()
             }
