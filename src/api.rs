@@ -5,6 +5,7 @@ use doorstep_core::account::{LoginRequest, LoginResponse, UserInfo};
 use doorstep_core::i18n::Text;
 use doorstep_core::Lang;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
@@ -60,6 +61,21 @@ impl ApiProblem {
     }
 }
 
+/// `{"error":{"code":…}}`, read with a struct: `serde_json::Value` costs kilobytes of WASM.
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ErrorCode,
+}
+
+#[derive(Deserialize)]
+struct ErrorCode {
+    code: String,
+}
+
+/// Answers whose body does not matter (`204 No Content`).
+#[derive(Deserialize)]
+struct Ignored {}
+
 async fn call<T: DeserializeOwned>(
     method: &str,
     path: &str,
@@ -102,10 +118,9 @@ async fn call<T: DeserializeOwned>(
             .map(Some)
             .map_err(|_| ApiProblem::Server("unreadable answer".into()));
     }
-    let code = serde_json::from_str::<serde_json::Value>(&text)
-        .ok()
-        .and_then(|v| v["error"]["code"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| response.status().to_string());
+    let code = serde_json::from_str::<ErrorBody>(&text)
+        .map(|b| b.error.code)
+        .unwrap_or_else(|_| response.status().to_string());
     Err(match code.as_str() {
         "invalid_credentials" => ApiProblem::InvalidCredentials,
         "too_many_attempts" => ApiProblem::TooManyAttempts,
@@ -129,7 +144,7 @@ pub async fn me(token: &str) -> Result<UserInfo, ApiProblem> {
 }
 
 pub async fn logout(token: &str) -> Result<(), ApiProblem> {
-    call::<serde_json::Value>("POST", "/api/v1/logout", Some("{}".into()), Some(token))
+    call::<Ignored>("POST", "/api/v1/logout", Some("{}".into()), Some(token))
         .await
         .map(|_| ())
 }
