@@ -6,6 +6,7 @@ use doorstep_core::{Day, Lang, RecordId};
 use leptos::prelude::*;
 
 use crate::components::field::ShowMore;
+use crate::components::household_row::HouseholdRow;
 use crate::i18n::*;
 use crate::routes::households::PAGE;
 use crate::state::{today, use_db};
@@ -80,14 +81,7 @@ pub fn GreetingsPage() -> impl IntoView {
                     <ul class="rows" aria-labelledby="greetings-title">
                         <For each=move || round.with(|r| r.as_ref().map(|(_, l)| l.iter().take(limit.get()).cloned().collect::<Vec<_>>()).unwrap_or_default())
                             key=|h| h.id let(h)>
-                            <li>
-                                <a class="row-link" href=format!("/visits/new?household={}&greeting=1", h.id)>
-                                    <span class="row-title">{h.address.one_line()}</span>
-                                    <span class="muted">
-                                        {h.residents.iter().map(|r| r.name.clone()).collect::<Vec<_>>().join("、")}
-                                    </span>
-                                </a>
-                            </li>
+                            <HouseholdRow href=format!("/visits/new?household={}&greeting=1", h.id) household=h/>
                         </For>
                     </ul>
                 </Show>

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::field::ShowMore;
+use crate::components::household_row::HouseholdRow;
 use crate::i18n::*;
 use crate::state::use_db;
 
@@ -54,14 +55,7 @@ pub fn HouseholdsPage() -> impl IntoView {
                 }>
                 <ul class="rows" aria-labelledby="households-title">
                     <For each=shown key=|h| (h.id, h.updated_at) let(h)>
-                        <li>
-                            <a class="row-link" href=format!("/households/{}", h.id)>
-                                <span class="row-title">{h.address.one_line()}</span>
-                                <span class="muted">
-                                    {h.residents.iter().map(|r| r.name.clone()).collect::<Vec<_>>().join("、")}
-                                </span>
-                            </a>
-                        </li>
+                        <HouseholdRow href=format!("/households/{}", h.id) household=h/>
                     </For>
                 </ul>
             </Show>
