@@ -2,28 +2,12 @@
 
 mod common;
 
-use common::{spawn_app, TestApp};
+use common::{error_code, spawn_app, TestApp};
 use doorstep_core::account::Role;
 use reqwest::header::CONTENT_TYPE;
 use serde_json::{json, Value};
 
 const PW: &str = "correct horse 1";
-
-async fn error_code(res: reqwest::Response, status: u16) -> String {
-    assert_eq!(res.status().as_u16(), status);
-    assert!(res.headers()[CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("application/json"));
-    let body: Value = res.json().await.unwrap();
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "{body}"
-    );
-    body["error"]["code"].as_str().unwrap().to_owned()
-}
 
 /// Team A with a volunteer and a coordinator, team B with a coordinator.
 async fn two_teams() -> TestApp {

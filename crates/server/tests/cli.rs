@@ -17,6 +17,28 @@ fn run(db: &str, args: &[&str], password: Option<&str>) -> Output {
     c.stdin(Stdio::null()).output().unwrap()
 }
 
+/// `user add` of a volunteer to `team`, and what the command printed.
+fn add_volunteer(db: &str, team: &str, username: &str, password: Option<&str>) -> Output {
+    run(
+        db,
+        &[
+            "user",
+            "add",
+            "--team",
+            team,
+            "--role",
+            "volunteer",
+            "--username",
+            username,
+        ],
+        password,
+    )
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -49,77 +71,16 @@ fn teams_and_users_from_the_command_line() {
     assert!(stdout(&o).contains("user added: li.wei"));
 
     // No password from the environment and no terminal: refused, nothing added.
-    let o = run(
-        db,
-        &[
-            "user",
-            "add",
-            "--team",
-            "邮政志愿队",
-            "--role",
-            "volunteer",
-            "--username",
-            "zhang",
-        ],
-        None,
-    );
+    let o = add_volunteer(db, "邮政志愿队", "zhang", None);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("DOORSTEP_PASSWORD"));
+    assert!(stderr(&o).contains("DOORSTEP_PASSWORD"));
     // Too short a password, an unknown team, a taken username: clear errors.
-    let o = run(
-        db,
-        &[
-            "user",
-            "add",
-            "--team",
-            "邮政志愿队",
-            "--role",
-            "volunteer",
-            "--username",
-            "zhang",
-        ],
-        Some("short"),
-    );
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("At least 8 characters"),
-        "{o:?}"
-    );
-    let o = run(
-        db,
-        &[
-            "user",
-            "add",
-            "--team",
-            "nope",
-            "--role",
-            "volunteer",
-            "--username",
-            "zhang",
-        ],
-        Some("long enough"),
-    );
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("no team named"),
-        "{o:?}"
-    );
-    let o = run(
-        db,
-        &[
-            "user",
-            "add",
-            "--team",
-            "邮政志愿队",
-            "--role",
-            "volunteer",
-            "--username",
-            "li.wei",
-        ],
-        Some("long enough"),
-    );
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("is taken"),
-        "{o:?}"
-    );
+    let o = add_volunteer(db, "邮政志愿队", "zhang", Some("short"));
+    assert!(stderr(&o).contains("At least 8 characters"), "{o:?}");
+    let o = add_volunteer(db, "nope", "zhang", Some("long enough"));
+    assert!(stderr(&o).contains("no team named"), "{o:?}");
+    let o = add_volunteer(db, "邮政志愿队", "li.wei", Some("long enough"));
+    assert!(stderr(&o).contains("is taken"), "{o:?}");
 
     let list = stdout(&run(db, &["user", "list"], None));
     assert!(

@@ -1,23 +1,11 @@
 mod common;
 
-use common::{spawn_app, spawn_app_with, HASHED_JS, INDEX_HTML};
-use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+use common::{error_code, spawn_app, spawn_app_with, HASHED_JS, INDEX_HTML};
+use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING};
 use serde_json::Value;
 
 async fn json_error(res: reqwest::Response, status: u16, code: &str) {
-    assert_eq!(res.status().as_u16(), status);
-    assert!(res.headers()[CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("application/json"));
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "{body}"
-    );
+    assert_eq!(error_code(res, status).await, code);
 }
 
 #[tokio::test]

@@ -37,6 +37,24 @@ impl TestApp {
     }
 }
 
+/// Asserts an API error: `status`, a JSON body `{"error":{"code","message"}}` with a message;
+/// returns the code.
+pub async fn error_code(res: reqwest::Response, status: u16) -> String {
+    assert_eq!(res.status().as_u16(), status);
+    assert!(res.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    body["error"]["code"].as_str().unwrap().to_owned()
+}
+
 impl TestApp {
     pub async fn pool(&self) -> sqlx::SqlitePool {
         sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path().display()))
