@@ -68,6 +68,9 @@ pub struct Event {
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
     pub author: String,
+    /// The server's revision of this record as last pulled; 0 until then (see `sync`).
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
+    pub rev: u64,
 }
 
 /// The event form as typed.
@@ -140,6 +143,10 @@ impl EventDraft {
             existing.author.clone(),
             now,
         )
+        .map(|mut e| {
+            e.rev = existing.rev;
+            e
+        })
     }
 
     fn build(
@@ -198,6 +205,7 @@ impl EventDraft {
             created_at,
             updated_at: now,
             author,
+            rev: 0,
         })
     }
 }

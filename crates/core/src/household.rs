@@ -115,6 +115,9 @@ pub struct Household {
     pub updated_at: UnixMillis,
     /// User id of whoever created the record.
     pub author: String,
+    /// The server's revision of this record as last pulled; 0 until then (see `sync`).
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
+    pub rev: u64,
 }
 
 /// The household form as typed. Dates are text until validated.
@@ -188,6 +191,7 @@ impl HouseholdDraft {
         )
         .map(|mut h| {
             h.updated_at = stamp.now.max(existing.updated_at);
+            h.rev = existing.rev;
             h
         })
     }
@@ -261,6 +265,7 @@ impl HouseholdDraft {
             created_at,
             updated_at: stamp.now,
             author,
+            rev: 0,
         })
     }
 

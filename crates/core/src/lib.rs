@@ -16,6 +16,7 @@ pub mod lock;
 pub mod services;
 mod skip;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod validate;
 pub mod visit;

@@ -56,6 +56,9 @@ pub struct Visit {
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
     pub author: String,
+    /// The server's revision of this record as last pulled; 0 until then (see `sync`).
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
+    pub rev: u64,
 }
 
 impl Visit {
@@ -173,6 +176,7 @@ impl VisitDraft {
             existing.author.clone(),
         )?;
         v.updated_at = stamp.now.max(existing.updated_at);
+        v.rev = existing.rev;
         v.follow_up = match (v.follow_up, &existing.follow_up) {
             // Editing the text of a closed follow-up does not reopen it.
             (Some(mut f), Some(old)) => {
@@ -267,6 +271,7 @@ impl VisitDraft {
             created_at,
             updated_at: stamp.now,
             author,
+            rev: 0,
         };
         e.finish(visit)
     }

@@ -216,8 +216,15 @@ pub async fn add_device(
 }
 
 pub enum TokenCheck {
-    Valid { user: UserInfo, device_id: String },
-    Revoked,
+    Valid {
+        user: UserInfo,
+        device_id: String,
+    },
+    /// Revoked by a coordinator, or its user disabled: it may still push what it saved.
+    Revoked {
+        user: UserInfo,
+        device_id: String,
+    },
     Unknown,
 }
 
@@ -235,10 +242,13 @@ pub async fn check_token(db: &SqlitePool, token: &str) -> Result<TokenCheck, Acc
     let Some(r) = row else {
         return Ok(TokenCheck::Unknown);
     };
-    if r.get::<Option<i64>, _>("revoked_at").is_some() || r.get::<i64, _>("disabled") != 0 {
-        return Ok(TokenCheck::Revoked);
-    }
     let device_id: String = r.get("device_id");
+    if r.get::<Option<i64>, _>("revoked_at").is_some() || r.get::<i64, _>("disabled") != 0 {
+        return Ok(TokenCheck::Revoked {
+            user: user_info(&r),
+            device_id,
+        });
+    }
     sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
         .bind(now_millis())
         .bind(&device_id)

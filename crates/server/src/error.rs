@@ -32,6 +32,24 @@ pub enum ApiError {
     Conflict(String),
     #[error("internal error")]
     Internal(String),
+    #[error("this app speaks sync protocol {0}; the server speaks {p}: update the app (nothing was lost: unsynced records stay on the phone)", p = doorstep_core::sync::wire::PROTOCOL)]
+    UnsupportedProtocol(u32),
+    #[error("{0}")]
+    SeqGap(String),
+}
+
+impl From<crate::records::SyncError> for ApiError {
+    fn from(e: crate::records::SyncError) -> Self {
+        use crate::records::SyncError as S;
+        use doorstep_core::sync::push::PushError as P;
+        match e {
+            S::Database(d) => ApiError::Database(d),
+            S::Corrupt(m) => ApiError::Internal(m),
+            S::Push(P::UnsupportedProtocol(p)) => ApiError::UnsupportedProtocol(p),
+            S::Push(P::NotIncreasing) => ApiError::BadRequest(e.to_string()),
+            S::Push(g @ P::Gap { .. }) => ApiError::SeqGap(g.to_string()),
+        }
+    }
 }
 
 impl From<crate::accounts::AccountError> for ApiError {
@@ -63,6 +81,8 @@ impl ApiError {
             ApiError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::UnsupportedProtocol(_) => (StatusCode::BAD_REQUEST, "unsupported_protocol"),
+            ApiError::SeqGap(_) => (StatusCode::CONFLICT, "seq_gap"),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod db;
 pub mod error;
 mod json;
+pub mod records;
 mod routes;
 mod security;
 mod static_files;

@@ -10,6 +10,7 @@ use crate::day::Day;
 use crate::household::{Address, Household, Resident};
 use crate::labels::Cadence;
 use crate::services::Services;
+use crate::sync::FieldSet;
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
@@ -349,6 +350,7 @@ pub fn household(n: u32) -> Household {
         created_at: UnixMillis(1_795_714_200_000),
         updated_at: UnixMillis(1_795_714_200_000),
         author: "u-1".into(),
+        rev: 0,
     }
 }
 
@@ -372,6 +374,7 @@ pub fn full_visit(n: u32, household: &Household, note: &str) -> Visit {
         created_at: UnixMillis(1_795_714_200_000),
         updated_at: UnixMillis(1_795_714_200_000),
         author: "u-1".into(),
+        rev: 0,
     }
 }
 
@@ -387,6 +390,7 @@ pub fn outbox_numbers_changes_and_acks_keep_numbering(s: &dyn KvStore) {
                 Change::Put {
                     kind: RecordKind::Household,
                     id: h.id,
+                    fields: FieldSet::ALL,
                 },
             )
             .unwrap();
@@ -395,7 +399,9 @@ pub fn outbox_numbers_changes_and_acks_keep_numbering(s: &dyn KvStore) {
     assert!(bad.is_empty());
     assert_eq!(pending.iter().map(|m| m.seq).collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(Outbox::<dyn KvStore>::count_in(&s.keys("").unwrap()), 3);
-    outbox.ack_through(2).unwrap();
+    for seq in 1..=2 {
+        outbox.ack(seq).unwrap();
+    }
     assert_eq!(
         outbox
             .pending()
@@ -407,7 +413,7 @@ pub fn outbox_numbers_changes_and_acks_keep_numbering(s: &dyn KvStore) {
         [3]
     );
     // Numbers are never reused, even once everything is acknowledged.
-    outbox.ack_through(3).unwrap();
+    outbox.ack(3).unwrap();
     assert!(outbox.is_empty().unwrap());
     assert_eq!(
         outbox
@@ -433,6 +439,7 @@ pub fn outbox_steps_over_a_number_left_by_a_crash(s: &dyn KvStore) {
             Change::Put {
                 kind: RecordKind::Household,
                 id: h.id,
+                fields: FieldSet::ALL,
             },
         )
         .unwrap();
@@ -483,14 +490,29 @@ pub fn db_save_queues_the_change_with_the_record(s: &dyn KvStore) {
         pending[0].change,
         Change::Put {
             kind: RecordKind::Household,
-            id: h.id
+            id: h.id,
+            fields: FieldSet::ALL,
         }
     );
     assert_eq!(
         pending[1].change,
         Change::Put {
             kind: RecordKind::Visit,
-            id: v.id
+            id: v.id,
+            fields: FieldSet::ALL,
+        }
+    );
+    // An edit names the fields it touched, so sync merges only those.
+    let mut edited = h.clone();
+    edited.notes = "耳背,敲门要大声".into();
+    edited.updated_at.0 += 1;
+    let m = db.save_household(&edited, AT).unwrap();
+    assert_eq!(
+        m.change,
+        Change::Put {
+            kind: RecordKind::Household,
+            id: h.id,
+            fields: FieldSet(1 << 3),
         }
     );
 }

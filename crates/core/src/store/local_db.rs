@@ -9,6 +9,7 @@ use super::outbox::{Change, Mutation, Outbox, RecordKind};
 use super::{Collection, KvStore, Record, StoreError};
 use crate::event::Event;
 use crate::household::Household;
+use crate::sync::{FieldSet, Synced};
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
@@ -58,32 +59,50 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
         Collection::new(self.store, TOMBSTONES)
     }
 
+    /// The key-value store underneath (sync keeps its cursor and quarantine there).
+    pub(crate) fn kv(&self) -> &'s S {
+        self.store
+    }
+
     pub fn outbox(&self) -> Outbox<'s, S> {
         Outbox::new(self.store)
     }
 
-    pub fn save_household(&self, h: &Household, at: UnixMillis) -> Result<Mutation, StoreError> {
-        let change = Change::Put {
-            kind: RecordKind::Household,
-            id: h.id,
+    pub fn collection(&self, kind: RecordKind) -> Collection<'s, S> {
+        match kind {
+            RecordKind::Household => self.households(),
+            RecordKind::Visit => self.visits(),
+            RecordKind::Event => self.events(),
+        }
+    }
+
+    /// Stores a record (new or edited) and queues the change, naming the fields it touched
+    /// so that sync merges them one by one.
+    pub fn save<T: Synced>(&self, record: &T, at: UnixMillis) -> Result<Mutation, StoreError> {
+        let collection = self.collection(T::KIND);
+        let fields = match collection.get::<T>(&record.record_id()) {
+            Ok(Some(before)) => record.changed_since(&before),
+            // New, or the stored one is unreadable: send everything.
+            _ => FieldSet::ALL,
         };
-        self.write(&self.households(), h, at, change)
+        let change = Change::Put {
+            kind: T::KIND,
+            id: record.id(),
+            fields,
+        };
+        self.write(&collection, record, at, change)
+    }
+
+    pub fn save_household(&self, h: &Household, at: UnixMillis) -> Result<Mutation, StoreError> {
+        self.save(h, at)
     }
 
     pub fn save_visit(&self, v: &Visit, at: UnixMillis) -> Result<Mutation, StoreError> {
-        let change = Change::Put {
-            kind: RecordKind::Visit,
-            id: v.id,
-        };
-        self.write(&self.visits(), v, at, change)
+        self.save(v, at)
     }
 
     pub fn save_event(&self, e: &Event, at: UnixMillis) -> Result<Mutation, StoreError> {
-        let change = Change::Put {
-            kind: RecordKind::Event,
-            id: e.id,
-        };
-        self.write(&self.events(), e, at, change)
+        self.save(e, at)
     }
 
     /// Deletes by tombstone; the record itself stays, so [`LocalDb::restore`] can undo it.

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{pack, KvStore, StoreError};
+use crate::sync::FieldSet;
 use crate::{RecordId, UnixMillis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -27,6 +28,9 @@ pub enum Change {
     Put {
         kind: RecordKind,
         id: RecordId,
+        /// What this change touched (absent: everything, as for a new record).
+        #[serde(default, skip_serializing_if = "FieldSet::is_all")]
+        fields: FieldSet,
     },
     /// A tombstone: the record is hidden everywhere, and can be restored on purpose.
     Delete {
@@ -122,20 +126,35 @@ impl<'s, S: KvStore + ?Sized> Outbox<'s, S> {
         Ok(self.len()? == 0)
     }
 
-    /// Removes every mutation numbered up to `seq`: the server has applied them.
-    pub fn ack_through(&self, seq: u64) -> Result<(), StoreError> {
-        for k in self.store.keys(&format!("{PREFIX}m/"))? {
-            let n: u64 = k[PREFIX.len() + 2..].parse().unwrap_or(u64::MAX);
-            if n <= seq {
-                self.store.remove(&k)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Removes the mutation numbered `seq` (rolling back a save whose record could not be
-    /// written).
+    /// Removes the mutation numbered `seq` (acknowledged by the server, or rolling back a
+    /// save whose record could not be written).
     pub(crate) fn remove(&self, seq: u64) -> Result<(), StoreError> {
         self.store.remove(&key(seq))
+    }
+
+    /// Removes a mutation the server has handled. The counter first moves past it, so its
+    /// number is never used again (a crash can leave a mutation stored with the counter
+    /// behind it; once it is gone, the step-over in `append` would not see it).
+    pub fn ack(&self, seq: u64) -> Result<(), StoreError> {
+        let next_key = next_key();
+        let next: u64 = self
+            .store
+            .get(&next_key)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        if next <= seq {
+            self.store.set(&next_key, &(seq + 1).to_string())?;
+        }
+        self.store.remove(&key(seq))
+    }
+
+    /// The number of a mutation's key, if it is one.
+    pub fn seq_of(key: &str) -> Option<u64> {
+        key.strip_prefix(PREFIX)?.strip_prefix("m/")?.parse().ok()
+    }
+
+    /// The stored text of a mutation (kept as it is when it cannot be read).
+    pub(crate) fn get_raw(&self, seq: u64) -> Result<Option<String>, StoreError> {
+        self.store.get(&key(seq))
     }
 }

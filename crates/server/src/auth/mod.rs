@@ -31,17 +31,38 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::Unauthorized)?;
-        match accounts::check_token(&state.db, token).await? {
+        match accounts::check_token(&state.db, bearer(parts)?).await? {
             TokenCheck::Valid { user, device_id } => Ok(AuthUser { user, device_id }),
-            TokenCheck::Revoked => Err(ApiError::DeviceRevoked),
+            TokenCheck::Revoked { .. } => Err(ApiError::DeviceRevoked),
+            TokenCheck::Unknown => Err(ApiError::Unauthorized),
+        }
+    }
+}
+
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthorized)
+}
+
+/// A device pushing what it saved: also a revoked one, so that nothing a volunteer saved in
+/// good faith is lost (docs/sync-protocol.md). It learns of the revocation at its next pull.
+#[derive(Debug, Clone)]
+pub struct PushingDevice(pub AuthUser);
+
+impl FromRequestParts<AppState> for PushingDevice {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match accounts::check_token(&state.db, bearer(parts)?).await? {
+            TokenCheck::Valid { user, device_id } | TokenCheck::Revoked { user, device_id } => {
+                Ok(PushingDevice(AuthUser { user, device_id }))
+            }
             TokenCheck::Unknown => Err(ApiError::Unauthorized),
         }
     }

@@ -2,7 +2,9 @@
 
 mod devices;
 mod health;
+mod records;
 mod session;
+mod sync;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{HeaderValue, CACHE_CONTROL};
@@ -20,6 +22,8 @@ pub fn router() -> Router<AppState> {
     let v1 = Router::new()
         .merge(session::router())
         .merge(devices::router())
+        .merge(records::router())
+        .merge(sync::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     let api = Router::new()

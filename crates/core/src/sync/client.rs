@@ -1,0 +1,333 @@
+//! The phone's side of sync, over any [`KvStore`]: what to push, what the server's answer
+//! removes from the outbox or sets aside, and how a pulled page lands.
+//!
+//! A mutation leaves the outbox only when the server's answer covers it. A rejected one is
+//! set aside in quarantine (kept, shown, retryable) and never blocks the ones after it.
+//! Pull never overwrites a record with a change waiting to be pushed or set aside: the push
+//! goes first and the server's merged copy comes back with a later pull.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use super::fields::{FieldSet, Synced};
+use super::wire::{
+    Op, Outcome, PullResponse, PushMutation, PushRequest, PushResponse, Rejection, PROTOCOL,
+};
+use crate::event::Event;
+use crate::household::Household;
+use crate::store::{
+    pack, Change, KvStore, LocalDb, Mutation, Outbox, RecordKind, StoreError, Tombstone,
+};
+use crate::visit::Visit;
+use crate::{RecordId, UnixMillis};
+
+const CURSOR: &str = "doorstep/v1/sync/cursor";
+const QUARANTINE: &str = "doorstep/v1/quarantine/";
+
+/// A mutation the server refused, kept with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quarantined {
+    pub seq: u64,
+    /// `None` when the outbox entry itself could not be read (its text is in `raw`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub raw: String,
+    pub reason: Rejection,
+}
+
+/// One push: the request and the numbers it carries.
+pub struct PushBatch {
+    pub request: PushRequest,
+    pub seqs: Vec<u64>,
+}
+
+/// The next push, or `None` when nothing waits. At most `max` mutations, in order.
+pub fn next_push<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    max: usize,
+) -> Result<Option<PushBatch>, StoreError> {
+    let (ok, unreadable) = db.outbox().pending()?;
+    let mut all: Vec<(u64, Option<Mutation>)> = ok.into_iter().map(|m| (m.seq, Some(m))).collect();
+    all.extend(
+        unreadable
+            .iter()
+            .filter_map(|k| Outbox::<S>::seq_of(k))
+            .map(|seq| (seq, None)),
+    );
+    all.sort_by_key(|(seq, _)| *seq);
+    all.truncate(max);
+    if all.is_empty() {
+        return Ok(None);
+    }
+    let mut mutations = Vec::with_capacity(all.len());
+    for (seq, m) in &all {
+        let (at, op) = match m {
+            Some(m) => (m.at, op_for(db, &m.change)?),
+            None => (UnixMillis(0), Op::Noop),
+        };
+        mutations.push(PushMutation { seq: *seq, at, op });
+    }
+    Ok(Some(PushBatch {
+        seqs: all.iter().map(|(s, _)| *s).collect(),
+        request: PushRequest {
+            protocol: PROTOCOL,
+            mutations,
+        },
+    }))
+}
+
+fn op_for<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, change: &Change) -> Result<Op, StoreError> {
+    Ok(match *change {
+        Change::Put { kind, id, fields } => match kind {
+            RecordKind::Household => put::<Household, S>(db, id, fields)?,
+            RecordKind::Visit => put::<Visit, S>(db, id, fields)?,
+            RecordKind::Event => put::<Event, S>(db, id, fields)?,
+        },
+        Change::Delete { kind, id } => Op::Delete {
+            kind,
+            id,
+            base: rev_of(db, kind, id),
+        },
+        Change::Restore { kind, id } => Op::Restore {
+            kind,
+            id,
+            base: rev_of(db, kind, id),
+        },
+    })
+}
+
+/// A put sends the record as stored now (its latest form); a record gone since is a no-op.
+fn put<T: Synced, S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    id: RecordId,
+    fields: FieldSet,
+) -> Result<Op, StoreError> {
+    let Ok(Some(record)) = db.collection(T::KIND).get::<T>(&id.to_string()) else {
+        return Ok(Op::Noop);
+    };
+    let json = serde_json::to_string(&record).map_err(|e| StoreError::Other(e.to_string()))?;
+    Ok(Op::Put {
+        kind: T::KIND,
+        id,
+        base: record.rev(),
+        fields: (!fields.is_all()).then(|| fields.names(T::KIND).map(str::to_owned).collect()),
+        record: RawValue::from_string(json).map_err(|e| StoreError::Other(e.to_string()))?,
+    })
+}
+
+fn rev_of<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, kind: RecordKind, id: RecordId) -> u64 {
+    let c = db.collection(kind);
+    let id = id.to_string();
+    match kind {
+        RecordKind::Household => c.get::<Household>(&id).ok().flatten().map(|r| r.rev),
+        RecordKind::Visit => c.get::<Visit>(&id).ok().flatten().map(|r| r.rev),
+        RecordKind::Event => c.get::<Event>(&id).ok().flatten().map(|r| r.rev),
+    }
+    .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("the server answered {got} outcomes for {sent} mutations")]
+    Mismatch { sent: usize, got: usize },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Applies the server's answer: done mutations leave the outbox, rejected ones go to
+/// quarantine. Returns how many were rejected.
+pub fn on_pushed<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    batch: &PushBatch,
+    answer: &PushResponse,
+) -> Result<usize, AnswerError> {
+    let outcomes: &[Outcome] = &answer.outcomes;
+    if outcomes.len() != batch.seqs.len()
+        || outcomes.iter().zip(&batch.seqs).any(|(o, s)| o.seq != *s)
+    {
+        return Err(AnswerError::Mismatch {
+            sent: batch.seqs.len(),
+            got: outcomes.len(),
+        });
+    }
+    let outbox = db.outbox();
+    let mut rejected = 0;
+    for o in outcomes {
+        if let Some(reason) = &o.rejected {
+            quarantine(db, o.seq, reason.clone())?;
+            rejected += 1;
+        } else {
+            outbox.ack(o.seq)?;
+        }
+    }
+    Ok(rejected)
+}
+
+fn quarantine<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    seq: u64,
+    reason: Rejection,
+) -> Result<(), StoreError> {
+    let outbox = db.outbox();
+    let raw = outbox.get_raw(seq)?.unwrap_or_default();
+    let change = pack::decode::<Mutation>(&raw, "").ok().map(|m| m.change);
+    let entry = Quarantined {
+        seq,
+        raw: if change.is_none() { raw } else { String::new() },
+        change,
+        reason,
+    };
+    let key = format!("{QUARANTINE}{seq:020}");
+    let value = pack::encode(&entry)?;
+    // On a full storage, removing the outbox entry first makes room for this smaller one.
+    if db.kv().set(&key, &value).is_err() {
+        outbox.ack(seq)?;
+        db.kv().set(&key, &value)?;
+    }
+    outbox.ack(seq)
+}
+
+/// Mutations the server refused, oldest first.
+pub fn quarantined<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+) -> Result<Vec<Quarantined>, StoreError> {
+    let mut out = Vec::new();
+    for k in db.kv().keys(QUARANTINE)? {
+        if let Some(v) = db.kv().get(&k)? {
+            out.push(pack::decode(&v, &k)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Queues a quarantined change again, as a whole record (the server may accept it now, e.g.
+/// after an update), and takes it out of quarantine.
+pub fn retry<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    seq: u64,
+    at: UnixMillis,
+) -> Result<bool, StoreError> {
+    let key = format!("{QUARANTINE}{seq:020}");
+    let Some(v) = db.kv().get(&key)? else {
+        return Ok(false);
+    };
+    let entry: Quarantined = pack::decode(&v, &key)?;
+    let Some(change) = entry.change else {
+        return Ok(false);
+    };
+    let change = match change {
+        Change::Put { kind, id, .. } => Change::Put {
+            kind,
+            id,
+            fields: FieldSet::ALL,
+        },
+        other => other,
+    };
+    db.outbox().append(at, change)?;
+    db.kv().remove(&key)?;
+    Ok(true)
+}
+
+/// Where the next pull starts.
+pub fn cursor<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> u64 {
+    db.kv()
+        .get(CURSOR)
+        .ok()
+        .flatten()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Forgets the cursor: the next pull starts from the beginning (a full re-pull).
+pub fn forget_cursor<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<(), StoreError> {
+    db.kv().remove(CURSOR)
+}
+
+/// What a pulled page changed on the phone.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pulled {
+    pub stored: usize,
+    /// Left as they are: a change of them waits to be pushed or is in quarantine.
+    pub kept_local: usize,
+    /// Records the app cannot read (a newer server?): left out, counted.
+    pub unreadable: usize,
+}
+
+/// Ids with a change on this phone that the server has not taken yet.
+fn local_changes<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+) -> Result<HashSet<RecordId>, StoreError> {
+    let (pending, _) = db.outbox().pending()?;
+    let mut ids: HashSet<RecordId> = pending.iter().map(|m| change_id(&m.change)).collect();
+    ids.extend(
+        quarantined(db)?
+            .iter()
+            .filter_map(|q| q.change.as_ref().map(change_id)),
+    );
+    Ok(ids)
+}
+
+fn change_id(c: &Change) -> RecordId {
+    match *c {
+        Change::Put { id, .. } | Change::Delete { id, .. } | Change::Restore { id, .. } => id,
+    }
+}
+
+/// Stores a pulled page, then its cursor (a crash in between pulls the page again, which
+/// changes nothing). The cursor only moves forward, unless the server asked for a reset.
+pub fn on_pulled<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    page: &PullResponse,
+    now: UnixMillis,
+) -> Result<Pulled, StoreError> {
+    let mine = local_changes(db)?;
+    let mut done = Pulled::default();
+    for r in &page.records {
+        if mine.contains(&r.id) {
+            done.kept_local += 1;
+            continue;
+        }
+        let stored = match r.kind {
+            RecordKind::Household => store_pulled::<Household, S>(db, r.record.get(), r.rev)?,
+            RecordKind::Visit => store_pulled::<Visit, S>(db, r.record.get(), r.rev)?,
+            RecordKind::Event => store_pulled::<Event, S>(db, r.record.get(), r.rev)?,
+        };
+        if !stored {
+            done.unreadable += 1;
+            continue;
+        }
+        let tombstones = db.tombstones();
+        let id = r.id.to_string();
+        if r.deleted {
+            tombstones.put(&Tombstone {
+                kind: r.kind,
+                id: r.id,
+                at: now,
+            })?;
+        } else if tombstones.get_raw(&id)?.is_some() {
+            tombstones.remove(&id)?;
+        }
+        done.stored += 1;
+    }
+    let before = cursor(db);
+    if page.reset || page.cursor > before {
+        db.kv().set(CURSOR, &page.cursor.to_string())?;
+    }
+    Ok(done)
+}
+
+fn store_pulled<T: Synced, S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    json: &str,
+    rev: u64,
+) -> Result<bool, StoreError> {
+    let Ok(mut record) = serde_json::from_str::<T>(json) else {
+        return Ok(false);
+    };
+    record.set_rev(rev);
+    db.collection(T::KIND).put(&record)?;
+    Ok(true)
+}

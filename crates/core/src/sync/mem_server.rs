@@ -1,0 +1,80 @@
+//! A team server in memory: the same [`push::plan`] and [`merge::apply`] as the real one,
+//! over maps. The model-based tests run many phones against it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::merge::{self, Doc, Writer};
+use super::push::{self, PushError};
+use super::wire::{Outcome, PullResponse, PushRequest, PushResponse, PROTOCOL};
+use crate::RecordId;
+
+#[derive(Debug, Default, Clone)]
+pub struct MemServer {
+    /// The team's change number.
+    pub clock: u64,
+    pub docs: BTreeMap<RecordId, Doc>,
+    /// Per device: the last mutation number applied.
+    pub last_seq: HashMap<String, u64>,
+    /// Refused mutations by (device, number): a re-sent one gets the same answer.
+    pub rejected: HashMap<(String, u64), super::wire::Rejection>,
+}
+
+impl MemServer {
+    pub fn push(&mut self, w: Writer<'_>, req: &PushRequest) -> Result<PushResponse, PushError> {
+        let done = push::plan(self.last_seq.get(w.device).copied(), req)?;
+        let mut outcomes = Vec::with_capacity(req.mutations.len());
+        for (i, m) in req.mutations.iter().enumerate() {
+            let mut outcome = Outcome {
+                seq: m.seq,
+                rejected: None,
+            };
+            let id = Doc::target(m);
+            if i < done {
+                // Handled before; its answer was lost. Refused: say so again. Applied: the
+                // phone may have skipped the record in a pull meanwhile (it had a change
+                // waiting), so list it again.
+                outcome.rejected = self.rejected.get(&(w.device.to_owned(), m.seq)).cloned();
+                if let Some(doc) = id.and_then(|id| self.docs.get_mut(&id)) {
+                    self.clock += 1;
+                    doc.rev = self.clock;
+                }
+            } else {
+                let existing = id.and_then(|id| self.docs.get(&id));
+                match merge::apply(existing, m, w, self.clock + 1) {
+                    Ok(Some(doc)) => {
+                        self.clock += 1;
+                        self.docs.insert(doc.id, doc);
+                    }
+                    Ok(None) => {}
+                    Err(r) => {
+                        self.rejected
+                            .insert((w.device.to_owned(), m.seq), r.clone());
+                        outcome.rejected = Some(r);
+                    }
+                }
+                self.last_seq.insert(w.device.to_owned(), m.seq);
+            }
+            outcomes.push(outcome);
+        }
+        Ok(PushResponse {
+            protocol: PROTOCOL,
+            outcomes,
+        })
+    }
+
+    pub fn pull(&self, cursor: u64, limit: usize) -> PullResponse {
+        let reset = cursor > self.clock;
+        let from = if reset { 0 } else { cursor };
+        let mut docs: Vec<&Doc> = self.docs.values().filter(|d| d.rev > from).collect();
+        docs.sort_by_key(|d| d.rev);
+        let more = docs.len() > limit;
+        docs.truncate(limit);
+        PullResponse {
+            protocol: PROTOCOL,
+            reset,
+            cursor: docs.last().map_or(from, |d| d.rev),
+            more,
+            records: docs.into_iter().map(Doc::pulled).collect(),
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! The server's copy of a record and the one rule that changes it, used by the real server
+//! and by the in-memory server of the tests.
+//!
+//! Each field keeps the revision and device of its last change. A change based on a revision
+//! at or after that (its author had seen the field) replaces the value. A change made without
+//! seeing the last one, by another device, to a different value is a conflict: every value is
+//! kept, the one shown is picked by a fixed order (latest `at`, then device, then value), and
+//! a later change made after seeing the conflict settles it. So the result does not depend on
+//! the order concurrent changes arrive in, and applying a change twice is applying it once.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::fields::field_names;
+use super::wire::{Op, PulledRecord, PushMutation, RejectCode, Rejection};
+use crate::event::Event;
+use crate::household::Household;
+use crate::store::RecordKind;
+use crate::visit::Visit;
+use crate::{RecordId, UnixMillis};
+
+/// One value of a field and who set it when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// `null` when the field is absent (at its default).
+    pub value: Value,
+    pub at: UnixMillis,
+    pub device: String,
+}
+
+/// A field: the values set without seeing each other, at most one per device (usually one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldState {
+    /// The record revision of the last change to this field.
+    pub rev: u64,
+    /// Sorted by (at, device, value); the last one is shown.
+    pub values: Vec<Candidate>,
+}
+
+impl FieldState {
+    /// The shown value: a fixed order, so every server and phone agrees.
+    pub fn shown(&self) -> &Value {
+        self.values.last().map_or(&Value::Null, |c| &c.value)
+    }
+
+    /// Two different values set without seeing each other.
+    pub fn in_conflict(&self) -> bool {
+        self.values.iter().any(|c| c.value != *self.shown())
+    }
+}
+
+/// The server's record: fields merged one by one, plus metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Doc {
+    pub kind: RecordKind,
+    pub id: RecordId,
+    /// The team's change number of the last change (pull returns records by it).
+    pub rev: u64,
+    /// The user who first pushed it (the server's word, not the phone's).
+    pub created_by: String,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
+    pub fields: BTreeMap<String, FieldState>,
+    pub deleted: FieldState,
+}
+
+/// Who is pushing.
+#[derive(Debug, Clone, Copy)]
+pub struct Writer<'a> {
+    pub user: &'a str,
+    pub device: &'a str,
+    /// Coordinators may change any record of the team; volunteers only their own visits and
+    /// events (and any household).
+    pub coordinator: bool,
+}
+
+impl Doc {
+    /// The record as the app reads it: every field at its shown value.
+    pub fn record(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("id".into(), Value::String(self.id.to_string()));
+        for (name, f) in &self.fields {
+            if !f.shown().is_null() {
+                m.insert(name.clone(), f.shown().clone());
+            }
+        }
+        m.insert("created_at".into(), self.created_at.0.into());
+        m.insert("updated_at".into(), self.updated_at.0.into());
+        m.insert("author".into(), Value::String(self.created_by.clone()));
+        m
+    }
+
+    /// The record as pull sends it.
+    pub fn pulled(&self) -> PulledRecord {
+        let raw = |s: String| RawValue::from_string(s).expect("serde_json writes valid JSON");
+        let conflicts = self.conflicts();
+        PulledRecord {
+            kind: self.kind,
+            id: self.id,
+            rev: self.rev,
+            deleted: self.is_deleted(),
+            record: raw(Value::Object(self.record()).to_string()),
+            conflicts: (!conflicts.is_empty())
+                .then(|| raw(serde_json::to_string(&conflicts).expect("JSON values serialise"))),
+        }
+    }
+
+    /// The id a mutation is about, if any.
+    pub fn target(m: &PushMutation) -> Option<RecordId> {
+        match &m.op {
+            Op::Put { id, .. } | Op::Delete { id, .. } | Op::Restore { id, .. } => Some(*id),
+            Op::Noop => None,
+        }
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        *self.deleted.shown() == Value::Bool(true)
+    }
+
+    /// Fields in conflict: name → every value.
+    pub fn conflicts(&self) -> BTreeMap<&str, Vec<&Value>> {
+        self.fields
+            .iter()
+            .map(|(n, f)| (n.as_str(), f))
+            .chain(std::iter::once(("deleted", &self.deleted)))
+            .filter(|(_, f)| f.in_conflict())
+            .map(|(n, f)| (n, f.values.iter().map(|c| &c.value).collect()))
+            .collect()
+    }
+}
+
+fn rejection(code: RejectCode, message: impl Into<String>) -> Rejection {
+    Rejection {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Applies one mutation to the server's copy (`None`: the server has none) as change number
+/// `rev`. `Ok(None)`: nothing to store. A rejection leaves the copy as it was.
+pub fn apply(
+    existing: Option<&Doc>,
+    m: &PushMutation,
+    w: Writer<'_>,
+    rev: u64,
+) -> Result<Option<Doc>, Rejection> {
+    let (kind, id, base) = match &m.op {
+        Op::Noop => return Ok(None),
+        Op::Put { kind, id, base, .. }
+        | Op::Delete { kind, id, base }
+        | Op::Restore { kind, id, base } => (*kind, *id, *base),
+    };
+    if let Some(doc) = existing {
+        if doc.kind != kind {
+            return Err(rejection(
+                RejectCode::KindMismatch,
+                "this id belongs to a record of another kind",
+            ));
+        }
+        if kind != RecordKind::Household && !w.coordinator && doc.created_by != w.user {
+            return Err(rejection(
+                RejectCode::Forbidden,
+                "only its author or a coordinator may change this record",
+            ));
+        }
+    }
+    let stamp = |value: Value| Candidate {
+        value,
+        at: m.at,
+        device: w.device.to_owned(),
+    };
+    let doc = match (&m.op, existing) {
+        (Op::Put { record, fields, .. }, existing) => {
+            let record: Map<String, Value> = serde_json::from_str(record.get())
+                .map_err(|e| rejection(RejectCode::Invalid, format!("not a record: {e}")))?;
+            if record.get("id").and_then(Value::as_str) != Some(&id.to_string()) {
+                return Err(rejection(RejectCode::Invalid, "the record's id differs"));
+            }
+            let names: Vec<&str> = match fields {
+                None => field_names(kind).to_vec(),
+                Some(fs) => {
+                    if let Some(bad) = fs.iter().find(|f| !field_names(kind).contains(&f.as_str()))
+                    {
+                        return Err(rejection(
+                            RejectCode::Invalid,
+                            format!("unknown field {bad:?}"),
+                        ));
+                    }
+                    fs.iter().map(String::as_str).collect()
+                }
+            };
+            let mut doc = match existing {
+                Some(d) => d.clone(),
+                None => new_doc(kind, id, &record, w, m.at, rev),
+            };
+            for name in names {
+                let value = record.get(name).cloned().unwrap_or(Value::Null);
+                let next = merge_field(doc.fields.get(name), stamp(value), base, rev);
+                doc.fields.insert(name.to_owned(), next);
+            }
+            if let Some(at) = record.get("updated_at").and_then(Value::as_i64) {
+                doc.updated_at = doc.updated_at.max(UnixMillis(at));
+            }
+            doc
+        }
+        (Op::Delete { .. } | Op::Restore { .. }, None) => return Ok(None),
+        (op, Some(d)) => {
+            let mut doc = d.clone();
+            let gone = matches!(op, Op::Delete { .. });
+            doc.deleted = merge_field(Some(&doc.deleted), stamp(Value::Bool(gone)), base, rev);
+            doc
+        }
+        (Op::Noop, None) => return Ok(None),
+    };
+    let mut doc = doc;
+    doc.rev = rev;
+    check(&doc)?;
+    Ok(Some(doc))
+}
+
+fn new_doc(
+    kind: RecordKind,
+    id: RecordId,
+    record: &Map<String, Value>,
+    w: Writer<'_>,
+    at: UnixMillis,
+    rev: u64,
+) -> Doc {
+    let millis = |k: &str| record.get(k).and_then(Value::as_i64).map_or(at, UnixMillis);
+    Doc {
+        kind,
+        id,
+        rev,
+        created_by: w.user.to_owned(),
+        created_at: millis("created_at"),
+        updated_at: millis("updated_at"),
+        fields: BTreeMap::new(),
+        deleted: FieldState {
+            rev,
+            values: vec![Candidate {
+                value: Value::Bool(false),
+                at,
+                device: w.device.to_owned(),
+            }],
+        },
+    }
+}
+
+/// The merged record must still be a valid record of its kind.
+fn check(doc: &Doc) -> Result<(), Rejection> {
+    let value = Value::Object(doc.record());
+    let parsed = match doc.kind {
+        RecordKind::Household => serde_json::from_value::<Household>(value).map(|_| ()),
+        RecordKind::Visit => serde_json::from_value::<Visit>(value).map(|_| ()),
+        RecordKind::Event => serde_json::from_value::<Event>(value).map(|_| ()),
+    };
+    parsed.map_err(|e| rejection(RejectCode::Invalid, format!("not a valid record: {e}")))
+}
+
+fn order(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    (a.at, &a.device)
+        .cmp(&(b.at, &b.device))
+        .then_with(|| a.value.to_string().cmp(&b.value.to_string()))
+}
+
+/// One field: `incoming` was set by a device that had seen the field as of revision `base`.
+/// Seen by the writer: the new value replaces every value. Not seen: it joins them, replacing
+/// only its own device's earlier value (a phone's changes arrive in order).
+pub fn merge_field(
+    current: Option<&FieldState>,
+    incoming: Candidate,
+    base: u64,
+    rev: u64,
+) -> FieldState {
+    let mut values = match current {
+        Some(cur) if cur.rev > base => cur
+            .values
+            .iter()
+            .filter(|c| c.device != incoming.device)
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    values.push(incoming);
+    values.sort_by(order);
+    FieldState { rev, values }
+}

@@ -1,0 +1,21 @@
+//! Sync rules (see shared/sync-design.md and docs/sync-protocol.md), written once for the
+//! app, the server and the in-memory server of the tests:
+//! - [`wire`]: what travels, versioned;
+//! - [`push`]: each device's mutations applied in order, at most once;
+//! - [`merge`]: the server's copy of a record, merged field by field, conflicts kept;
+//! - [`client`]: the phone's side — outbox to push, acknowledgements, quarantine, pull;
+//! - [`mem_server`]: a server in memory, for tests.
+
+pub mod client;
+pub mod fields;
+pub mod mem_server;
+pub mod merge;
+pub mod push;
+pub mod wire;
+
+pub use fields::{FieldSet, Synced};
+
+#[cfg(test)]
+mod merge_tests;
+#[cfg(test)]
+mod model_tests;

@@ -1,0 +1,121 @@
+//! Sync wire types of protocol 1 (`/api/v1/sync/…`), shared by the app and the server.
+//! See docs/sync-protocol.md.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::store::RecordKind;
+use crate::{RecordId, UnixMillis};
+
+/// The protocol this build speaks. A server answers another number with
+/// `unsupported_protocol`, and the phone keeps its outbox until it is updated.
+pub const PROTOCOL: u32 = 1;
+
+/// Most mutations in one push (the phone sends the rest in the next request).
+pub const PUSH_BATCH: usize = 100;
+/// Most records in one pull page.
+pub const PULL_PAGE: usize = 500;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    /// In increasing `seq` order.
+    pub mutations: Vec<PushMutation>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushMutation {
+    /// Per device, increasing by one from the device's first push.
+    pub seq: u64,
+    /// When the phone saved the change (its clock; used to pick the shown value of a conflict).
+    pub at: UnixMillis,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// The record as stored on the phone; `fields` names what this change touched (absent:
+    /// every field, as for a new record). `base` is the record's `rev` when it was edited.
+    Put {
+        kind: RecordKind,
+        id: RecordId,
+        base: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fields: Option<Vec<String>>,
+        record: Box<RawValue>,
+    },
+    Delete {
+        kind: RecordKind,
+        id: RecordId,
+        base: u64,
+    },
+    Restore {
+        kind: RecordKind,
+        id: RecordId,
+        base: u64,
+    },
+    /// Nothing to apply (the record is gone from the phone, or its entry was unreadable); the
+    /// number still advances.
+    Noop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectCode {
+    /// The record does not parse or breaks a rule.
+    Invalid,
+    /// The caller may not change this record (a volunteer, someone else's visit).
+    Forbidden,
+    /// The id belongs to a record of another kind.
+    KindMismatch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub code: RejectCode,
+    pub message: String,
+}
+
+/// What became of one mutation. Applied and already-applied look the same: done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub seq: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<Rejection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub protocol: u32,
+    /// One per mutation sent, in order.
+    pub outcomes: Vec<Outcome>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub protocol: u32,
+    /// The cursor was unknown to the server: start again from 0 (the records follow).
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+    pub reset: bool,
+    /// Pass it to the next pull.
+    pub cursor: u64,
+    /// More pages follow at once.
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+    pub more: bool,
+    pub records: Vec<PulledRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PulledRecord {
+    pub kind: RecordKind,
+    pub id: RecordId,
+    pub rev: u64,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+    pub deleted: bool,
+    /// The record with every field at its shown value.
+    pub record: Box<RawValue>,
+    /// Fields changed on two devices at once: name → every value, for a coordinator to pick.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflicts: Option<Box<RawValue>>,
+}

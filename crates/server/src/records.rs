@@ -1,0 +1,294 @@
+//! A team's records in the database, changed only through the core's push rules
+//! (`doorstep_core::sync`): one transaction per push, with the device's last applied number
+//! and the team's change counter in it. Every query names the team.
+
+use doorstep_core::store::RecordKind;
+use doorstep_core::sync::merge::{self, Doc, Writer};
+use doorstep_core::sync::push::{self, PushError};
+use doorstep_core::sync::wire::{
+    Outcome, PullResponse, PushRequest, PushResponse, RejectCode, Rejection, PROTOCOL,
+};
+use serde_json::Value;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::accounts::now_millis;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Push(#[from] PushError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("a stored record is unreadable: {0}")]
+    Corrupt(String),
+}
+
+fn kind_str(k: RecordKind) -> &'static str {
+    match k {
+        RecordKind::Household => "household",
+        RecordKind::Visit => "visit",
+        RecordKind::Event => "event",
+    }
+}
+
+fn code_str(c: RejectCode) -> &'static str {
+    match c {
+        RejectCode::Invalid => "invalid",
+        RejectCode::Forbidden => "forbidden",
+        RejectCode::KindMismatch => "kind_mismatch",
+    }
+}
+
+fn parse_code(s: &str) -> RejectCode {
+    match s {
+        "forbidden" => RejectCode::Forbidden,
+        "kind_mismatch" => RejectCode::KindMismatch,
+        _ => RejectCode::Invalid,
+    }
+}
+
+fn decode(json: &str) -> Result<Doc, SyncError> {
+    serde_json::from_str(json).map_err(|e| SyncError::Corrupt(e.to_string()))
+}
+
+async fn load(
+    tx: &mut Transaction<'_, Sqlite>,
+    team: &str,
+    id: &str,
+) -> Result<Option<Doc>, SyncError> {
+    let json: Option<String> =
+        sqlx::query_scalar("SELECT doc FROM records WHERE team_id = ? AND id = ?")
+            .bind(team)
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    json.as_deref().map(decode).transpose()
+}
+
+async fn store(tx: &mut Transaction<'_, Sqlite>, team: &str, doc: &Doc) -> Result<(), SyncError> {
+    let json = serde_json::to_string(doc).map_err(|e| SyncError::Corrupt(e.to_string()))?;
+    let day = doc
+        .fields
+        .get("day")
+        .and_then(|f| f.shown().as_str().map(str::to_owned));
+    sqlx::query(
+        "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (team_id, id) DO UPDATE SET
+           rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc",
+    )
+    .bind(team)
+    .bind(doc.id.to_string())
+    .bind(kind_str(doc.kind))
+    .bind(doc.rev as i64)
+    .bind(doc.is_deleted())
+    .bind(&doc.created_by)
+    .bind(day)
+    .bind(now_millis())
+    .bind(json)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Applies a push: each mutation at most once, in order, in one transaction.
+pub async fn push(
+    db: &SqlitePool,
+    team: &str,
+    w: Writer<'_>,
+    req: &PushRequest,
+) -> Result<PushResponse, SyncError> {
+    let mut tx = db.begin().await?;
+    // A write first: SQLite takes the write lock now and concurrent pushes wait for it
+    // (a read first would make a later write fail with "busy" instead).
+    let mut clock: i64 =
+        sqlx::query_scalar("UPDATE teams SET clock = clock WHERE id = ? RETURNING clock")
+            .bind(team)
+            .fetch_one(&mut *tx)
+            .await?;
+    let last: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = ?")
+        .bind(w.device)
+        .fetch_one(&mut *tx)
+        .await?;
+    let done = push::plan(last.map(|l| l as u64), req)?;
+    let mut outcomes = Vec::with_capacity(req.mutations.len());
+    for (i, m) in req.mutations.iter().enumerate() {
+        let mut outcome = Outcome {
+            seq: m.seq,
+            rejected: None,
+        };
+        let target = Doc::target(m).map(|id| id.to_string());
+        if i < done {
+            outcome.rejected = earlier_rejection(&mut tx, w.device, m.seq).await?;
+            if let Some(id) = &target {
+                if let Some(mut doc) = load(&mut tx, team, id).await? {
+                    clock += 1;
+                    doc.rev = clock as u64;
+                    store(&mut tx, team, &doc).await?;
+                }
+            }
+        } else {
+            let existing = match &target {
+                Some(id) => load(&mut tx, team, id).await?,
+                None => None,
+            };
+            match merge::apply(existing.as_ref(), m, w, clock as u64 + 1) {
+                Ok(Some(doc)) => {
+                    clock += 1;
+                    store(&mut tx, team, &doc).await?;
+                }
+                Ok(None) => {}
+                Err(r) => {
+                    sqlx::query(
+                        "INSERT INTO rejections (device_id, seq, code, message, at)
+                         VALUES (?, ?, ?, ?, ?)",
+                    )
+                    .bind(w.device)
+                    .bind(m.seq as i64)
+                    .bind(code_str(r.code))
+                    .bind(&r.message)
+                    .bind(now_millis())
+                    .execute(&mut *tx)
+                    .await?;
+                    // Ids only: the record's content stays out of the log.
+                    tracing::info!(device = %w.device, seq = m.seq, code = code_str(r.code), "mutation refused");
+                    outcome.rejected = Some(r);
+                }
+            }
+        }
+        outcomes.push(outcome);
+    }
+    if let Some(m) = req.mutations.last().filter(|_| done < req.mutations.len()) {
+        sqlx::query("UPDATE devices SET last_seq = ? WHERE id = ?")
+            .bind(m.seq as i64)
+            .bind(w.device)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE teams SET clock = ? WHERE id = ?")
+        .bind(clock)
+        .bind(team)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(PushResponse {
+        protocol: PROTOCOL,
+        outcomes,
+    })
+}
+
+async fn earlier_rejection(
+    tx: &mut Transaction<'_, Sqlite>,
+    device: &str,
+    seq: u64,
+) -> Result<Option<Rejection>, SyncError> {
+    let row: Option<(String, String)> =
+        sqlx::query_as("SELECT code, message FROM rejections WHERE device_id = ? AND seq = ?")
+            .bind(device)
+            .bind(seq as i64)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(|(code, message)| Rejection {
+        code: parse_code(&code),
+        message,
+    }))
+}
+
+/// The team's records changed after `cursor`, oldest change first. A cursor the server never
+/// gave (ahead of its counter: a restored database) starts again from 0.
+pub async fn pull(
+    db: &SqlitePool,
+    team: &str,
+    cursor: u64,
+    limit: usize,
+) -> Result<PullResponse, SyncError> {
+    // One read transaction: the counter and the rows agree.
+    let mut tx = db.begin().await?;
+    let clock: i64 = sqlx::query_scalar("SELECT clock FROM teams WHERE id = ?")
+        .bind(team)
+        .fetch_one(&mut *tx)
+        .await?;
+    let reset = cursor > clock as u64;
+    let from = if reset { 0 } else { cursor };
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT doc FROM records WHERE team_id = ? AND rev > ? ORDER BY rev LIMIT ?",
+    )
+    .bind(team)
+    .bind(from as i64)
+    .bind(limit as i64 + 1)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let more = rows.len() > limit;
+    let docs = rows
+        .iter()
+        .take(limit)
+        .map(|j| decode(j))
+        .collect::<Result<Vec<Doc>, _>>()?;
+    Ok(PullResponse {
+        protocol: PROTOCOL,
+        reset,
+        cursor: docs.last().map_or(from, |d| d.rev),
+        more,
+        records: docs.iter().map(Doc::pulled).collect(),
+    })
+}
+
+/// A record for the coordinator's lists: the merged record plus what the server knows.
+pub struct Listed {
+    pub doc: Doc,
+    pub received_at: i64,
+}
+
+/// The team's records of one kind, newest day first (then newest received), not deleted.
+pub async fn list(
+    db: &SqlitePool,
+    team: &str,
+    kind: RecordKind,
+    since_day: Option<&str>,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<Listed>, SyncError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT doc, received_at FROM records
+         WHERE team_id = ? AND kind = ? AND deleted = 0 AND (? IS NULL OR day >= ?)
+         ORDER BY day DESC, received_at DESC, id DESC LIMIT ? OFFSET ?",
+    )
+    .bind(team)
+    .bind(kind_str(kind))
+    .bind(since_day)
+    .bind(since_day)
+    .bind(limit as i64)
+    .bind(offset as i64)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(j, received_at)| {
+            Ok(Listed {
+                doc: decode(&j)?,
+                received_at,
+            })
+        })
+        .collect()
+}
+
+impl Listed {
+    /// The record's fields with the server's facts added.
+    pub fn to_json(&self) -> Value {
+        let mut m = self.doc.record();
+        m.insert(
+            "created_by".into(),
+            Value::String(self.doc.created_by.clone()),
+        );
+        m.insert("received_at".into(), self.received_at.into());
+        m.insert("rev".into(), self.doc.rev.into());
+        let conflicts = self.doc.conflicts();
+        if !conflicts.is_empty() {
+            m.insert(
+                "conflicts".into(),
+                serde_json::to_value(conflicts).unwrap_or(Value::Null),
+            );
+        }
+        Value::Object(m)
+    }
+}
