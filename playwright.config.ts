@@ -7,9 +7,13 @@ import { join } from "node:path";
 export const PORT = Number(process.env.DOORSTEP_E2E_PORT ?? 18080);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
-const DATA = mkdtempSync(join(tmpdir(), "doorstep-e2e-"));
-// The accounts every test signs in with (tests/e2e/accounts.ts), made by the server's CLI.
+// The config is read again in every worker: they must share the server's database, where
+// tests add their own teams (tests/e2e/helpers.ts `newTeam`).
+process.env.DOORSTEP_E2E_DATA ??= mkdtempSync(join(tmpdir(), "doorstep-e2e-"));
+const DATA = process.env.DOORSTEP_E2E_DATA;
+// The shared accounts (tests/e2e/helpers.ts), made by the server's CLI.
 const DB = `sqlite://${DATA}/e2e.db`;
+process.env.DOORSTEP_E2E_DB = DB;
 const ACCOUNTS = [
   `${SERVER} team add e2e-team --database ${DB}`,
   `DOORSTEP_PASSWORD=e2e-password-1 ${SERVER} user add --team e2e-team --role volunteer --username e2e-vol --display-name 测试志愿者 --database ${DB}`,

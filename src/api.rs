@@ -3,6 +3,7 @@
 
 use doorstep_core::account::{LoginRequest, LoginResponse, UserInfo};
 use doorstep_core::i18n::Text;
+use doorstep_core::sync::wire::{PullResponse, PushRequest, PushResponse, PROTOCOL};
 use doorstep_core::Lang;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -24,6 +25,8 @@ pub enum ApiProblem {
     Server(String),
     /// Not from the server: too many wrong PINs ended the sign-in on this phone.
     TooManyPins,
+    /// Not from the server: the phone holds another user's records not yet synced.
+    OtherUsersRecords,
 }
 
 impl ApiProblem {
@@ -51,6 +54,10 @@ impl ApiProblem {
             ApiProblem::TooManyPins => Text::new(
                 "解锁密码错了太多次,请重新登录。本机未同步的记录仍然保留。",
                 "Too many wrong PINs: please sign in again. Records not yet synced are still on the phone.",
+            ),
+            ApiProblem::OtherUsersRecords => Text::new(
+                "这台手机上还有上一位用户未同步的记录。请上一位用户先登录并同步，之后才能换人登录。",
+                "This phone holds records of the previous user that are not synced yet. That user must sign in and sync first.",
             ),
             ApiProblem::Server(_) => Text::new(
                 "服务器出错了,请稍后再试。",
@@ -147,4 +154,18 @@ pub async fn logout(token: &str) -> Result<(), ApiProblem> {
     call::<Ignored>("POST", "/api/v1/logout", Some("{}".into()), Some(token))
         .await
         .map(|_| ())
+}
+
+pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiProblem> {
+    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
+    call("POST", "/api/v1/sync/push", Some(body), Some(token))
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+pub async fn pull(token: &str, cursor: u64) -> Result<PullResponse, ApiProblem> {
+    let path = format!("/api/v1/sync/pull?protocol={PROTOCOL}&cursor={cursor}");
+    call("GET", &path, None, Some(token))
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
 }

@@ -21,10 +21,12 @@ use crate::state::Db;
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(initial_lang());
     provide_context(UiLang(lang));
-    provide_context(Db::load());
+    let db = Db::load();
+    provide_context(db);
     let session = SessionCtx::new();
     provide_context(session);
-    check_session(session);
+    let sync = crate::sync::provide_sync(db, session);
+    check_session(session, sync);
     lock_after_background(session);
     // Keep <html lang> in step, so screen readers and fonts pick the right language.
     Effect::new(move |_| {
@@ -68,10 +70,11 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// At start, when online, asks the server whether this phone's sign-in still holds: a
-/// coordinator may have revoked it. Then the phone asks to sign in again and keeps every
-/// record. Offline, or when the server cannot be reached, the app simply works on.
-fn check_session(ctx: SessionCtx) {
+/// At start, when online, asks the server whether this phone's sign-in still holds. Revoked
+/// by a coordinator: a sync sends what the phone saved and then wipes the team's data (see
+/// `sync::exchange`). Unknown token: asks to sign in again and keeps every record. Offline,
+/// or when the server cannot be reached, the app simply works on.
+fn check_session(ctx: SessionCtx, sync: crate::sync::SyncCtx) {
     let Some(token) = ctx.session.get_untracked().map(|s| s.token) else {
         return;
     };
@@ -80,8 +83,10 @@ fn check_session(ctx: SessionCtx) {
     }
     leptos::task::spawn_local(async move {
         use crate::api::ApiProblem::{Revoked, SignedOut};
-        if let Err(p @ (Revoked | SignedOut)) = crate::api::me(&token).await {
-            ctx.ended_by_server(p)
+        match crate::api::me(&token).await {
+            Err(Revoked) => sync.request(),
+            Err(SignedOut) => ctx.ended_by_server(SignedOut),
+            _ => {}
         }
     });
 }

@@ -157,6 +157,25 @@ pub const NO_VISIT_HISTORY: Text = Text::new("还没有走访。", "No visits ye
 pub const OPEN_FOLLOW_UPS: Text = Text::new("后续跟进", "Follow-ups");
 pub const NOT_FOUND: Text = Text::new("找不到这户。", "This household was not found.");
 pub const WAITING_TO_SYNC: Text = Text::new("待同步", "Waiting to sync");
+pub const SYNCING: Text = Text::new("同步中…", "Syncing…");
+pub const ALL_SYNCED: Text = Text::new("已全部同步", "All synced");
+pub const SYNC_NOW: Text = Text::new("立即同步", "Sync now");
+pub const SYNC_FAILED: Text = Text::new(
+    "同步没有成功，稍后会自动重试。记录都保存在本机。",
+    "Sync did not succeed; it will retry by itself. Every record is kept on this phone.",
+);
+pub const UPDATE_APP: Text = Text::new(
+    "服务器已更新，请更新应用后再同步。记录都保存在本机。",
+    "The server was updated: update the app to sync. Every record is kept on this phone.",
+);
+
+/// "N changes the server refused" (kept on the phone).
+pub fn refused(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 条修改被服务器拒绝，仍保存在本机。"),
+        Lang::En => format!("The server refused {n} changes; they are kept on this phone."),
+    }
+}
 pub const MAIN_NAV: Text = Text::new("主导航", "Main");
 
 // Logging a visit (glossary: 走访 Visit, 后续跟进 Follow-up, 合作单位 Partner …).

@@ -12,3 +12,4 @@ pub mod pwa;
 mod routes;
 pub mod session;
 pub mod state;
+pub mod sync;

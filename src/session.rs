@@ -10,6 +10,10 @@ use crate::api::ApiProblem;
 use crate::local_store::LocalStore;
 
 const KEY: &str = "doorstep/session";
+/// Whose records the phone holds (a username), wiped with them.
+const OWNER: &str = "doorstep/v1/owner";
+/// Why the last sign-in ended, kept across the reload that follows a wipe.
+const ENDED_KEY: &str = "doorstep/ended";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -38,6 +42,23 @@ pub fn load() -> Option<Session> {
     serde_json::from_str(&store.get(KEY).ok()??).ok()
 }
 
+/// Whether the phone holds changes of a user other than `username` that have not reached
+/// the server: then that user must sign in and sync first (nothing is ever dropped).
+pub fn holds_others_unsynced(username: &str) -> bool {
+    let Ok(store) = LocalStore::open() else {
+        return false;
+    };
+    let other = store
+        .get(OWNER)
+        .ok()
+        .flatten()
+        .is_some_and(|o| o != username);
+    let db = LocalDb::new(&store);
+    other
+        && (!db.outbox().is_empty().unwrap_or(true)
+            || !doorstep_core::sync::client::quarantined(&db).is_ok_and(|q| q.is_empty()))
+}
+
 /// The signed-in user's id, the author of every record saved now.
 pub fn user_id() -> String {
     load().map(|s| s.user.id).unwrap_or_default()
@@ -52,10 +73,15 @@ impl Default for SessionCtx {
 impl SessionCtx {
     pub fn new() -> Self {
         let session = load();
+        let ended = LocalStore::open().ok().and_then(|s| {
+            let why = s.get(ENDED_KEY).ok().flatten();
+            let _ = s.remove(ENDED_KEY);
+            why.filter(|w| w == "revoked").map(|_| ApiProblem::Revoked)
+        });
         let has_pin = session.is_some() && crate::pin::load().is_some();
         SessionCtx {
             session: RwSignal::new(session),
-            ended: RwSignal::new(None),
+            ended: RwSignal::new(ended),
             has_pin: RwSignal::new(has_pin),
             locked: RwSignal::new(has_pin),
         }
@@ -72,16 +98,27 @@ impl SessionCtx {
         }
     }
 
-    pub fn sign_in(&self, s: Session) -> Result<(), StoreError> {
+    /// Saves the sign-in. Records of another user (all synced: see [`holds_others_unsynced`])
+    /// leave the phone first; then `Ok(true)`, and the caller reloads the app, whose lists in
+    /// memory are that user's.
+    pub fn sign_in(&self, s: Session) -> Result<bool, StoreError> {
         let json = serde_json::to_string(&s).map_err(|e| StoreError::Other(e.to_string()))?;
-        LocalStore::open()?.set(KEY, &json)?;
+        let store = LocalStore::open()?;
+        let other = store.get(OWNER)?.is_some_and(|o| o != s.user.username);
+        if other {
+            LocalDb::new(&store).wipe()?;
+        }
+        store.set(OWNER, &s.user.username)?;
+        store.set(KEY, &json)?;
         // A new sign-in sets its own PIN.
         crate::pin::forget();
         self.has_pin.set(false);
         self.locked.set(false);
         self.ended.set(None);
-        self.session.set(Some(s));
-        Ok(())
+        if !other {
+            self.session.set(Some(s));
+        }
+        Ok(other)
     }
 
     /// The server ended this phone's sign-in: ask again, keep every record.
@@ -94,6 +131,13 @@ impl SessionCtx {
         self.locked.set(false);
         self.session.set(None);
         self.ended.set(Some(why));
+    }
+
+    /// A coordinator revoked this phone and everything on it has reached the server: removes
+    /// the team's data and the sign-in. The caller reloads; the sign-in screen says why.
+    pub fn revoked_and_wiped(&self) -> Result<(), StoreError> {
+        self.sign_out_and_wipe()?;
+        LocalStore::open()?.set(ENDED_KEY, "revoked")
     }
 
     /// Signs out and removes the team's data from the phone (the caller has made sure

@@ -87,6 +87,23 @@ impl Db {
         });
     }
 
+    /// Reads the records again (after a pull stored some) and recounts the changes waiting.
+    pub fn reload(&self) {
+        if let Err(e) = self.read_all() {
+            self.load_error.set(Some(e));
+        }
+        self.recount();
+    }
+
+    /// Counts the changes waiting to be pushed.
+    pub fn recount(&self) {
+        if let Ok(store) = LocalStore::open() {
+            if let Ok(n) = LocalDb::new(&store).outbox().len() {
+                self.pending.set(n);
+            }
+        }
+    }
+
     /// The first screen's data: what the indexes list (no walk over every key).
     fn read_all(&self) -> Result<(), StoreError> {
         let store = LocalStore::open()?;

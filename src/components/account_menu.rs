@@ -16,7 +16,8 @@ pub fn AccountMenu() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let finish = move || {
         let token = ctx.session.get_untracked().map(|s| s.token);
-        leptos::task::spawn_local(async move {
+        // After any sync in flight, and with none starting, so nothing is written back.
+        crate::sync::without_sync(move || async move {
             // Best effort, first: the server forgets the token (fails fast when offline).
             if let Some(t) = token {
                 let _ = api::logout(&t).await;

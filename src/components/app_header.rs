@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::account_menu::AccountMenu;
+use crate::components::sync_status::SyncStatus;
 use crate::hooks::use_online;
 use crate::i18n::*;
 use crate::pwa::{use_install_prompt, use_service_worker};
@@ -13,7 +14,6 @@ pub fn AppHeader() -> impl IntoView {
     let update = use_service_worker();
     let install = use_install_prompt();
     let db = crate::state::use_db();
-    let pending = db.pending;
     let nearly_full = move || db.storage_use.get().filter(|u| u.nearly_full());
     let switch_language = move |_| {
         let next = lang.get().other();
@@ -26,11 +26,7 @@ pub fn AppHeader() -> impl IntoView {
             <span class="chip" class:offline=move || !online.get() role="status">
                 {move || if online.get() { ONLINE.get(lang.get()) } else { OFFLINE.get(lang.get()) }}
             </span>
-            <Show when=move || { pending.get() > 0 }>
-                <span class="chip" role="status">
-                    {tr(WAITING_TO_SYNC)} {move || if lang.get() == doorstep_core::Lang::Zh { format!("({})", pending.get()) } else { format!(" ({})", pending.get()) }}
-                </span>
-            </Show>
+            <SyncStatus/>
             // Not on the lock screen: whoever holds a locked phone cannot sign it out.
             <Show when=move || {
                 let c = crate::session::use_session();

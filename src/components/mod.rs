@@ -5,4 +5,5 @@ pub mod field;
 pub mod household_row;
 pub mod recent_visits;
 pub mod storage_panel;
+pub mod sync_status;
 pub mod undo;

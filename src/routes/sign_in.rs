@@ -35,6 +35,10 @@ pub fn SignInPage() -> impl IntoView {
         if device_name.is_empty() {
             return;
         }
+        if crate::session::holds_others_unsynced(user.as_str()) {
+            problem.set(Some(ApiProblem::OtherUsersRecords));
+            return;
+        }
         let req = LoginRequest {
             username: user.to_string(),
             password: password.get_untracked(),
@@ -46,11 +50,15 @@ pub fn SignInPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(r) => {
-                    if let Err(e) = ctx.sign_in(Session {
+                    match ctx.sign_in(Session {
                         token: r.token,
                         user: r.user,
                     }) {
-                        store_error.set(Some(e));
+                        Ok(true) => {
+                            let _ = window().location().reload();
+                        }
+                        Ok(false) => {}
+                        Err(e) => store_error.set(Some(e)),
                     }
                 }
                 Err(p) => problem.set(Some(p)),

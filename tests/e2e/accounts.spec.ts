@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addHousehold, nav, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload } from "./helpers";
+import { addHousehold, nav, newTeam, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
@@ -43,9 +43,11 @@ test("signing in needs the network, and says so", async ({ page, context }) => {
   await expect(page.getByRole("alert").filter({ hasText: "连不上服务器" })).toBeVisible();
 });
 
-test("signing out with unsynced records is refused; discarding is a second, explicit step", async ({ page }) => {
+test("signing out with unsynced records is refused; discarding is a second, explicit step", async ({ page, context }) => {
   await page.goto("/");
   await signIn(page);
+  // Offline, so the household cannot reach the server.
+  await context.setOffline(true);
   await addHousehold(page, A);
   await page.getByRole("button", { name: "退出登录" }).click();
   const warning = page.getByRole("alert").filter({ hasText: "没有同步" });
@@ -58,17 +60,20 @@ test("signing out with unsynced records is refused; discarding is a second, expl
   await page.getByRole("button", { name: "退出登录" }).click();
   await page.getByRole("button", { name: "仍要退出,并删除未同步的记录" }).click();
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await context.setOffline(false);
   // The next user of this phone sees none of it.
-  await signIn(page, COORDINATOR, "共用手机");
+  await signIn(page, newTeam().coordinator, "共用手机");
   await nav(page, "住户").click();
   await expect(page.getByText("还没有住户。")).toBeVisible();
-  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
+  const records = /^doorstep\/v1\/(households|visits|events|tombstones|outbox|quarantine)\//;
+  expect(await page.evaluate((re) => Object.keys(localStorage).filter((k) => new RegExp(re).test(k)), records.source)).toEqual([]);
 });
 
-test("a phone revoked by the coordinator asks to sign in again and keeps its records", async ({ page, request }) => {
+test("a phone revoked by the coordinator wipes the team's data once the server has it", async ({ page, request }) => {
   await page.goto("/");
   await signIn(page, VOLUNTEER, "要被退出的手机");
-  await addHousehold(page, A);
+  const mine = { ...A, room: `${Date.now() % 100000}室` };
+  await addHousehold(page, mine);
 
   // The coordinator, elsewhere, revokes that phone.
   const login = await request.post("/api/v1/login", {
@@ -80,16 +85,17 @@ test("a phone revoked by the coordinator asks to sign in again and keeps its rec
   const phone = devices.find((d: { name: string; revoked: boolean }) => d.name === "要被退出的手机" && !d.revoked);
   expect((await request.post(`/api/v1/devices/${phone.id}/revoke`, { headers: auth })).status()).toBe(204);
 
-  // Next contact: told, signed out, nothing lost.
+  // Next contact: what it saved is sent, then the team's data leaves the phone.
   await page.reload();
   await expect(page.getByRole("status").filter({ hasText: "协调员已让这台手机退出登录" })).toBeVisible();
-  await signIn(page);
-  await nav(page, "住户").click();
-  await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
+  const households = await (await request.get("/api/v1/households?limit=500", { headers: auth })).json();
+  expect(households.items.some((h: { address: { room: string } }) => h.address.room === mine.room)).toBe(true);
 });
 
 test("the app locks on start and opens offline with the PIN; five wrong PINs end the sign-in, records kept", async ({ page, context }) => {
-  await openControlled(page);
+  const me = newTeam().volunteer;
+  await openControlled(page, "/", me);
   await addHousehold(page, A);
   await context.setOffline(true);
   await page.reload();
@@ -123,7 +129,32 @@ test("the app locks on start and opens offline with the PIN; five wrong PINs end
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/households/r/")))).toBe(true);
   await context.setOffline(false);
-  await signIn(page);
+  await signIn(page, me);
+  await nav(page, "住户").click();
+  await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
+});
+
+test("another user cannot sign in while the phone holds the last user's unsynced records", async ({ page, context }) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await context.setOffline(true);
+  await addHousehold(page, A);
+  // Five wrong PINs end the sign-in; the household is kept, not yet synced.
+  await page.reload();
+  for (let i = 0; i < 5; i++) {
+    await page.getByLabel("解锁密码", { exact: true }).fill("1111");
+    await page.getByRole("button", { name: "解锁" }).click();
+  }
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await context.setOffline(false);
+  await page.getByLabel("用户名").fill(team.volunteer2.username);
+  await page.getByLabel("密码").fill(team.volunteer2.password);
+  await page.getByLabel("这台手机的名称").fill("共用手机");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert")).toContainText("还有上一位用户未同步的记录");
+  // The owner signs in: the household syncs, nothing was lost.
+  await signIn(page, team.volunteer);
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
   await nav(page, "住户").click();
   await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
 });

@@ -1,16 +1,45 @@
 import { expect, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 
-export const VOLUNTEER = { username: "e2e-vol", password: "e2e-password-1", name: "测试志愿者" };
-export const COORDINATOR = { username: "e2e-coord", password: "e2e-password-1", name: "测试协调员" };
+export interface Account {
+  username: string;
+  password: string;
+  name: string;
+}
+
+/** The shared team's accounts (made before the server starts; see playwright.config.ts). */
+export const VOLUNTEER: Account = { username: "e2e-vol", password: "e2e-password-1", name: "测试志愿者" };
+export const COORDINATOR: Account = { username: "e2e-coord", password: "e2e-password-1", name: "测试协调员" };
+
+const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
+
+/** A team of its own for one test (synced data of other tests never shows), with a volunteer,
+ * a second volunteer and a coordinator, added by the server's CLI to the running server's database. */
+export function newTeam() {
+  const db = ["--database", process.env.DOORSTEP_E2E_DB!];
+  const tag = randomBytes(4).toString("hex");
+  execFileSync(SERVER, ["team", "add", `team-${tag}`, ...db]);
+  const add = (role: string, username: string, name: string): Account => {
+    execFileSync(SERVER, ["user", "add", "--team", `team-${tag}`, "--role", role, "--username", username,
+      "--display-name", name, ...db], { env: { ...process.env, DOORSTEP_PASSWORD: "e2e-password-1" } });
+    return { username, password: "e2e-password-1", name };
+  };
+  return {
+    volunteer: add("volunteer", `vol-${tag}`, "测试志愿者"),
+    volunteer2: add("volunteer", `vol2-${tag}`, "第二志愿者"),
+    coordinator: add("coordinator", `coord-${tag}`, "测试协调员"),
+  };
+}
 
 /** The PIN every test sets after signing in. */
 export const PIN = "2580";
 
 const mainNav = (page: Page) => page.getByRole("navigation", { name: /主导航|Main/ });
 
-/** Signs in on the sign-in screen (in either language), as the volunteer by default, and
- * sets the PIN the app asks for next. */
-export async function signIn(page: Page, who = VOLUNTEER, device = "测试手机") {
+/** Signs in on the sign-in screen (in either language), by default as the volunteer of a new
+ * team, and sets the PIN the app asks for next. */
+export async function signIn(page: Page, who: Account = newTeam().volunteer, device = "测试手机") {
   await page.getByLabel(/^(用户名|Username)$/).fill(who.username);
   await page.getByLabel(/^(密码|Password)$/).fill(who.password);
   await page.getByLabel(/这台手机的名称|Name of this phone/).fill(device);
@@ -43,10 +72,11 @@ export async function reload(page: Page) {
   await unlockIfLocked(page);
 }
 
-/** Opens the app, signs in, and waits until the service worker controls the page. */
-export async function openControlled(page: Page, path = "/") {
+/** Opens the app, signs in (a new team's volunteer by default), and waits until the service
+ * worker controls the page. */
+export async function openControlled(page: Page, path = "/", who?: Account) {
   await page.goto(path);
-  await signIn(page);
+  await signIn(page, who);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
 }
 

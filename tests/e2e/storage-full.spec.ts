@@ -47,8 +47,10 @@ test("a full storage refuses the save with a message and keeps every saved recor
   await expect(rows).toHaveCount(2);
 });
 
-test("from 80 % full the app warns on every screen, still saves, and deletes nothing", async ({ page }) => {
+test("from 80 % full the app warns on every screen, still saves, and deletes nothing", async ({ page, context }) => {
   await openControlled(page);
+  // Offline: the figures below are this phone's own saves (a sync would add its own keys).
+  await context.setOffline(true);
   await addHousehold(page, A);
   // Another script fills localStorage to 150 units short of 80 % of the 5 M-unit quota.
   await page.evaluate(() => {

@@ -2,7 +2,7 @@ import { test, expect, type Page } from "@playwright/test";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OwnServer } from "./server";
-import { addHousehold, nav, signIn, reload, unlockIfLocked } from "./helpers";
+import { addHousehold, nav, signIn, reload, unlockIfLocked, VOLUNTEER } from "./helpers";
 
 /** Publishes a "new version": a service worker with other bytes (and no stale .br/.gz). */
 function publish(server: OwnServer, version: string) {
@@ -21,7 +21,7 @@ test("a new version waits, offers a reload, and takes over on reload or next sta
   await server.start();
   try {
     await page.goto(server.url);
-    await signIn(page);
+    await signIn(page, VOLUNTEER);
     await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
     await addHousehold(page, { community: "幸福社区", building: "8幢", room: "801室", name: "赵奶奶" });
     const [first] = await shellCaches(page);

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod mem_server;
 pub mod merge;
 pub mod push;
+pub mod retry;
 pub mod wire;
 
 pub use fields::{FieldSet, Synced};

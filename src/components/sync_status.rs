@@ -1,0 +1,55 @@
+//! Always visible: waiting to sync (N) / syncing 37 / 1,000 / all synced at 14:05, a "Sync
+//! now" button, and what went wrong (kept records, retry by itself).
+
+use leptos::prelude::*;
+
+use crate::browser::format_time;
+use crate::hooks::use_online;
+use crate::i18n::*;
+use crate::sync::{use_sync, SyncState};
+
+#[component]
+pub fn SyncStatus() -> impl IntoView {
+    let lang = use_lang();
+    let online = use_online();
+    let sync = use_sync();
+    let db = crate::state::use_db();
+    let signed_in = move || crate::session::use_session().session.with(Option::is_some);
+    let text = move || {
+        let l = lang.get();
+        let pending = db.pending.get();
+        match sync.state.get() {
+            SyncState::Running { done, total } if total > 0 => {
+                format!("{} {done} / {total}", SYNCING.get(l))
+            }
+            SyncState::Running { .. } => SYNCING.get(l).to_owned(),
+            _ if pending > 0 => match l {
+                doorstep_core::Lang::Zh => format!("{}({pending})", WAITING_TO_SYNC.get(l)),
+                doorstep_core::Lang::En => format!("{} ({pending})", WAITING_TO_SYNC.get(l)),
+            },
+            _ => match sync.last_ok.get() {
+                Some(at) => format!("{} {}", ALL_SYNCED.get(l), format_time(at, l.tag())),
+                None => String::new(),
+            },
+        }
+    };
+    view! {
+        <Show when=signed_in>
+            <span class="chip" role="status" data-testid="sync-status"
+                class:hidden=move || text().is_empty()>{text}</span>
+            <Show when=move || online.get() && !matches!(sync.state.get(), SyncState::Running { .. })>
+                <button type="button" class="secondary" on:click=move |_| sync.request()>
+                    {tr(SYNC_NOW)}
+                </button>
+            </Show>
+        </Show>
+        {move || match sync.state.get() {
+            SyncState::Failed => Some(view! { <p class="banner warn" role="status">{tr(SYNC_FAILED)}</p> }.into_any()),
+            SyncState::UpdateApp => Some(view! { <p class="banner warn" role="alert">{tr(UPDATE_APP)}</p> }.into_any()),
+            _ => None,
+        }}
+        {move || (sync.refused.get() > 0).then(|| view! {
+            <p class="banner warn" role="status">{move || refused(lang.get(), sync.refused.get())}</p>
+        })}
+    }
+}

@@ -1,0 +1,120 @@
+import { test, expect, devices, type APIRequestContext, type Page } from "@playwright/test";
+import { addHousehold, logVisit, newTeam, openControlled, reload, type Account } from "./helpers";
+
+// Sync with the real server: offline work reaches it exactly once, failures are retried,
+// other phones of the team see it, and a revoked phone leaves nothing behind but what the
+// server has.
+
+const HOME = { community: "幸福社区", building: "5幢", room: "502室", name: "赵爷爷" };
+
+async function token(request: APIRequestContext, who: Account) {
+  const res = await request.post("/api/v1/login", {
+    data: { username: who.username, password: who.password, device_name: "协调员电脑" },
+  });
+  expect(res.status()).toBe(200);
+  return { Authorization: `Bearer ${(await res.json()).token}` };
+}
+
+/** The team's visits on the server, as the coordinator reads them. */
+async function serverVisits(request: APIRequestContext, coordinator: Account) {
+  const res = await request.get("/api/v1/visits?limit=500", { headers: await token(request, coordinator) });
+  expect(res.status()).toBe(200);
+  return (await res.json()).items as { id: string; residents_words: string }[];
+}
+
+const status = (page: Page) => page.getByTestId("sync-status");
+
+test("visits logged offline reach the server once each when the phone is back online", async ({ page, context, request }) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await context.setOffline(true);
+  await addHousehold(page, HOME);
+  await logVisit(page, "张三", "今天精神很好");
+  await logVisit(page, "李四", "腿疼好多了");
+  await reload(page);
+  await expect(status(page)).toHaveText("待同步(3)");
+  expect(await serverVisits(request, team.coordinator)).toEqual([]);
+
+  await context.setOffline(false);
+  await expect(status(page)).toContainText("已全部同步");
+  const visits = await serverVisits(request, team.coordinator);
+  expect(visits.map((v) => v.residents_words).sort()).toEqual(["今天精神很好", "腿疼好多了"]);
+  expect(new Set(visits.map((v) => v.id)).size).toBe(2);
+  await page.screenshot({ path: "tests/e2e/screenshots/all-synced-zh-CN.png", fullPage: true });
+
+  // Syncing again changes nothing on the server.
+  await page.getByRole("button", { name: "立即同步" }).click();
+  await expect(status(page)).toContainText("已全部同步");
+  expect((await serverVisits(request, team.coordinator)).length).toBe(2);
+});
+
+test("a 500 and an answer lost after the server committed are retried without duplicates", async ({ page, context, request }) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await context.setOffline(true);
+  await addHousehold(page, HOME);
+  await logVisit(page, "张三", "第一次");
+  await logVisit(page, "张三", "第二次");
+
+  let pushes = 0;
+  await page.route("**/api/v1/sync/push", async (route) => {
+    pushes += 1;
+    if (pushes === 1) {
+      await route.fulfill({ status: 500, contentType: "application/json", body: '{"error":{"code":"internal","message":"boom"}}' });
+    } else if (pushes === 2) {
+      // The server applies it; the answer never reaches the phone.
+      await route.fetch();
+      await route.abort("connectionreset");
+    } else {
+      await route.continue();
+    }
+  });
+  await context.setOffline(false);
+  // The first failure shows, and the phone retries by itself (backoff), twice.
+  await expect(page.getByRole("status").filter({ hasText: "同步没有成功" })).toBeVisible();
+  await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
+  expect(pushes).toBeGreaterThanOrEqual(3);
+  const visits = await serverVisits(request, team.coordinator);
+  expect(visits.map((v) => v.residents_words).sort()).toEqual(["第一次", "第二次"]);
+});
+
+test("another phone of the team sees the household and its visits offline after a sync", async ({ page, context, browser, request }, info) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await context.setOffline(true);
+  await addHousehold(page, HOME);
+  await logVisit(page, "张三", "上周来过");
+  await context.setOffline(false);
+  await expect(status(page)).toContainText("已全部同步");
+
+  const other = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN", baseURL: info.project.use.baseURL });
+  const phone2 = await other.newPage();
+  await openControlled(phone2, "/", team.volunteer2);
+  await expect(status(phone2)).toContainText("已全部同步");
+  await other.setOffline(true);
+  await reload(phone2);
+  await phone2.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "住户" }).click();
+  await phone2.getByRole("list", { name: /住户/ }).getByRole("listitem").first().getByRole("link").click();
+  await expect(phone2.getByRole("list", { name: /走访记录/ })).toContainText("上周来过");
+  await other.close();
+  expect((await serverVisits(request, team.coordinator)).length).toBe(1);
+});
+
+test("a revoked phone sends the visits it saved offline, then wipes the team's data", async ({ page, context, request }) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await context.setOffline(true);
+  await addHousehold(page, HOME);
+  await logVisit(page, "张三", "撤销前记的");
+
+  const auth = await token(request, team.coordinator);
+  const list = await (await request.get("/api/v1/devices", { headers: auth })).json();
+  const phone = list.find((d: { user: { username: string } }) => d.user.username === team.volunteer.username);
+  expect((await request.post(`/api/v1/devices/${phone.id}/revoke`, { headers: auth })).status()).toBe(204);
+
+  await context.setOffline(false);
+  await expect(page.getByRole("status").filter({ hasText: "协调员已让这台手机退出登录" })).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
+  const visits = await serverVisits(request, team.coordinator);
+  expect(visits.map((v) => v.residents_words)).toEqual(["撤销前记的"]);
+});
