@@ -169,3 +169,11 @@ pub async fn pull(token: &str, cursor: u64) -> Result<PullResponse, ApiProblem> 
         .await?
         .ok_or_else(|| ApiProblem::Server("empty answer".into()))
 }
+
+/// Tells the server how many changes wait on this phone (the coordinator's device list).
+pub async fn report_unsynced(token: &str, unsynced: usize) -> Result<(), ApiProblem> {
+    let body = format!(r#"{{"unsynced":{unsynced}}}"#);
+    call::<Ignored>("POST", "/api/v1/me/device", Some(body), Some(token))
+        .await
+        .map(|_| ())
+}

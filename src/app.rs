@@ -13,6 +13,7 @@ use crate::routes::household_page::HouseholdPage;
 use crate::routes::households::HouseholdsPage;
 use crate::routes::lock::{PinSetupPage, UnlockPage};
 use crate::routes::sign_in::SignInPage;
+use crate::routes::sync_problems::SyncProblemsPage;
 use crate::routes::visit_form::VisitFormPage;
 use crate::session::SessionCtx;
 use crate::state::Db;
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events") view=EventsPage/>
                     <Route path=path!("/events/new") view=EventFormPage/>
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>
+                    <Route path=path!("/sync-problems") view=SyncProblemsPage/>
                 </Routes>
             </main>
             </Show>

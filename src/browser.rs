@@ -37,6 +37,17 @@ pub fn format_time(t: UnixMillis, lang_tag: &str) -> String {
     String::from(date.to_locale_string(lang_tag, &wasm_bindgen::JsValue::UNDEFINED))
 }
 
+/// The time of day alone when `t` is today (e.g. "14:05:09"), else the date and time.
+pub fn format_clock(t: UnixMillis, lang_tag: &str) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.0 as f64));
+    let today = js_sys::Date::new_0();
+    if date.to_date_string() == today.to_date_string() {
+        String::from(date.to_locale_time_string(lang_tag))
+    } else {
+        format_time(t, lang_tag)
+    }
+}
+
 /// A User Timing mark (DevTools shows it; the benchmarks read it). Names only, no data.
 pub fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {

@@ -159,6 +159,16 @@ pub const NOT_FOUND: Text = Text::new("找不到这户。", "This household was 
 pub const WAITING_TO_SYNC: Text = Text::new("待同步", "Waiting to sync");
 pub const SYNCING: Text = Text::new("同步中…", "Syncing…");
 pub const ALL_SYNCED: Text = Text::new("已全部同步", "All synced");
+pub const CONFLICTS_TITLE: Text = Text::new(
+    "两台手机同时改了这些内容，请选定一个",
+    "Changed on two phones at once: choose one",
+);
+pub const SYNC_PROBLEMS: Text = Text::new("服务器拒绝的修改", "Changes the server refused");
+pub const NO_SYNC_PROBLEMS: Text = Text::new("没有被拒绝的修改。", "No refused changes.");
+pub const SEE_PROBLEMS: Text = Text::new("查看", "See them");
+pub const RETRY: Text = Text::new("重试", "Retry");
+pub const EXPORT: Text = Text::new("导出", "Export");
+pub const USE_THIS: Text = Text::new("用这个", "Use this");
 pub const SYNC_NOW: Text = Text::new("立即同步", "Sync now");
 pub const SYNC_FAILED: Text = Text::new(
     "同步没有成功，稍后会自动重试。记录都保存在本机。",

@@ -170,6 +170,31 @@ impl Db {
         self.put(self.events, e, |e| e.id, |db, e| db.save_event(e, now()))
     }
 
+    /// Settles a sync conflict on a household's field with one of its values (`json`): saved
+    /// as a change that names the field even when the value shown is kept.
+    pub fn settle_household(
+        &self,
+        mut h: Household,
+        field: &str,
+        json: &str,
+    ) -> Result<(), StoreError> {
+        use doorstep_core::sync::{client, Synced};
+        if !h.set_field_json(field, json) {
+            return Err(StoreError::Other(format!("unusable value for {field}")));
+        }
+        h.updated_at = now().max(h.updated_at);
+        if let Ok(store) = LocalStore::open() {
+            let _ = client::forget_conflicts(&LocalDb::new(&store), h.id);
+        }
+        let also = Household::field(field);
+        self.put(
+            self.households,
+            h,
+            |h| h.id,
+            move |db, h| db.save_with(h, now(), also),
+        )
+    }
+
     /// Deletes a record by tombstone (kept for undo and for sync).
     pub fn delete(&self, kind: RecordKind, id: RecordId) -> Result<(), StoreError> {
         let store = self.open_metered()?;

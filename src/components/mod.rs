@@ -1,5 +1,6 @@
 pub mod account_menu;
 pub mod app_header;
+pub mod conflicts;
 pub mod due_list;
 pub mod field;
 pub mod household_row;

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::browser::format_time;
+use crate::browser::format_clock;
 use crate::hooks::use_online;
 use crate::i18n::*;
 use crate::sync::{use_sync, SyncState};
@@ -28,7 +28,7 @@ pub fn SyncStatus() -> impl IntoView {
                 doorstep_core::Lang::En => format!("{} ({pending})", WAITING_TO_SYNC.get(l)),
             },
             _ => match sync.last_ok.get() {
-                Some(at) => format!("{} {}", ALL_SYNCED.get(l), format_time(at, l.tag())),
+                Some(at) => format!("{} {}", ALL_SYNCED.get(l), format_clock(at, l.tag())),
                 None => String::new(),
             },
         }
@@ -49,7 +49,10 @@ pub fn SyncStatus() -> impl IntoView {
             _ => None,
         }}
         {move || (sync.refused.get() > 0).then(|| view! {
-            <p class="banner warn" role="status">{move || refused(lang.get(), sync.refused.get())}</p>
+            <p class="banner warn" role="status">
+                {move || refused(lang.get(), sync.refused.get())} " "
+                <a href="/sync-problems">{tr(SEE_PROBLEMS)}</a>
+            </p>
         })}
     }
 }

@@ -4,6 +4,7 @@ use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::conflicts::HouseholdConflicts;
 use crate::components::undo::{delete_with_undo, JustDeleted, UndoBanner};
 use crate::i18n::*;
 use crate::state::use_db;
@@ -76,6 +77,7 @@ pub fn HouseholdPage() -> impl IntoView {
                             </button>
                         })}
                     </section>
+                    <HouseholdConflicts household=h.clone()/>
                     {(!open.is_empty()).then(|| view! {
                         <section class="card" aria-labelledby="follow-ups-title">
                             <h2 id="follow-ups-title">{tr(OPEN_FOLLOW_UPS)}</h2>
@@ -91,20 +93,24 @@ pub fn HouseholdPage() -> impl IntoView {
                         } else {
                             view! {
                                 <ul class="rows" aria-labelledby="history-title">
-                                    {visits.into_iter().map(|v| view! {
+                                    {visits.into_iter().map(|v| {
+                                        let mine = may_change(&v.author);
+                                        view! {
                                         <li>
                                             <span class="row-title">{v.day.to_string()}</span> " " {move || join_names(&v.volunteers, lang.get())}
                                             <div>{move || v.services.summary(lang.get())}</div>
                                             {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
-                                            <a class="button small" href=format!("/visits/{}/edit", v.id)
-                                                aria-label=tr(EDIT_THIS_VISIT)>{tr(EDIT)}</a>
-                                            " "
-                                            <button type="button" class="small" aria-label=tr(DELETE_VISIT)
-                                                on:click=move |_| delete_with_undo(RecordKind::Visit, v.id, deleted, error)>
-                                                {tr(DELETE)}
-                                            </button>
+                                            {mine.then(|| view! {
+                                                <a class="button small" href=format!("/visits/{}/edit", v.id)
+                                                    aria-label=tr(EDIT_THIS_VISIT)>{tr(EDIT)}</a>
+                                                " "
+                                                <button type="button" class="small" aria-label=tr(DELETE_VISIT)
+                                                    on:click=move |_| delete_with_undo(RecordKind::Visit, v.id, deleted, error)>
+                                                    {tr(DELETE)}
+                                                </button>
+                                            })}
                                         </li>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </ul>
                             }.into_any()
                         }}
@@ -113,4 +119,14 @@ pub fn HouseholdPage() -> impl IntoView {
             })}
         </Show>
     }
+}
+
+/// A visit is changed by whoever logged it, or by a coordinator (the server refuses others).
+/// Visits saved before sign-in existed have no author: their phone may change them.
+fn may_change(author: &str) -> bool {
+    crate::session::use_session().session.with_untracked(|s| {
+        s.as_ref().is_none_or(|s| {
+            s.user.role.is_coordinator() || author.is_empty() || s.user.id == author
+        })
+    })
 }

@@ -61,10 +61,11 @@ pub fn PinSetupPage() -> impl IntoView {
 }
 
 /// The app is locked: the PIN opens it, offline. Five wrong PINs in a row end the sign-in;
-/// every record stays on the phone.
+/// what the server has leaves the phone, every unsynced change stays.
 #[component]
 pub fn UnlockPage() -> impl IntoView {
     let ctx = use_session();
+    let db = crate::state::use_db();
     let lang = use_lang();
     let pin = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
@@ -83,7 +84,16 @@ pub fn UnlockPage() -> impl IntoView {
                         pin.set(String::new());
                         problem.set(Some(tries_left(l, left)));
                     }
-                    AfterWrongPin::SignInAgain => ctx.ended_by_server(ApiProblem::TooManyPins),
+                    AfterWrongPin::SignInAgain => {
+                        // What the server has leaves the phone; unsynced changes stay until
+                        // the next sign-in sends them.
+                        if let Ok(store) = crate::local_store::LocalStore::open() {
+                            let db = doorstep_core::store::LocalDb::new(&store);
+                            let _ = doorstep_core::sync::client::wipe_synced(&db);
+                        }
+                        db.reload();
+                        ctx.ended_by_server(ApiProblem::TooManyPins)
+                    }
                 },
                 Err(e) => problem.set(Some(e.message(l).to_owned())),
             }

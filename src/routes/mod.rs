@@ -9,5 +9,6 @@ pub mod household_page;
 pub mod households;
 pub mod lock;
 pub mod sign_in;
+pub mod sync_problems;
 pub mod visit_form;
 pub mod visit_services;

@@ -24,6 +24,14 @@ pub fn remember_last_ok(at: UnixMillis) {
     }
 }
 
+/// How many changes the server refused, kept on this phone.
+pub fn refused_count() -> usize {
+    LocalStore::open()
+        .ok()
+        .and_then(|s| client::quarantined(&LocalDb::new(&s)).ok())
+        .map_or(0, |q| q.len())
+}
+
 fn store_failed(_: StoreError) -> NextStep {
     NextStep::Stop
 }
@@ -88,11 +96,10 @@ pub async fn exchange(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
     } else {
         ctx.db.recount();
     }
-    if let Ok(store) = LocalStore::open() {
-        if let Ok(q) = client::quarantined(&LocalDb::new(&store)) {
-            ctx.refused.set(q.len());
-        }
-    }
+    let refused = refused_count();
+    ctx.refused.set(refused);
+    // For the coordinator's device list; best effort.
+    let _ = api::report_unsynced(token, ctx.db.pending.get_untracked() + refused).await;
     Ok(())
 }
 

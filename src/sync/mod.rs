@@ -56,7 +56,7 @@ pub fn provide_sync(db: Db, session: SessionCtx) -> SyncCtx {
     let ctx = SyncCtx {
         state: RwSignal::new(SyncState::Idle),
         last_ok: RwSignal::new(exchange::last_ok()),
-        refused: RwSignal::new(0),
+        refused: RwSignal::new(exchange::refused_count()),
         failures: StoredValue::new(0),
         busy: StoredValue::new(false),
         again: StoredValue::new(false),
@@ -129,8 +129,10 @@ impl SyncCtx {
         };
         let total = self.db.pending.get_untracked();
         self.state.set(SyncState::Running { done: 0, total });
+        crate::browser::mark("doorstep:sync");
         match exchange::exchange(&token, self).await {
             Ok(()) => {
+                crate::browser::measure("doorstep:sync", "doorstep:sync");
                 self.failures.set_value(0);
                 let now = crate::browser::now();
                 exchange::remember_last_ok(now);

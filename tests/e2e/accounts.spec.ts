@@ -93,7 +93,7 @@ test("a phone revoked by the coordinator wipes the team's data once the server h
   expect(households.items.some((h: { address: { room: string } }) => h.address.room === mine.room)).toBe(true);
 });
 
-test("the app locks on start and opens offline with the PIN; five wrong PINs end the sign-in, records kept", async ({ page, context }) => {
+test("the app locks on start and opens offline with the PIN; five wrong PINs end the sign-in and wipe what the server has", async ({ page, context }) => {
   const me = newTeam().volunteer;
   await openControlled(page, "/", me);
   await addHousehold(page, A);
@@ -127,8 +127,10 @@ test("the app locks on start and opens offline with the PIN; five wrong PINs end
   await page.getByRole("button", { name: "解锁" }).click();
   await expect(page.getByRole("status").filter({ hasText: "解锁密码错了太多次" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
-  expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/households/r/")))).toBe(true);
+  // The household had reached the server: it left the phone.
+  expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/households/r/")))).toBe(false);
   await context.setOffline(false);
+  // Signing in again brings the team's records back.
   await signIn(page, me);
   await nav(page, "住户").click();
   await expect(page.getByRole("list", { name: /住户/ }).getByRole("listitem")).toHaveCount(1);
@@ -146,6 +148,8 @@ test("another user cannot sign in while the phone holds the last user's unsynced
     await page.getByRole("button", { name: "解锁" }).click();
   }
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  // Not yet on the server: kept.
+  expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/households/r/")))).toBe(true);
   await context.setOffline(false);
   await page.getByLabel("用户名").fill(team.volunteer2.username);
   await page.getByLabel("密码").fill(team.volunteer2.password);

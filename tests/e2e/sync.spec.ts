@@ -118,3 +118,80 @@ test("a revoked phone sends the visits it saved offline, then wipes the team's d
   const visits = await serverVisits(request, team.coordinator);
   expect(visits.map((v) => v.residents_words)).toEqual(["撤销前记的"]);
 });
+
+/** Opens the team's only household, from the households tab. */
+async function openHousehold(page: Page) {
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "住户" }).click();
+  await page.getByRole("list", { name: /住户/ }).getByRole("listitem").first().getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "幸福社区 5幢 502室" })).toBeVisible();
+}
+
+async function editNotes(page: Page, notes: string) {
+  await openHousehold(page);
+  await page.getByRole("link", { name: "编辑" }).first().click();
+  await page.getByLabel("备注").fill(notes);
+  await page.getByRole("button", { name: "保存住户" }).click();
+  await expect(page.getByRole("heading", { name: "幸福社区 5幢 502室" })).toBeVisible();
+}
+
+async function notesOn(page: Page) {
+  await openHousehold(page);
+  await page.getByRole("link", { name: "编辑" }).first().click();
+  return page.getByLabel("备注").inputValue();
+}
+
+test("two phones change the same household offline: all agree, and the coordinator settles the conflict", async ({ page, context, browser, request }, info) => {
+  const team = newTeam();
+  const phone = (p: Page) => ({ ...devices["Pixel 7"], locale: "zh-CN", baseURL: info.project.use.baseURL });
+  await openControlled(page, "/", team.volunteer);
+  await addHousehold(page, HOME);
+  await expect(status(page)).toContainText("已全部同步");
+  const otherContext = await browser.newContext(phone(page));
+  const other = await otherContext.newPage();
+  await openControlled(other, "/", team.volunteer2);
+  await expect(status(other)).toContainText("已全部同步");
+
+  // Both offline, both change the notes.
+  await context.setOffline(true);
+  await otherContext.setOffline(true);
+  await editNotes(page, "耳背");
+  await editNotes(other, "腿脚不便");
+  await context.setOffline(false);
+  await expect(status(page)).toContainText("已全部同步");
+  await otherContext.setOffline(false);
+  await expect(status(other)).toContainText("已全部同步");
+  await page.getByRole("button", { name: "立即同步" }).click();
+  await expect(status(page)).toContainText("已全部同步");
+
+  // Phones and server agree on the value shown (the later change); both values are kept.
+  const auth = await token(request, team.coordinator);
+  const listed = await (await request.get("/api/v1/households", { headers: auth })).json();
+  const shown = listed.items[0].notes;
+  expect(shown).toBe("腿脚不便");
+  expect([...listed.items[0].conflicts.notes].sort()).toEqual(["耳背", "腿脚不便"].sort());
+  expect(await notesOn(page)).toBe(shown);
+  expect(await notesOn(other)).toBe(shown);
+
+  // The coordinator sees both and keeps the first.
+  const coordContext = await browser.newContext(phone(page));
+  const coord = await coordContext.newPage();
+  await openControlled(coord, "/", team.coordinator);
+  await expect(status(coord)).toContainText("已全部同步");
+  await openHousehold(coord);
+  const card = coord.getByRole("region", { name: "两台手机同时改了这些内容，请选定一个" });
+  await expect(card).toContainText("备注");
+  await expect(card.getByRole("button", { name: "用这个: 腿脚不便" })).toBeVisible();
+  await coord.screenshot({ path: "tests/e2e/screenshots/conflict-zh-CN.png", fullPage: true });
+  await card.getByRole("button", { name: "用这个: 耳背" }).click();
+  await expect(card).toHaveCount(0);
+  await expect(status(coord)).toContainText("已全部同步");
+
+  const settled = await (await request.get("/api/v1/households", { headers: auth })).json();
+  expect(settled.items[0].notes).toBe("耳背");
+  expect(settled.items[0].conflicts).toBeUndefined();
+  await page.getByRole("button", { name: "立即同步" }).click();
+  await expect(status(page)).toContainText("已全部同步");
+  expect(await notesOn(page)).toBe("耳背");
+  await otherContext.close();
+  await coordContext.close();
+});

@@ -16,6 +16,24 @@ pub fn with_data() -> Result {
     node("tools/bench-data.mjs")
 }
 
+/// 1,000 queued visits pushed from the browser; then the server alone under load.
+pub fn sync() -> Result {
+    node("tools/bench-sync.mjs")?;
+    crate::run::status(crate::run::cmd(
+        "cargo",
+        &[
+            "run",
+            "--profile",
+            "server",
+            "-q",
+            "-p",
+            "doorstep-server",
+            "--example",
+            "sync_load",
+        ],
+    ))
+}
+
 fn node(script: &str) -> Result {
     let mut c = cmd("node", &[script]);
     c.env("DOORSTEP_SERVER_BIN", root().join(SERVER_BIN));

@@ -23,8 +23,10 @@ usage: cargo xtask <task>
   size    build, then print the app shell's transfer size (gzip and brotli)
   bench   build, then time cold and warm loads on emulated Slow 4G, measure how many
           visits fit in localStorage, and time the app with 10,000 visits and 1,000
-          households stored (see BENCHMARKS.md)
-  seed    write that data set (target/bench/seed.json) and print its size";
+          households stored, sync 1,000 queued visits from the browser, and load the
+          server with 500 syncing phones for a minute (see BENCHMARKS.md)
+  seed    write that data set (target/bench/seed.json) and print its size
+          (SEED_HOUSEHOLDS, SEED_VISITS, SEED_OUT change it)";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 
@@ -51,7 +53,8 @@ fn main() -> ExitCode {
             .and_then(|()| bench::load_time())
             .and_then(|()| seed::write())
             .and_then(|()| bench::storage_capacity())
-            .and_then(|()| bench::with_data()),
+            .and_then(|()| bench::with_data())
+            .and_then(|()| bench::sync()),
         Some("seed") => seed::write(),
         Some("size") => setup::setup()
             .and_then(|()| build::build_app())

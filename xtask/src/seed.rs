@@ -55,7 +55,19 @@ const WORDS: [&str; 4] = [
     "最近睡得不太好",
 ];
 
+/// Sizes from SEED_HOUSEHOLDS / SEED_VISITS, the file name from SEED_OUT (default: the
+/// standard data set in target/bench/seed.json).
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 pub fn write() -> Result {
+    let households_n = env_or("SEED_HOUSEHOLDS", HOUSEHOLDS).max(2);
+    let visits_n = env_or("SEED_VISITS", VISITS);
+    let out = std::env::var("SEED_OUT").unwrap_or_else(|_| "seed".into());
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_err(|e| e.to_string())?
@@ -70,19 +82,19 @@ pub fn write() -> Result {
     let store = MemoryStore::new();
     let db = LocalDb::new(&store);
     let mut rng = Lcg(2026);
-    let mut households: Vec<Household> = Vec::with_capacity(HOUSEHOLDS);
-    for i in 0..HOUSEHOLDS {
+    let mut households: Vec<Household> = Vec::with_capacity(households_n);
+    for i in 0..households_n {
         let h = household(i, &mut rng, today)
             .create(RecordId::mint(now, rng.bytes()), &stamp)
             .map_err(|e| format!("seed household {i}: {e:?}"))?;
         db.save_household(&h, now).map_err(|e| e.to_string())?;
         households.push(h);
     }
-    for i in 0..VISITS {
+    for i in 0..visits_n {
         let h = if i < BUSY_HOUSEHOLD_VISITS {
             &households[0]
         } else {
-            &households[1 + rng.below(HOUSEHOLDS as u64 - 1) as usize]
+            &households[1 + rng.below(households_n as u64 - 1) as usize]
         };
         let day = today.add_days(-(rng.below(730) as i64));
         let v = visit(h, day, &mut rng)
@@ -106,12 +118,12 @@ pub fn write() -> Result {
     let dir = root().join("target/bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let json = serde_json::to_string(&entries).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("seed.json"), json).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join(format!("{out}.json")), json).map_err(|e| e.to_string())?;
     let meta = format!(r#"{{"busy_household":"{}"}}"#, households[0].id);
-    std::fs::write(dir.join("seed-meta.json"), meta).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join(format!("{out}-meta.json")), meta).map_err(|e| e.to_string())?;
     println!(
-        "seed: {HOUSEHOLDS} households, {VISITS} visits ({BUSY_HOUSEHOLD_VISITS} in household 0), \
-         {} entries → target/bench/seed.json",
+        "seed: {households_n} households, {visits_n} visits ({BUSY_HOUSEHOLD_VISITS} in household 0), \
+         {} entries → target/bench/{out}.json",
         entries.len()
     );
     Ok(())

@@ -332,3 +332,62 @@ impl Household {
 #[cfg(test)]
 #[path = "household_tests.rs"]
 mod tests;
+
+/// A household field's value, given as JSON (a value a sync conflict kept), in words: what a
+/// coordinator reads to choose between two values.
+pub fn describe_field(name: &str, json: &str, lang: Lang) -> String {
+    fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
+        serde_json::from_str(json).ok()
+    }
+    let none = || Text::new("(空)", "(empty)").get(lang).to_owned();
+    let text = match name {
+        "address" => parse::<Address>(json).map(|a| a.one_line()),
+        "residents" => parse::<Vec<Resident>>(json).map(|rs| {
+            rs.iter()
+                .map(|r| r.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        }),
+        "needs" => parse::<Vec<NeedCategory>>(json).map(|ns| {
+            ns.iter()
+                .map(|n| n.label(lang))
+                .collect::<Vec<_>>()
+                .join("、")
+        }),
+        "notes" => parse::<String>(json),
+        "cadence" => parse::<Cadence>(json).map(|c| c.label(lang).to_owned()),
+        "basis" => parse::<Option<DataBasis>>(json)
+            .map(|b| b.map(|b| b.kind.label(lang).to_owned()).unwrap_or_default()),
+        "archived" => parse::<bool>(json).map(|a| {
+            if a {
+                Text::new("已归档", "Archived")
+            } else {
+                Text::new("未归档", "Not archived")
+            }
+            .get(lang)
+            .to_owned()
+        }),
+        _ => None,
+    };
+    match text {
+        Some(t) if !t.is_empty() => t,
+        Some(_) => none(),
+        None if json == "null" => none(),
+        None => json.to_owned(),
+    }
+}
+
+/// A household field's name, as the form calls it.
+pub fn field_label(name: &str, lang: Lang) -> &'static str {
+    match name {
+        "address" => Text::new("地址", "Address"),
+        "residents" => Text::new("居民", "Residents"),
+        "needs" => Text::new("困难和需求", "Difficulties and needs"),
+        "notes" => Text::new("备注", "Notes"),
+        "cadence" => Text::new("走访频率", "How often to visit"),
+        "basis" => Text::new("信息依据", "Basis for keeping the data"),
+        "archived" => Text::new("归档", "Archived"),
+        _ => Text::new("其他", "Other"),
+    }
+    .get(lang)
+}

@@ -168,3 +168,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn conflict_values_read_as_words() {
+    use crate::household::{describe_field, field_label};
+    use crate::Lang;
+    assert_eq!(describe_field("notes", "\"耳背\"", Lang::Zh), "耳背");
+    assert_eq!(describe_field("notes", "null", Lang::Zh), "(空)");
+    assert_eq!(
+        describe_field(
+            "address",
+            r#"{"community":"幸福社区","building":"3幢"}"#,
+            Lang::Zh
+        ),
+        "幸福社区 3幢"
+    );
+    assert_eq!(describe_field("cadence", "\"weekly\"", Lang::En), "Weekly");
+    assert_eq!(describe_field("archived", "true", Lang::Zh), "已归档");
+    assert_eq!(field_label("notes", Lang::Zh), "备注");
+}

@@ -167,12 +167,7 @@ async fn the_same_id_with_other_content_is_kept_as_a_conflict() {
         vec![put(1, &b, "household", rev, Some(&["notes"]))],
     )
     .await;
-    let listed: Value = app
-        .get_with("/api/v1/households", &coord)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = app.get_json("/api/v1/households", &coord).await;
     let mut values: Vec<&str> = listed["items"][0]["conflicts"]["notes"]
         .as_array()
         .unwrap()
@@ -319,29 +314,19 @@ async fn another_team_can_neither_push_into_nor_pull_from_a_team() {
         ("/api/v1/households", 1),
         ("/api/v1/events", 0),
     ] {
-        let listed: Value = app.get_with(path, &b).await.json().await.unwrap();
+        let listed: Value = app.get_json(path, &b).await;
         let items = listed["items"].as_array().unwrap();
         assert_eq!(items.len(), n, "{path}");
         assert!(items.iter().all(|r| r["notes"] == "B队写的"), "{path}");
     }
-    let a_list: Value = app
-        .get_with("/api/v1/households", &coord)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let a_list: Value = app.get_json("/api/v1/households", &coord).await;
     assert_eq!(a_list["items"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn a_revoked_phone_may_push_what_it_saved_but_pulls_nothing() {
     let (app, vol, _, coord) = team().await;
-    let devices: Value = app
-        .get_with("/api/v1/devices", &coord)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let devices: Value = app.get_json("/api/v1/devices", &coord).await;
     let id = devices
         .as_array()
         .unwrap()
@@ -380,12 +365,7 @@ async fn coordinators_list_the_teams_visits_newest_first() {
         ],
     )
     .await;
-    let listed: Value = app
-        .get_with("/api/v1/visits?limit=1", &coord)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = app.get_json("/api/v1/visits?limit=1", &coord).await;
     let first = &listed["items"][0];
     assert_eq!(first["notes"], "新的");
     assert_eq!(first["household_id"], h.id.to_string());
@@ -394,18 +374,12 @@ async fn coordinators_list_the_teams_visits_newest_first() {
     assert_eq!(first["services"]["companionship_chat"], true);
     assert_eq!(listed["next_offset"], 1);
     let next: Value = app
-        .get_with("/api/v1/visits?limit=1&offset=1", &coord)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/visits?limit=1&offset=1", &coord)
+        .await;
     assert_eq!(next["items"][0]["notes"], "旧的");
     let since: Value = app
-        .get_with("/api/v1/visits?since=2026-11-01", &coord)
-        .await
-        .json()
-        .await
-        .unwrap();
+        .get_json("/api/v1/visits?since=2026-11-01", &coord)
+        .await;
     assert_eq!(since["items"].as_array().unwrap().len(), 1);
     let res = app.get_with("/api/v1/visits?since=yesterday", &coord).await;
     assert_eq!(error_code(res, 400).await, "bad_request");

@@ -79,9 +79,20 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
     /// Stores a record (new or edited) and queues the change, naming the fields it touched
     /// so that sync merges them one by one.
     pub fn save<T: Synced>(&self, record: &T, at: UnixMillis) -> Result<Mutation, StoreError> {
+        self.save_with(record, at, FieldSet::NONE)
+    }
+
+    /// Saves naming also the fields in `also`, changed or not: settling a conflict by keeping
+    /// the value shown must still tell the server that this value was chosen.
+    pub fn save_with<T: Synced>(
+        &self,
+        record: &T,
+        at: UnixMillis,
+        also: FieldSet,
+    ) -> Result<Mutation, StoreError> {
         let collection = self.collection(T::KIND);
         let fields = match collection.get::<T>(&record.record_id()) {
-            Ok(Some(before)) => record.changed_since(&before),
+            Ok(Some(before)) => record.changed_since(&before).union(also),
             // New, or the stored one is unreadable: send everything.
             _ => FieldSet::ALL,
         };

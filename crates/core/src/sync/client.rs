@@ -25,6 +25,39 @@ use crate::{RecordId, UnixMillis};
 
 const CURSOR: &str = "doorstep/v1/sync/cursor";
 const QUARANTINE: &str = "doorstep/v1/quarantine/";
+const CONFLICTS: &str = "doorstep/v1/conflicts/";
+
+/// A field changed on two phones without seeing each other: every value, as JSON text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldConflict {
+    pub field: String,
+    pub values: Vec<String>,
+}
+
+/// The conflicts the last pull reported for a record (none when settled or never).
+pub fn conflicts<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, id: RecordId) -> Vec<FieldConflict> {
+    let Ok(Some(raw)) = db.kv().get(&format!("{CONFLICTS}{id}")) else {
+        return Vec::new();
+    };
+    serde_json::from_str::<std::collections::BTreeMap<String, Vec<Box<RawValue>>>>(&raw)
+        .map(|m| {
+            m.into_iter()
+                .map(|(field, vs)| FieldConflict {
+                    field,
+                    values: vs.into_iter().map(|v| v.get().to_owned()).collect(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Forgets a record's conflicts on the phone (settled here; the next pull says what is left).
+pub fn forget_conflicts<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    id: RecordId,
+) -> Result<(), StoreError> {
+    db.kv().remove(&format!("{CONFLICTS}{id}"))
+}
 
 /// A mutation the server refused, kept with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -203,6 +236,21 @@ pub fn quarantined<S: KvStore + ?Sized>(
     Ok(out)
 }
 
+/// What a quarantined change is about, for the problems list and its export: the record's
+/// kind, id and JSON as stored (none for an unreadable entry or a record gone since).
+pub fn quarantined_record<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    q: &Quarantined,
+) -> Option<(RecordKind, RecordId, String)> {
+    let (kind, id) = match q.change? {
+        Change::Put { kind, id, .. }
+        | Change::Delete { kind, id }
+        | Change::Restore { kind, id } => (kind, id),
+    };
+    let raw = db.collection(kind).get_raw(&id.to_string()).ok()??;
+    Some((kind, id, pack::unpack(&raw)?.into_owned()))
+}
+
 /// Queues a quarantined change again, as a whole record (the server may accept it now, e.g.
 /// after an update), and takes it out of quarantine.
 pub fn retry<S: KvStore + ?Sized>(
@@ -244,6 +292,35 @@ pub fn cursor<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> u64 {
 /// Forgets the cursor: the next pull starts from the beginning (a full re-pull).
 pub fn forget_cursor<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<(), StoreError> {
     db.kv().remove(CURSOR)
+}
+
+/// Removes from the phone every record the server already has, keeping those with a change
+/// not yet taken by the server (in the outbox or quarantine), the outbox and the quarantine:
+/// what a lost phone must not reveal, without losing anything. The cursor is forgotten, so
+/// the next sign-in pulls the team's records again. Returns how many records were removed.
+pub fn wipe_synced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<usize, StoreError> {
+    let keep = local_changes(db)?;
+    let mut removed = 0;
+    for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
+        let c = db.collection(kind);
+        for id in c.ids()? {
+            if RecordId::parse(&id).is_ok_and(|id| !keep.contains(&id)) {
+                c.remove(&id)?;
+                removed += 1;
+            }
+        }
+    }
+    let tombstones = db.tombstones();
+    for id in tombstones.ids()? {
+        if RecordId::parse(&id).is_ok_and(|id| !keep.contains(&id)) {
+            tombstones.remove(&id)?;
+        }
+    }
+    for k in db.kv().keys(CONFLICTS)? {
+        db.kv().remove(&k)?;
+    }
+    forget_cursor(db)?;
+    Ok(removed)
 }
 
 /// What a pulled page changed on the phone.
@@ -298,6 +375,11 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         if !stored {
             done.unreadable += 1;
             continue;
+        }
+        let conflict_key = format!("{CONFLICTS}{}", r.id);
+        match &r.conflicts {
+            Some(c) => db.kv().set(&conflict_key, c.get())?,
+            None => db.kv().remove(&conflict_key)?,
         }
         let tombstones = db.tombstones();
         let id = r.id.to_string();

@@ -55,6 +55,18 @@ pub trait Synced: Record + Serialize + DeserializeOwned + Clone {
     fn set_rev(&mut self, rev: u64);
     /// The fields whose value differs from `before`.
     fn changed_since(&self, before: &Self) -> FieldSet;
+    /// Sets one field from its JSON (a value a conflict kept); false if the name or the value
+    /// does not fit.
+    fn set_field_json(&mut self, name: &str, json: &str) -> bool;
+    /// The set holding just the field `name`.
+    fn field(name: &str) -> FieldSet {
+        FieldSet(
+            Self::FIELDS
+                .iter()
+                .position(|f| *f == name)
+                .map_or(0, |i| 1 << i),
+        )
+    }
 }
 
 macro_rules! synced {
@@ -82,6 +94,20 @@ macro_rules! synced {
                 )*
                 let _ = bit;
                 FieldSet(bits)
+            }
+            fn set_field_json(&mut self, name: &str, json: &str) -> bool {
+                match name {
+                    $(
+                        stringify!($f) => match serde_json::from_str(json) {
+                            Ok(v) => {
+                                self.$f = v;
+                                true
+                            }
+                            Err(_) => false,
+                        },
+                    )*
+                    _ => false,
+                }
             }
         }
     };

@@ -17,6 +17,8 @@ pub mod wire;
 pub use fields::{FieldSet, Synced};
 
 #[cfg(test)]
+mod client_tests;
+#[cfg(test)]
 mod merge_tests;
 #[cfg(test)]
 mod model_tests;

@@ -98,6 +98,13 @@ impl TestApp {
             .expect("request")
     }
 
+    /// GET as `token`, expecting 200 and JSON.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let res = self.get_with(path, token).await;
+        assert_eq!(res.status().as_u16(), 200, "GET {path}");
+        res.json().await.expect("JSON")
+    }
+
     /// Signs in and returns the device token.
     pub async fn login(&self, username: &str, password: &str) -> String {
         let res = self

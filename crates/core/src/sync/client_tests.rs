@@ -1,0 +1,219 @@
+//! The phone's side with the in-memory server: a same-field conflict reaches the phone with
+//! every value, and saving one of them settles it everywhere.
+
+use super::client;
+use super::mem_server::MemServer;
+use super::merge::Writer;
+use super::Synced;
+use crate::household::Household;
+use crate::store::conformance::household;
+use crate::store::{LocalDb, MemoryStore};
+use crate::UnixMillis;
+
+fn sync(server: &mut MemServer, db: &LocalDb<'_, MemoryStore>, w: Writer<'_>) {
+    while let Some(batch) = client::next_push(db, 10).unwrap() {
+        let answer = server.push(w, &batch.request).unwrap();
+        client::on_pushed(db, &batch, &answer).unwrap();
+    }
+    loop {
+        let page = server.pull(client::cursor(db), 10);
+        client::on_pulled(db, &page, UnixMillis(1)).unwrap();
+        if !page.more {
+            break;
+        }
+    }
+}
+
+fn edit_notes(db: &LocalDb<'_, MemoryStore>, h: &Household, notes: &str, at: i64) {
+    let mut mine: Household = db.households().get(&h.id.to_string()).unwrap().unwrap();
+    mine.notes = notes.into();
+    db.save_household(&mine, UnixMillis(at)).unwrap();
+}
+
+#[test]
+fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
+    let mut server = MemServer::default();
+    let (a_store, b_store, c_store) = (MemoryStore::new(), MemoryStore::new(), MemoryStore::new());
+    let (a, b, c) = (
+        LocalDb::new(&a_store),
+        LocalDb::new(&b_store),
+        LocalDb::new(&c_store),
+    );
+    let wa = Writer {
+        user: "u-a",
+        device: "d-a",
+        coordinator: false,
+    };
+    let wb = Writer {
+        user: "u-b",
+        device: "d-b",
+        coordinator: false,
+    };
+    let wc = Writer {
+        user: "u-c",
+        device: "d-c",
+        coordinator: true,
+    };
+    let h = household(1);
+    a.save_household(&h, UnixMillis(10)).unwrap();
+    sync(&mut server, &a, wa);
+    sync(&mut server, &b, wb);
+    // Both edit the notes offline, then sync.
+    edit_notes(&a, &h, "耳背", 20);
+    edit_notes(&b, &h, "腿脚不便", 30);
+    sync(&mut server, &a, wa);
+    sync(&mut server, &b, wb);
+    sync(&mut server, &c, wc);
+    let seen = client::conflicts(&c, h.id);
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].field, "notes");
+    let mut values = seen[0].values.clone();
+    values.sort();
+    assert_eq!(values, ["\"耳背\"", "\"腿脚不便\""]);
+    // The shown value is the later one; the coordinator keeps the other.
+    let mut shown: Household = c.households().get(&h.id.to_string()).unwrap().unwrap();
+    assert_eq!(shown.notes, "腿脚不便");
+    assert!(shown.set_field_json("notes", "\"耳背\""));
+    c.save_with(&shown, UnixMillis(40), Household::field("notes"))
+        .unwrap();
+    client::forget_conflicts(&c, h.id).unwrap();
+    for (db, w) in [(&c, wc), (&a, wa), (&b, wb)] {
+        sync(&mut server, db, w);
+    }
+    for db in [&a, &b, &c] {
+        let got: Household = db.households().get(&h.id.to_string()).unwrap().unwrap();
+        assert_eq!(got.notes, "耳背");
+        assert!(client::conflicts(db, h.id).is_empty());
+    }
+    assert!(server.docs[&h.id].conflicts().is_empty());
+}
+
+#[test]
+fn keeping_the_shown_value_also_settles_the_conflict() {
+    let mut server = MemServer::default();
+    let (a_store, b_store) = (MemoryStore::new(), MemoryStore::new());
+    let (a, b) = (LocalDb::new(&a_store), LocalDb::new(&b_store));
+    let wa = Writer {
+        user: "u-a",
+        device: "d-a",
+        coordinator: true,
+    };
+    let wb = Writer {
+        user: "u-b",
+        device: "d-b",
+        coordinator: false,
+    };
+    let h = household(2);
+    a.save_household(&h, UnixMillis(10)).unwrap();
+    sync(&mut server, &a, wa);
+    sync(&mut server, &b, wb);
+    edit_notes(&a, &h, "一", 20);
+    edit_notes(&b, &h, "二", 30);
+    sync(&mut server, &a, wa);
+    sync(&mut server, &b, wb);
+    sync(&mut server, &a, wa);
+    let shown: Household = a.households().get(&h.id.to_string()).unwrap().unwrap();
+    // Nothing changed in the record, yet the choice is sent.
+    let m = a
+        .save_with(&shown, UnixMillis(40), Household::field("notes"))
+        .unwrap();
+    assert!(
+        matches!(m.change, crate::store::Change::Put { fields, .. } if fields == Household::field("notes"))
+    );
+    sync(&mut server, &a, wa);
+    assert!(server.docs[&h.id].conflicts().is_empty());
+}
+
+#[test]
+fn a_refused_change_is_kept_shown_exportable_and_retryable() {
+    use crate::store::conformance::full_visit;
+    use crate::visit::Visit;
+    let mut server = MemServer::default();
+    let (a_store, b_store) = (MemoryStore::new(), MemoryStore::new());
+    let (a, b) = (LocalDb::new(&a_store), LocalDb::new(&b_store));
+    let wa = Writer {
+        user: "u-a",
+        device: "d-a",
+        coordinator: false,
+    };
+    let wb = Writer {
+        user: "u-b",
+        device: "d-b",
+        coordinator: false,
+    };
+    let v = full_visit(1, &household(1), "我的走访");
+    a.save_visit(&v, UnixMillis(10)).unwrap();
+    sync(&mut server, &a, wa);
+    sync(&mut server, &b, wb);
+    let mut theirs: Visit = b.visits().get(&v.id.to_string()).unwrap().unwrap();
+    theirs.notes = "改了别人的".into();
+    b.save_visit(&theirs, UnixMillis(20)).unwrap();
+    let mut later = household(2);
+    later.notes = "之后的修改照常同步".into();
+    b.save_household(&later, UnixMillis(30)).unwrap();
+    sync(&mut server, &b, wb);
+    // Set aside with the reason; the change after it went through.
+    assert!(b.outbox().is_empty().unwrap());
+    assert!(server.docs.contains_key(&later.id));
+    let q = client::quarantined(&b).unwrap();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].reason.code, super::wire::RejectCode::Forbidden);
+    let (kind, id, json) = client::quarantined_record(&b, &q[0]).unwrap();
+    assert_eq!((kind, id), (crate::store::RecordKind::Visit, v.id));
+    assert!(json.contains("改了别人的"));
+    // Kept on the phone as edited (a pull does not overwrite it).
+    let kept: Visit = b.visits().get(&v.id.to_string()).unwrap().unwrap();
+    assert_eq!(kept.notes, "改了别人的");
+    // Retry queues it again as a whole record.
+    assert!(client::retry(&b, q[0].seq, UnixMillis(40)).unwrap());
+    assert!(client::quarantined(&b).unwrap().is_empty());
+    assert_eq!(b.outbox().len().unwrap(), 1);
+}
+
+#[test]
+fn wiping_what_is_synced_keeps_every_change_the_server_lacks() {
+    use crate::store::conformance::full_visit;
+    use crate::visit::Visit;
+    let mut server = MemServer::default();
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    let w = Writer {
+        user: "u-a",
+        device: "d-a",
+        coordinator: false,
+    };
+    let synced = household(1);
+    db.save_household(&synced, UnixMillis(10)).unwrap();
+    let old_visit = full_visit(1, &synced, "已同步");
+    db.save_visit(&old_visit, UnixMillis(11)).unwrap();
+    sync(&mut server, &db, w);
+    // Then, offline: a new visit, and an edit of the synced household.
+    let new_visit = full_visit(2, &synced, "还没同步");
+    db.save_visit(&new_visit, UnixMillis(20)).unwrap();
+    let mut edited: Household = db
+        .households()
+        .get(&synced.id.to_string())
+        .unwrap()
+        .unwrap();
+    edited.notes = "改过".into();
+    db.save_household(&edited, UnixMillis(21)).unwrap();
+
+    assert_eq!(client::wipe_synced(&db).unwrap(), 1);
+    let visits: Vec<Visit> = db.visits().load_all().unwrap().records;
+    assert_eq!(
+        visits.iter().map(|v| v.id).collect::<Vec<_>>(),
+        [new_visit.id]
+    );
+    let kept: Household = db
+        .households()
+        .get(&synced.id.to_string())
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.notes, "改过");
+    assert_eq!(db.outbox().len().unwrap(), 2);
+    assert_eq!(client::cursor(&db), 0);
+    // Signing in again: the changes go up, the team's records come back.
+    sync(&mut server, &db, w);
+    let back: Vec<Visit> = db.visits().load_all().unwrap().records;
+    assert_eq!(back.len(), 2);
+}

@@ -1,0 +1,254 @@
+//! Sync load generator (loopback only, bounded): the real server in-process on 127.0.0.1:0
+//! with a fresh SQLite file.
+//!
+//! 1. ingest: one phone pushes `--ingest` visits in batches of 100 — visits per second;
+//! 2. load: `--devices` phones in 10 teams push 5 visits and pull, again and again, for
+//!    `--seconds` — p50 / p99 latency, errors, and whether every acknowledged visit is stored
+//!    exactly once.
+//!
+//! `cargo run --release -p doorstep-server --example sync_load -- --devices 500 --seconds 60`
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use doorstep_core::account::{Role, Username};
+use doorstep_core::store::conformance::{full_visit, household};
+use doorstep_core::{RecordId, UnixMillis};
+use doorstep_server::accounts::{self, NewUser};
+use doorstep_server::{Application, ServeConfig};
+use serde_json::{json, Value};
+
+struct Args {
+    ingest: usize,
+    devices: usize,
+    seconds: u64,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        ingest: 10_000,
+        devices: 500,
+        seconds: 60,
+    };
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    for pair in argv.chunks(2) {
+        let v = pair.get(1).and_then(|v| v.parse().ok());
+        match (pair[0].as_str(), v) {
+            ("--ingest", Some(n)) => a.ingest = n,
+            ("--devices", Some(n)) => a.devices = n,
+            ("--seconds", Some(n)) => a.seconds = n as u64,
+            _ => panic!("usage: sync_load [--ingest N] [--devices N] [--seconds N]"),
+        }
+    }
+    a
+}
+
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+/// A visit with a fresh id, as a push mutation.
+fn visit_mutation(seq: u64) -> Value {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut random = [7u8; 10];
+    random[..8].copy_from_slice(&n.to_be_bytes());
+    let mut v = full_visit(1, &household(1), "聊天陪伴，老人精神很好");
+    v.id = RecordId::mint(UnixMillis(1_800_000_000_000 + n as i64), random);
+    json!({ "seq": seq, "at": 1_800_000_000_000u64, "op": { "put": {
+        "kind": "visit", "id": v.id.to_string(), "base": 0, "record": v } } })
+}
+
+struct Phone {
+    token: String,
+    seq: u64,
+    cursor: u64,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() {
+    let a = args();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db_url = format!("sqlite://{}", dir.path().join("load.db").display());
+    let app = Application::build(ServeConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database: db_url.clone(),
+        static_dir: dir.path().join("dist"),
+        demo: false,
+    })
+    .await
+    .expect("server");
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+    let pool = sqlx::SqlitePool::connect(&db_url).await.unwrap();
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(1024)
+        .build()
+        .unwrap();
+
+    // Ten teams, one user each, the phones spread over them (tokens made directly: no
+    // password hashing per phone).
+    let mut phones = Vec::new();
+    for t in 0..10 {
+        let team = format!("team-{t}");
+        accounts::add_team(&pool, &team).await.unwrap();
+        let username = Username::parse(&format!("vol-{t}")).unwrap();
+        accounts::add_user(
+            &pool,
+            NewUser {
+                team: &team,
+                username: &username,
+                display_name: "志愿者",
+                role: Role::Volunteer,
+                password: "load-test-password",
+            },
+        )
+        .await
+        .unwrap();
+        let user = accounts::check_credentials(&pool, username.as_str(), "load-test-password")
+            .await
+            .unwrap()
+            .expect("user");
+        for d in 0..a.devices.div_ceil(10).max(1) {
+            let token = accounts::add_device(&pool, &user, &format!("phone-{d}"))
+                .await
+                .unwrap();
+            phones.push(Phone {
+                token,
+                seq: 0,
+                cursor: 0,
+            });
+        }
+    }
+    phones.truncate(a.devices.max(1));
+
+    // 1. Ingest: one phone, batches of 100.
+    let mut ingest_phone = phones.pop().unwrap();
+    let start = Instant::now();
+    let mut pushed = 0;
+    while pushed < a.ingest {
+        let n = (a.ingest - pushed).min(100);
+        let mutations: Vec<Value> = (0..n)
+            .map(|_| {
+                ingest_phone.seq += 1;
+                visit_mutation(ingest_phone.seq)
+            })
+            .collect();
+        let res = client
+            .post(format!("{base}/api/v1/sync/push"))
+            .bearer_auth(&ingest_phone.token)
+            .json(&json!({ "protocol": 1, "mutations": mutations }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "ingest push");
+        pushed += n;
+    }
+    let took = start.elapsed();
+    println!(
+        "ingest: {pushed} visits in {:.2} s = {:.0} visits/s (batches of 100, one phone, SQLite)",
+        took.as_secs_f64(),
+        pushed as f64 / took.as_secs_f64()
+    );
+    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    // 2. Load: every phone pushes 5 visits and pulls, until the time is up.
+    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let acked = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for mut phone in phones {
+        let client = client.clone();
+        let base = base.clone();
+        let acked = acked.clone();
+        let errors = errors.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut push_lat = Vec::new();
+            let mut pull_lat = Vec::new();
+            while Instant::now() < deadline {
+                let mutations: Vec<Value> =
+                    (0..5).map(|i| visit_mutation(phone.seq + 1 + i)).collect();
+                let t = Instant::now();
+                let res = client
+                    .post(format!("{base}/api/v1/sync/push"))
+                    .bearer_auth(&phone.token)
+                    .json(&json!({ "protocol": 1, "mutations": mutations }))
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) if r.status().is_success() => {
+                        push_lat.push(t.elapsed());
+                        phone.seq += 5;
+                        acked.fetch_add(5, Ordering::Relaxed);
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                }
+                let t = Instant::now();
+                let res = client
+                    .get(format!(
+                        "{base}/api/v1/sync/pull?protocol=1&cursor={}",
+                        phone.cursor
+                    ))
+                    .bearer_auth(&phone.token)
+                    .send()
+                    .await;
+                match res {
+                    Ok(r) if r.status().is_success() => {
+                        let page: Value = r.json().await.unwrap_or(Value::Null);
+                        pull_lat.push(t.elapsed());
+                        if let Some(c) = page["cursor"].as_u64() {
+                            phone.cursor = c;
+                        }
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            (push_lat, pull_lat)
+        }));
+    }
+    let mut push_lat = Vec::new();
+    let mut pull_lat = Vec::new();
+    for t in tasks {
+        let (p, q) = t.await.unwrap();
+        push_lat.extend(p);
+        pull_lat.extend(q);
+    }
+    push_lat.sort();
+    pull_lat.sort();
+    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let acked = acked.load(Ordering::Relaxed) as i64;
+    println!(
+        "load: {} phones for {} s: {} pushes (p50 {:.1} ms, p99 {:.1} ms), {} pulls (p50 {:.1} ms, p99 {:.1} ms), {} errors",
+        a.devices,
+        a.seconds,
+        push_lat.len(),
+        percentile(&push_lat, 0.5).as_secs_f64() * 1e3,
+        percentile(&push_lat, 0.99).as_secs_f64() * 1e3,
+        pull_lat.len(),
+        percentile(&pull_lat, 0.5).as_secs_f64() * 1e3,
+        percentile(&pull_lat, 0.99).as_secs_f64() * 1e3,
+        errors.load(Ordering::Relaxed),
+    );
+    println!(
+        "load: {acked} visits acknowledged, {} stored: {} lost, {} duplicated",
+        after - before,
+        (acked - (after - before)).max(0),
+        ((after - before) - acked).max(0)
+    );
+}

@@ -1,0 +1,64 @@
+//! For coordinators: the fields of a household that two phones changed without seeing each
+//! other, every value side by side, and "use this" to settle each (the choice syncs to all).
+
+use doorstep_core::household::{describe_field, field_label, Household};
+use doorstep_core::store::LocalDb;
+use doorstep_core::sync::client;
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::local_store::LocalStore;
+use crate::state::use_db;
+
+#[component]
+pub fn HouseholdConflicts(household: Household) -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let coordinator = crate::session::use_session()
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()));
+    let found = LocalStore::open()
+        .map(|s| client::conflicts(&LocalDb::new(&s), household.id))
+        .unwrap_or_default();
+    let error = RwSignal::new(None::<String>);
+    (coordinator && !found.is_empty()).then(|| {
+        view! {
+            <section class="card warn" aria-labelledby="conflicts-title">
+                <h2 id="conflicts-title">{tr(CONFLICTS_TITLE)}</h2>
+                {found.into_iter().map(|c| {
+                    let field = c.field.clone();
+                    view! {
+                        <h3>{move || field_label(&field, lang.get())}</h3>
+                        <ul class="plain">
+                            {c.values.into_iter().map(|json| {
+                                let (field, h) = (c.field.clone(), household.clone());
+                                let text = {
+                                    let (f, j) = (c.field.clone(), json.clone());
+                                    move || describe_field(&f, &j, lang.get())
+                                };
+                                let label = {
+                                    let text = text.clone();
+                                    move || format!("{}: {}", USE_THIS.get(lang.get()), text())
+                                };
+                                view! {
+                                    <li>
+                                        <span>{text}</span> " "
+                                        <button type="button" class="small" aria-label=label
+                                            on:click=move |_| {
+                                                if let Err(e) = db.settle_household(h.clone(), &field, &json) {
+                                                    error.set(Some(e.message(lang.get_untracked()).to_owned()));
+                                                }
+                                            }>
+                                            {tr(USE_THIS)}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }
+                }).collect_view()}
+                <p class="error" role="alert">{move || error.get()}</p>
+            </section>
+        }
+    })
+}

@@ -1,0 +1,101 @@
+//! Changes the server refused: kept on the phone, each with the reason, "retry" (queued again
+//! as a whole record) and "export" (the record as a JSON file, to hand to a coordinator).
+
+use doorstep_core::i18n::Text;
+use doorstep_core::store::{LocalDb, RecordKind};
+use doorstep_core::sync::client::{self, Quarantined};
+use doorstep_core::sync::wire::RejectCode;
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::local_store::LocalStore;
+use crate::sync::use_sync;
+
+fn kind_label(kind: RecordKind) -> Text {
+    match kind {
+        RecordKind::Household => Text::new("住户", "Household"),
+        RecordKind::Visit => Text::new("走访", "Visit"),
+        RecordKind::Event => Text::new("活动", "Event"),
+    }
+}
+
+fn reason(code: RejectCode) -> Text {
+    match code {
+        RejectCode::Invalid => Text::new(
+            "内容不符合要求（可能是旧版应用记录的）。",
+            "The content is not valid (perhaps saved by an older app).",
+        ),
+        RejectCode::Forbidden => Text::new(
+            "只有记录人或协调员可以修改这条记录。",
+            "Only whoever logged it or a coordinator may change this record.",
+        ),
+        RejectCode::KindMismatch => Text::new(
+            "编号与另一条记录冲突。",
+            "Its id belongs to another record.",
+        ),
+    }
+}
+
+fn load() -> Vec<(Quarantined, Option<(RecordKind, String)>)> {
+    let Ok(store) = LocalStore::open() else {
+        return Vec::new();
+    };
+    let db = LocalDb::new(&store);
+    client::quarantined(&db)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|q| {
+            let record = client::quarantined_record(&db, &q).map(|(k, _, json)| (k, json));
+            (q, record)
+        })
+        .collect()
+}
+
+#[component]
+pub fn SyncProblemsPage() -> impl IntoView {
+    let lang = use_lang();
+    let sync = use_sync();
+    let db = crate::state::use_db();
+    let items = RwSignal::new(load());
+    let retry = move |seq: u64| {
+        if let Ok(store) = LocalStore::open() {
+            let _ = client::retry(&LocalDb::new(&store), seq, crate::browser::now());
+        }
+        items.set(load());
+        sync.refused.set(items.with_untracked(Vec::len));
+        db.recount();
+        sync.request();
+    };
+    view! {
+        <section class="card" aria-labelledby="problems-title">
+            <h2 id="problems-title">{tr(SYNC_PROBLEMS)}</h2>
+            <Show when=move || items.with(Vec::is_empty)>
+                <p class="muted">{tr(NO_SYNC_PROBLEMS)}</p>
+            </Show>
+            <ul class="rows" aria-labelledby="problems-title">
+                {move || items.get().into_iter().map(|(q, record)| {
+                    let seq = q.seq;
+                    let kind = record.as_ref().map(|(k, _)| *k);
+                    let export = record.map(|(_, json)| {
+                        let reason = serde_json::to_string(&q.reason).unwrap_or_default();
+                        let body = format!(r#"{{"record":{json},"refused":{reason}}}"#);
+                        format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&body))
+                    });
+                    view! {
+                        <li>
+                            <span class="row-title">{move || kind.map(|k| kind_label(k).get(lang.get()))}</span>
+                            " " {move || reason(q.reason.code).get(lang.get())}
+                            <div>
+                                <button type="button" class="small" on:click=move |_| retry(seq)>{tr(RETRY)}</button>
+                                " "
+                                {export.map(|href| view! {
+                                    <a class="button small" href=href download=format!("doorstep-refused-{seq}.json")>{tr(EXPORT)}</a>
+                                })}
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
