@@ -231,7 +231,7 @@ pub enum TokenCheck {
 /// Who holds `token`; notes that the device was seen.
 pub async fn check_token(db: &SqlitePool, token: &str) -> Result<TokenCheck, AccountError> {
     let row = sqlx::query(
-        "SELECT d.id AS device_id, d.revoked_at, u.id, u.username, u.display_name, u.role,
+        "SELECT d.id AS device_id, d.revoked_at, d.last_seen_at, u.id, u.username, u.display_name, u.role,
                 u.disabled, t.id AS team_id, t.name AS team_name
          FROM devices d JOIN users u ON u.id = d.user_id JOIN teams t ON t.id = d.team_id
          WHERE d.token_hash = ?",
@@ -249,11 +249,15 @@ pub async fn check_token(db: &SqlitePool, token: &str) -> Result<TokenCheck, Acc
             device_id,
         });
     }
-    sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
-        .bind(now_millis())
-        .bind(&device_id)
-        .execute(db)
-        .await?;
+    // At most once a minute: a write takes SQLite's one write lock, which pushes need.
+    let now = now_millis();
+    if now - r.get::<i64, _>("last_seen_at") > 60_000 {
+        sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(&device_id)
+            .execute(db)
+            .await?;
+    }
     Ok(TokenCheck::Valid {
         user: user_info(&r),
         device_id,
