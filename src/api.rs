@@ -1,7 +1,7 @@
 //! The server's API v1 over `fetch`: sign in, who am I, sign out. Errors are values the UI
 //! can show (never a panic); the server's error codes map to them.
 
-use doorstep_core::account::{LoginRequest, LoginResponse, UserInfo};
+use doorstep_core::account::{DeviceView, LoginRequest, LoginResponse, UserInfo};
 use doorstep_core::i18n::Text;
 use doorstep_core::sync::wire::{PullResponse, PushRequest, PushResponse, PROTOCOL};
 use doorstep_core::Lang;
@@ -174,6 +174,21 @@ pub async fn pull(token: &str, cursor: u64) -> Result<PullResponse, ApiProblem> 
 pub async fn report_unsynced(token: &str, unsynced: usize) -> Result<(), ApiProblem> {
     let body = format!(r#"{{"unsynced":{unsynced}}}"#);
     call::<Ignored>("POST", "/api/v1/me/device", Some(body), Some(token))
+        .await
+        .map(|_| ())
+}
+
+/// The team's devices (coordinators).
+pub async fn devices(token: &str) -> Result<Vec<DeviceView>, ApiProblem> {
+    call("GET", "/api/v1/devices", None, Some(token))
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+/// Signs a phone of the team out; it wipes the team's data once what it saved is sent.
+pub async fn revoke_device(token: &str, id: &str) -> Result<(), ApiProblem> {
+    let path = format!("/api/v1/devices/{id}/revoke");
+    call::<Ignored>("POST", &path, Some("{}".into()), Some(token))
         .await
         .map(|_| ())
 }

@@ -4,6 +4,7 @@ use leptos_router::path;
 
 use crate::components::app_header::AppHeader;
 use crate::i18n::*;
+use crate::routes::devices::DevicesPage;
 use crate::routes::event_form::EventFormPage;
 use crate::routes::events::EventsPage;
 use crate::routes::greetings::GreetingsPage;
@@ -48,6 +49,9 @@ pub fn App() -> impl IntoView {
                 <a href="/">{tr(NAV_HOME)}</a>
                 <a href="/households">{tr(NAV_HOUSEHOLDS)}</a>
                 <a href="/events">{tr(NAV_EVENTS)}</a>
+                <Show when=move || session.session.with(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()))>
+                    <a href="/devices">{tr(NAV_DEVICES)}</a>
+                </Show>
             </nav>
             <main>
                 <Routes fallback=|| view! { <HomePage/> }>
@@ -63,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/new") view=EventFormPage/>
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>
                     <Route path=path!("/sync-problems") view=SyncProblemsPage/>
+                    <Route path=path!("/devices") view=DevicesPage/>
                 </Routes>
             </main>
             </Show>

@@ -163,6 +163,21 @@ pub const CONFLICTS_TITLE: Text = Text::new(
     "两台手机同时改了这些内容，请选定一个",
     "Changed on two phones at once: choose one",
 );
+pub const NAV_DEVICES: Text = Text::new("设备", "Devices");
+pub const DEVICES: Text = Text::new("本队的手机", "The team's phones");
+pub const DEVICES_HELP: Text = Text::new(
+    "手机丢了：让它退出登录。它下次联网时会先把保存的记录发上来，再删除本队的数据。",
+    "A phone was lost: sign it out. At its next contact it sends what it saved, then removes the team's data.",
+);
+pub const LOADING: Text = Text::new("正在读取…", "Loading…");
+pub const LAST_SEEN: Text = Text::new("最近联网", "Last seen");
+pub const REVOKE_DEVICE: Text = Text::new("让这台手机退出登录", "Sign this phone out");
+pub const REVOKE_CONFIRM: Text = Text::new(
+    "确定吗？这台手机将不能再读取本队的数据。",
+    "Sure? This phone will no longer read the team's data.",
+);
+pub const CANCEL: Text = Text::new("取消", "Cancel");
+pub const DEVICE_REVOKED: Text = Text::new("已退出登录", "Signed out");
 pub const SYNC_PROBLEMS: Text = Text::new("服务器拒绝的修改", "Changes the server refused");
 pub const NO_SYNC_PROBLEMS: Text = Text::new("没有被拒绝的修改。", "No refused changes.");
 pub const SEE_PROBLEMS: Text = Text::new("查看", "See them");

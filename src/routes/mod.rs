@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod devices;
 pub mod event_form;
 pub mod events;
 pub mod greetings;

@@ -74,9 +74,9 @@ export async function reload(page: Page) {
 
 /** Opens the app, signs in (a new team's volunteer by default), and waits until the service
  * worker controls the page. */
-export async function openControlled(page: Page, path = "/", who?: Account) {
+export async function openControlled(page: Page, path = "/", who?: Account, device?: string) {
   await page.goto(path);
-  await signIn(page, who);
+  await signIn(page, who, device);
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
 }
 

@@ -100,17 +100,26 @@ test("another phone of the team sees the household and its visits offline after 
   expect((await serverVisits(request, team.coordinator)).length).toBe(1);
 });
 
-test("a revoked phone sends the visits it saved offline, then wipes the team's data", async ({ page, context, request }) => {
+test("a phone the coordinator signs out sends the visits it saved offline, then wipes the team's data", async ({ page, context, browser, request }, info) => {
   const team = newTeam();
-  await openControlled(page, "/", team.volunteer);
+  await openControlled(page, "/", team.volunteer, "王芳的手机");
   await context.setOffline(true);
   await addHousehold(page, HOME);
   await logVisit(page, "张三", "撤销前记的");
 
-  const auth = await token(request, team.coordinator);
-  const list = await (await request.get("/api/v1/devices", { headers: auth })).json();
-  const phone = list.find((d: { user: { username: string } }) => d.user.username === team.volunteer.username);
-  expect((await request.post(`/api/v1/devices/${phone.id}/revoke`, { headers: auth })).status()).toBe(204);
+  // The coordinator, on another phone, signs the lost one out.
+  const coordContext = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN", baseURL: info.project.use.baseURL });
+  const coord = await coordContext.newPage();
+  await openControlled(coord, "/", team.coordinator);
+  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "设备" }).click();
+  const row = coord.getByRole("listitem").filter({ hasText: "王芳的手机" });
+  await expect(row).toContainText("测试志愿者");
+  await row.getByRole("button", { name: "让这台手机退出登录: 王芳的手机" }).click();
+  await expect(row.getByRole("alert")).toContainText("确定吗");
+  await coord.screenshot({ path: "tests/e2e/screenshots/devices-zh-CN.png", fullPage: true });
+  await row.getByRole("button", { name: "让这台手机退出登录", exact: true }).click();
+  await expect(row).toContainText("已退出登录");
+  await coordContext.close();
 
   await context.setOffline(false);
   await expect(page.getByRole("status").filter({ hasText: "协调员已让这台手机退出登录" })).toBeVisible();

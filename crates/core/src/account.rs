@@ -22,6 +22,26 @@ impl Role {
     }
 }
 
+/// A device of the team, as coordinators list them (`GET /api/v1/devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    pub id: String,
+    pub name: String,
+    pub user: DeviceUser,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    /// Changes waiting on the phone, as it last reported them.
+    pub unsynced: Option<i64>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceUser {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+}
+
 /// A username as stored: trimmed, lower case, `[a-z0-9._-]{3,32}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -294,23 +294,7 @@ pub async fn report_unsynced(
     Ok(())
 }
 
-#[derive(Debug, serde::Serialize)]
-pub struct DeviceView {
-    pub id: String,
-    pub name: String,
-    pub user: DeviceUser,
-    pub created_at: i64,
-    pub last_seen_at: i64,
-    pub unsynced: Option<i64>,
-    pub revoked: bool,
-}
-
-#[derive(Debug, serde::Serialize)]
-pub struct DeviceUser {
-    pub id: String,
-    pub username: String,
-    pub display_name: String,
-}
+pub use doorstep_core::account::{DeviceUser, DeviceView};
 
 pub async fn list_devices(db: &SqlitePool, team_id: &str) -> Result<Vec<DeviceView>, AccountError> {
     let rows = sqlx::query(
