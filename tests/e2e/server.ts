@@ -17,16 +17,24 @@ export class OwnServer {
     cpSync("dist", this.dist, { recursive: true });
   }
 
-  async start() {
+  private accounts = false;
+  private exited?: Promise<number | null>;
+
+  /** Starts (again) on the same database; `env` adds variables (e.g. a failpoint). */
+  async start(env: Record<string, string> = {}) {
     // The same volunteer account as the shared server (tests/e2e/helpers.ts).
     const db = ["--database", `sqlite://${this.dir}/db.sqlite`];
-    execFileSync(SERVER, ["team", "add", "e2e-team", ...db]);
-    execFileSync(SERVER, ["user", "add", "--team", "e2e-team", "--role", "volunteer", "--username", "e2e-vol", ...db],
-      { env: { ...process.env, DOORSTEP_PASSWORD: "e2e-password-1" } });
-    this.child = spawn(SERVER, [
-      "serve", "--addr", `127.0.0.1:${this.port}`,
-      "--database", `sqlite://${this.dir}/db.sqlite`, "--static-dir", this.dist,
-    ], { stdio: "ignore" });
+    if (!this.accounts) {
+      execFileSync(SERVER, ["team", "add", "e2e-team", ...db]);
+      execFileSync(SERVER, ["user", "add", "--team", "e2e-team", "--role", "volunteer", "--username", "e2e-vol", ...db],
+        { env: { ...process.env, DOORSTEP_PASSWORD: "e2e-password-1" } });
+      this.accounts = true;
+    }
+    const child = spawn(SERVER, [
+      "serve", "--addr", `127.0.0.1:${this.port}`, ...db, "--static-dir", this.dist,
+    ], { stdio: "ignore", env: { ...process.env, ...env } });
+    this.child = child;
+    this.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
     for (let i = 0; i < 100; i++) {
       try {
         if ((await fetch(`${this.url}/healthz`)).ok) return;
@@ -36,6 +44,11 @@ export class OwnServer {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error("own server did not start");
+  }
+
+  /** Resolves with the exit code once the server process has ended by itself. */
+  exit() {
+    return this.exited!;
   }
 
   stop() {

@@ -1,5 +1,6 @@
 import { test, expect, devices, type APIRequestContext, type Page } from "@playwright/test";
-import { addHousehold, logVisit, newTeam, openControlled, reload, type Account } from "./helpers";
+import { addHousehold, logVisit, newTeam, openControlled, reload, signIn, VOLUNTEER, type Account } from "./helpers";
+import { OwnServer } from "./server";
 
 // Sync with the real server: offline work reaches it exactly once, failures are retried,
 // other phones of the team see it, and a revoked phone leaves nothing behind but what the
@@ -203,4 +204,37 @@ test("two phones change the same household offline: all agree, and the coordinat
   expect(await notesOn(page)).toBe("耳背");
   await otherContext.close();
   await coordContext.close();
+});
+
+test("the server dies after committing a push and before answering: after a restart, no duplicate", async ({ page, context }, info) => {
+  const server = new OwnServer(18095 + info.parallelIndex);
+  try {
+    await server.start({ DOORSTEP_FAILPOINT: "exit-after-push-commit" });
+    await page.goto(server.url);
+    await signIn(page, VOLUNTEER);
+    await context.setOffline(true);
+    await addHousehold(page, HOME);
+    await logVisit(page, "张三", "服务器死前");
+    await logVisit(page, "李四", "服务器死前二");
+    await context.setOffline(false);
+    // It committed everything, then died without answering: the phone still waits.
+    expect(await server.exit()).toBe(70);
+    await expect(page.getByRole("status").filter({ hasText: "同步没有成功" })).toBeVisible();
+    await expect(status(page)).toHaveText("待同步(3)");
+    await server.start();
+    await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
+    // The server holds each visit once.
+    const login = await (await fetch(`${server.url}/api/v1/login`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: VOLUNTEER.username, password: VOLUNTEER.password, device_name: "检查" }),
+    })).json();
+    const page1 = await (await fetch(`${server.url}/api/v1/sync/pull?protocol=1&cursor=0`, {
+      headers: { Authorization: `Bearer ${login.token}` },
+    })).json();
+    const visits = page1.records.filter((r: { kind: string }) => r.kind === "visit");
+    expect(visits.map((v: { record: { residents_words: string } }) => v.record.residents_words).sort())
+      .toEqual(["服务器死前", "服务器死前二"]);
+  } finally {
+    server.stop();
+  }
 });

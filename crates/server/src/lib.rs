@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod db;
 pub mod error;
+mod failpoint;
 mod json;
 pub mod records;
 mod routes;

@@ -34,9 +34,9 @@ async fn push(
         device: &auth.device_id,
         coordinator: auth.user.role.is_coordinator(),
     };
-    Ok(Json(
-        records::push(&state.db, auth.team_id(), w, &req).await?,
-    ))
+    let answer = records::push(&state.db, auth.team_id(), w, &req).await?;
+    crate::failpoint::after_push_commit();
+    Ok(Json(answer))
 }
 
 #[derive(Deserialize)]
