@@ -1,5 +1,5 @@
 import { test, expect, devices, type APIRequestContext, type Page } from "@playwright/test";
-import { addHousehold, logVisit, newTeam, openControlled, reload, signIn, VOLUNTEER, type Account } from "./helpers";
+import { addHousehold, logVisit, newTeam, openControlled, reload, signIn, unlockIfLocked, VOLUNTEER, type Account } from "./helpers";
 import { OwnServer } from "./server";
 
 // Sync with the real server: offline work reaches it exactly once, failures are retried,
@@ -237,4 +237,64 @@ test("the server dies after committing a push and before answering: after a rest
   } finally {
     server.stop();
   }
+});
+
+test("two tabs never sync at once; a tab closed in the middle of a sync is resumed on the next open", async ({ page, context, request }) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await context.setOffline(true);
+  await addHousehold(page, HOME);
+  await logVisit(page, "张三", "两个标签页");
+  const second = await context.newPage();
+  await second.goto("/");
+  await unlockIfLocked(second);
+
+  // Every sync request of both tabs, held until the server answers: how many at once?
+  let inFlight = 0, most = 0, pushes = 0;
+  let closing = false;
+  await context.route("**/api/v1/sync/**", async (route) => {
+    inFlight += 1;
+    most = Math.max(most, inFlight);
+    if (route.request().url().includes("/push")) pushes += 1;
+    const response = await route.fetch();
+    await new Promise((r) => setTimeout(r, 300));
+    inFlight -= 1;
+    if (closing) return; // the tab is gone; its answer is lost
+    await route.fulfill({ response });
+  });
+  await context.setOffline(false);
+  await Promise.all([
+    page.getByRole("button", { name: "立即同步" }).click(),
+    second.getByRole("button", { name: "立即同步" }).click(),
+  ]);
+  const synced = async (p: Page) => ((await status(p).textContent()) ?? "").includes("已全部同步");
+  await expect.poll(async () => (await synced(page)) || (await synced(second)), { timeout: 15_000 }).toBe(true);
+  expect(most).toBe(1);
+
+  // A new visit; its push reaches the server, and the tab closes before the answer.
+  await context.unroute("**/api/v1/sync/**");
+  await context.setOffline(true);
+  await page.bringToFront();
+  await logVisit(page, "王五", "关掉标签页");
+  let reached!: () => void;
+  const pushed = new Promise<void>((r) => (reached = r));
+  await context.route("**/api/v1/sync/push", async (route) => {
+    await route.fetch();
+    closing = true;
+    reached();
+  });
+  await second.close();
+  await context.setOffline(false);
+  await pushed;
+  await page.close();
+
+  // Opened again: the sync resumes, and the server has each visit once.
+  await context.unroute("**/api/v1/sync/push");
+  const again = await context.newPage();
+  await again.goto("/");
+  await unlockIfLocked(again);
+  await expect(status(again)).toContainText("已全部同步");
+  const visits = await serverVisits(request, team.coordinator);
+  expect(visits.map((v) => v.residents_words).sort()).toEqual(["两个标签页", "关掉标签页"].sort());
+  expect(pushes).toBeGreaterThanOrEqual(1);
 });
