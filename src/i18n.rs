@@ -14,6 +14,7 @@ pub const ONLINE: Text = Text::new("在线", "Online");
 pub const OFFLINE: Text = Text::new("离线", "Offline");
 pub const ADDRESS: Text = Text::new("住户地址", "Household address");
 pub const SAVED_ON_PHONE: Text = Text::new("已保存在本机", "Saved on this phone");
+pub const SYNCED: Text = Text::new("已同步", "Synced");
 pub const SAVED_VISITS: Text = Text::new("已保存的走访", "Saved visits");
 pub const NO_VISITS: Text = Text::new("还没有走访记录。", "No visits yet.");
 pub const NEW_VERSION: Text = Text::new("有新版本可用。", "A new version is available.");

@@ -24,6 +24,8 @@ pub struct Db {
     pub deleted: RwSignal<HashSet<RecordId>>,
     /// Changes saved on this phone and not yet synced.
     pub pending: RwSignal<usize>,
+    /// Records with such a change (the rest that carry a server revision are synced).
+    pub unsent: RwSignal<HashSet<RecordId>>,
     /// Why loading failed, if it did (storage disabled …).
     pub load_error: RwSignal<Option<StoreError>>,
     /// Records that could not be read (kept as they are).
@@ -58,6 +60,7 @@ impl Db {
             events: RwSignal::new(Vec::new()),
             deleted: RwSignal::new(HashSet::new()),
             pending: RwSignal::new(0),
+            unsent: RwSignal::new(HashSet::new()),
             load_error: RwSignal::new(None),
             unreadable: RwSignal::new(0),
             storage_use: RwSignal::new(None),
@@ -95,13 +98,20 @@ impl Db {
         self.recount();
     }
 
-    /// Counts the changes waiting to be pushed.
+    /// Counts the changes waiting to be pushed, and the records they are about.
     pub fn recount(&self) {
         if let Ok(store) = LocalStore::open() {
-            if let Ok(n) = LocalDb::new(&store).outbox().len() {
-                self.pending.set(n);
+            if let Ok((ms, bad)) = LocalDb::new(&store).outbox().pending() {
+                self.pending.set(ms.len() + bad.len());
+                self.unsent
+                    .set(ms.iter().map(|m| m.change.record_id()).collect());
             }
         }
+    }
+
+    /// Whether the server has this record as it is on the phone.
+    pub fn is_synced(&self, id: RecordId, rev: u64) -> bool {
+        rev > 0 && !self.unsent.with(|u| u.contains(&id))
     }
 
     /// The first screen's data: what the indexes list (no walk over every key).
@@ -130,6 +140,7 @@ impl Db {
         };
         self.storage_use.set(Some(StorageUse::local_storage(units)));
         self.pending.set(Outbox::<LocalStore>::count_in(&keys));
+        self.recount();
         let Ok(store) = LocalStore::open() else {
             return;
         };
@@ -202,6 +213,9 @@ impl Db {
         self.account(&store);
         result?;
         self.pending.update(|n| *n += 1);
+        self.unsent.update(|u| {
+            u.insert(id);
+        });
         self.deleted.update(|d| {
             d.insert(id);
         });
@@ -215,6 +229,9 @@ impl Db {
         self.account(&store);
         result?;
         self.pending.update(|n| *n += 1);
+        self.unsent.update(|u| {
+            u.insert(id);
+        });
         self.deleted.update(|d| {
             d.remove(&id);
         });
@@ -238,6 +255,9 @@ impl Db {
         self.account(&store);
         result?;
         self.pending.update(|n| *n += 1);
+        self.unsent.update(|u| {
+            u.insert(id(&record));
+        });
         list.update(|xs| match xs.iter_mut().find(|x| id(x) == id(&record)) {
             Some(slot) => *slot = record,
             None => xs.push(record),

@@ -35,9 +35,14 @@ test("visits logged offline reach the server once each when the phone is back on
   await reload(page);
   await expect(status(page)).toHaveText("待同步(3)");
   expect(await serverVisits(request, team.coordinator)).toEqual([]);
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "首页" }).click();
+  const recent = page.getByRole("list", { name: /已保存的走访/ }).getByRole("listitem");
+  await expect(recent).toHaveCount(2);
+  for (const item of await recent.all()) await expect(item).toContainText("已保存在本机");
 
   await context.setOffline(false);
   await expect(status(page)).toContainText("已全部同步");
+  for (const item of await recent.all()) await expect(item).toContainText("已同步");
   const visits = await serverVisits(request, team.coordinator);
   expect(visits.map((v) => v.residents_words).sort()).toEqual(["今天精神很好", "腿疼好多了"]);
   expect(new Set(visits.map((v) => v.id)).size).toBe(2);

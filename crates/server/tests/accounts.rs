@@ -97,7 +97,14 @@ async fn more_than_ten_failures_a_minute_are_refused_with_429() {
 #[tokio::test]
 async fn api_routes_need_a_valid_token() {
     let app = two_teams().await;
-    for path in ["/api/v1/me", "/api/v1/devices"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/devices",
+        "/api/v1/sync/pull?protocol=1",
+        "/api/v1/visits",
+        "/api/v1/households",
+        "/api/v1/events",
+    ] {
         assert_eq!(
             error_code(app.get(path).await, 401).await,
             "unauthorized",
@@ -109,8 +116,14 @@ async fn api_routes_need_a_valid_token() {
             "{path}"
         );
     }
-    for path in ["/api/v1/logout", "/api/v1/me/device"] {
-        let res = app.post(path, json!({ "unsynced": 1 }), None).await;
+    for path in ["/api/v1/logout", "/api/v1/me/device", "/api/v1/sync/push"] {
+        let res = app
+            .post(
+                path,
+                json!({ "unsynced": 1, "protocol": 1, "mutations": [] }),
+                None,
+            )
+            .await;
         assert_eq!(error_code(res, 401).await, "unauthorized", "{path}");
     }
 }
@@ -172,10 +185,18 @@ async fn logout_and_revocation_end_the_token() {
 async fn volunteers_cannot_use_coordinator_routes() {
     let app = two_teams().await;
     let vol = app.login("vol-a", PW).await;
-    assert_eq!(
-        error_code(app.get_with("/api/v1/devices", &vol).await, 403).await,
-        "forbidden"
-    );
+    for path in [
+        "/api/v1/devices",
+        "/api/v1/visits",
+        "/api/v1/households",
+        "/api/v1/events",
+    ] {
+        assert_eq!(
+            error_code(app.get_with(path, &vol).await, 403).await,
+            "forbidden",
+            "{path}"
+        );
+    }
     let res = app
         .post("/api/v1/devices/whatever/revoke", json!({}), Some(&vol))
         .await;

@@ -43,6 +43,15 @@ pub enum Change {
     },
 }
 
+impl Change {
+    /// The record the change is about.
+    pub fn record_id(&self) -> RecordId {
+        match *self {
+            Change::Put { id, .. } | Change::Delete { id, .. } | Change::Restore { id, .. } => id,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mutation {
     /// Per device, from 1, never reused.

@@ -338,19 +338,13 @@ fn local_changes<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
 ) -> Result<HashSet<RecordId>, StoreError> {
     let (pending, _) = db.outbox().pending()?;
-    let mut ids: HashSet<RecordId> = pending.iter().map(|m| change_id(&m.change)).collect();
+    let mut ids: HashSet<RecordId> = pending.iter().map(|m| m.change.record_id()).collect();
     ids.extend(
         quarantined(db)?
             .iter()
-            .filter_map(|q| q.change.as_ref().map(change_id)),
+            .filter_map(|q| q.change.as_ref().map(Change::record_id)),
     );
     Ok(ids)
-}
-
-fn change_id(c: &Change) -> RecordId {
-    match *c {
-        Change::Put { id, .. } | Change::Delete { id, .. } | Change::Restore { id, .. } => id,
-    }
 }
 
 /// Stores a pulled page, then its cursor (a crash in between pulls the page again, which
