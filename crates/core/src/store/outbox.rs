@@ -104,9 +104,20 @@ impl<'s, S: KvStore + ?Sized> Outbox<'s, S> {
     /// Mutations not yet acknowledged, in order. Unreadable entries are reported by key and
     /// kept (quarantine is the sync layer's job; nothing is dropped here).
     pub fn pending(&self) -> Result<(Vec<Mutation>, Vec<String>), StoreError> {
+        self.pending_first(usize::MAX)
+    }
+
+    /// The first `max` of [`Outbox::pending`] (entries readable or not): a push batch reads
+    /// only what it sends.
+    pub fn pending_first(&self, max: usize) -> Result<(Vec<Mutation>, Vec<String>), StoreError> {
         let mut ok = Vec::new();
         let mut unreadable = Vec::new();
-        for k in self.store.keys(&format!("{PREFIX}m/"))? {
+        for k in self
+            .store
+            .keys(&format!("{PREFIX}m/"))?
+            .into_iter()
+            .take(max)
+        {
             match self
                 .store
                 .get(&k)?

@@ -82,7 +82,7 @@ pub fn next_push<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     max: usize,
 ) -> Result<Option<PushBatch>, StoreError> {
-    let (ok, unreadable) = db.outbox().pending()?;
+    let (ok, unreadable) = db.outbox().pending_first(max)?;
     let mut all: Vec<(u64, Option<Mutation>)> = ok.into_iter().map(|m| (m.seq, Some(m))).collect();
     all.extend(
         unreadable
