@@ -179,6 +179,7 @@ pub const REVOKE_CONFIRM: Text = Text::new(
 );
 pub const CANCEL: Text = Text::new("取消", "Cancel");
 pub const DEVICE_REVOKED: Text = Text::new("已退出登录", "Signed out");
+pub const REFUSED_SHORT: Text = Text::new("被拒绝", "Refused ");
 pub const SYNC_PROBLEMS: Text = Text::new("服务器拒绝的修改", "Changes the server refused");
 pub const NO_SYNC_PROBLEMS: Text = Text::new("没有被拒绝的修改。", "No refused changes.");
 pub const SEE_PROBLEMS: Text = Text::new("查看", "See them");

@@ -23,6 +23,10 @@ pub fn SyncStatus() -> impl IntoView {
                 format!("{} {done} / {total}", SYNCING.get(l))
             }
             SyncState::Running { .. } => SYNCING.get(l).to_owned(),
+            // Not "all synced" while changes the server refused wait on the phone.
+            _ if sync.refused.get() > 0 => {
+                format!("{}({})", REFUSED_SHORT.get(l), sync.refused.get())
+            }
             _ if pending > 0 => match l {
                 doorstep_core::Lang::Zh => format!("{}({pending})", WAITING_TO_SYNC.get(l)),
                 doorstep_core::Lang::En => format!("{} ({pending})", WAITING_TO_SYNC.get(l)),

@@ -36,6 +36,30 @@ fn reason(code: RejectCode) -> Text {
     }
 }
 
+/// A line that names the record: the address, the visit's day and household, the title.
+fn summary(kind: RecordKind, json: &str, db: &crate::state::Db) -> String {
+    use doorstep_core::event::Event;
+    use doorstep_core::household::Household;
+    use doorstep_core::visit::Visit;
+    match kind {
+        RecordKind::Household => serde_json::from_str::<Household>(json)
+            .map(|h| h.address.one_line())
+            .unwrap_or_default(),
+        RecordKind::Visit => serde_json::from_str::<Visit>(json)
+            .map(|v| {
+                let at = db
+                    .household(v.household_id)
+                    .map(|h| h.address.one_line())
+                    .unwrap_or_default();
+                format!("{} {at}", v.day)
+            })
+            .unwrap_or_default(),
+        RecordKind::Event => serde_json::from_str::<Event>(json)
+            .map(|e| format!("{} {}", e.day, e.title))
+            .unwrap_or_default(),
+    }
+}
+
 fn load() -> Vec<(Quarantined, Option<(RecordKind, String)>)> {
     let Ok(store) = LocalStore::open() else {
         return Vec::new();
@@ -76,6 +100,7 @@ pub fn SyncProblemsPage() -> impl IntoView {
                 {move || items.get().into_iter().map(|(q, record)| {
                     let seq = q.seq;
                     let kind = record.as_ref().map(|(k, _)| *k);
+                    let named = record.as_ref().map(|(k, json)| summary(*k, json, &db)).unwrap_or_default();
                     let export = record.map(|(_, json)| {
                         let reason = serde_json::to_string(&q.reason).unwrap_or_default();
                         let body = format!(r#"{{"record":{json},"refused":{reason}}}"#);
@@ -84,7 +109,8 @@ pub fn SyncProblemsPage() -> impl IntoView {
                     view! {
                         <li>
                             <span class="row-title">{move || kind.map(|k| kind_label(k).get(lang.get()))}</span>
-                            " " {move || reason(q.reason.code).get(lang.get())}
+                            " " {named}
+                            <div class="muted">{move || reason(q.reason.code).get(lang.get())}</div>
                             <div>
                                 <button type="button" class="small" on:click=move |_| retry(seq)>{tr(RETRY)}</button>
                                 " "

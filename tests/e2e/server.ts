@@ -46,6 +46,13 @@ export class OwnServer {
     throw new Error("own server did not start");
   }
 
+  /** Stops the process (keeping its database) and starts it again with `env`. */
+  async restart(env: Record<string, string> = {}) {
+    this.child?.kill("SIGTERM");
+    await this.exited;
+    await this.start(env);
+  }
+
   /** Resolves with the exit code once the server process has ended by itself. */
   exit() {
     return this.exited!;

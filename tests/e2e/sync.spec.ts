@@ -1,6 +1,7 @@
 import { test, expect, devices, type APIRequestContext, type Page } from "@playwright/test";
 import { addHousehold, logVisit, newTeam, openControlled, reload, signIn, unlockIfLocked, VOLUNTEER, type Account } from "./helpers";
 import { OwnServer } from "./server";
+import { readFileSync } from "node:fs";
 
 // Sync with the real server: offline work reaches it exactly once, failures are retried,
 // other phones of the team see it, and a revoked phone leaves nothing behind but what the
@@ -302,4 +303,54 @@ test("two tabs never sync at once; a tab closed in the middle of a sync is resum
   const visits = await serverVisits(request, team.coordinator);
   expect(visits.map((v) => v.residents_words).sort()).toEqual(["两个标签页", "关掉标签页"].sort());
   expect(pushes).toBeGreaterThanOrEqual(1);
+});
+
+test("changes the server refuses are set aside with the reason, exported, retried, and block nothing", async ({ page, context }, info) => {
+  const server = new OwnServer(18110 + info.parallelIndex);
+  try {
+    // This server refuses every change (a fault injected on purpose).
+    await server.start({ DOORSTEP_FAILPOINT: "refuse-mutations" });
+    await page.goto(server.url);
+    await signIn(page, VOLUNTEER);
+    await context.setOffline(true);
+    await addHousehold(page, HOME);
+    await logVisit(page, "张三", "被拒绝的走访");
+    await context.setOffline(false);
+    const banner = page.getByRole("status").filter({ hasText: "被服务器拒绝" });
+    await expect(banner).toContainText("2 条修改被服务器拒绝");
+    await expect(status(page)).toHaveText("被拒绝(2)");
+
+    await banner.getByRole("link", { name: "查看" }).click();
+    const rows = page.getByRole("list", { name: "服务器拒绝的修改" }).getByRole("listitem");
+    await expect(rows).toHaveCount(2);
+    await expect(rows.nth(1)).toContainText("走访");
+    await expect(rows.nth(1)).toContainText("幸福社区 5幢 502室");
+    await expect(rows.nth(1)).toContainText("内容不符合要求");
+    await page.screenshot({ path: "tests/e2e/screenshots/refused-zh-CN.png", fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      rows.nth(1).getByRole("link", { name: "导出" }).click(),
+    ]);
+    const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
+    expect(exported.record.residents_words).toBe("被拒绝的走访");
+    expect(exported.refused.code).toBe("invalid");
+
+    // The server is fixed; both are retried and go through.
+    await server.restart();
+    await rows.first().getByRole("button", { name: "重试" }).click();
+    await expect(rows).toHaveCount(1);
+    await rows.first().getByRole("button", { name: "重试" }).click();
+    await expect(page.getByText("没有被拒绝的修改。")).toBeVisible();
+    await expect(status(page)).toContainText("已全部同步");
+    const login = await (await fetch(`${server.url}/api/v1/login`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: VOLUNTEER.username, password: VOLUNTEER.password, device_name: "检查" }),
+    })).json();
+    const pulled = await (await fetch(`${server.url}/api/v1/sync/pull?protocol=1&cursor=0`, {
+      headers: { Authorization: `Bearer ${login.token}` },
+    })).json();
+    expect(pulled.records.map((r: { kind: string }) => r.kind).sort()).toEqual(["household", "visit"]);
+  } finally {
+    server.stop();
+  }
 });

@@ -132,7 +132,15 @@ pub async fn push(
                 Some(id) => load(&mut tx, team, id).await?,
                 None => None,
             };
-            match merge::apply(existing.as_ref(), m, w, clock as u64 + 1) {
+            let applied = if crate::failpoint::refuse_mutations() {
+                Err(Rejection {
+                    code: RejectCode::Invalid,
+                    message: "refused by the refuse-mutations failpoint".into(),
+                })
+            } else {
+                merge::apply(existing.as_ref(), m, w, clock as u64 + 1)
+            };
+            match applied {
                 Ok(Some(doc)) => {
                     clock += 1;
                     store(&mut tx, team, &doc).await?;
