@@ -15,6 +15,14 @@ pub const OFFLINE: Text = Text::new("离线", "Offline");
 pub const ADDRESS: Text = Text::new("住户地址", "Household address");
 pub const SAVED_ON_PHONE: Text = Text::new("已保存在本机", "Saved on this phone");
 pub const SYNCED: Text = Text::new("已同步", "Synced");
+
+/// "Synced (the server received it at …)".
+pub fn received(lang: Lang, at: &str) -> String {
+    match lang {
+        Lang::Zh => format!("已同步（服务器 {at} 收到）"),
+        Lang::En => format!("Synced (the server received it {at})"),
+    }
+}
 pub const SAVED_VISITS: Text = Text::new("已保存的走访", "Saved visits");
 pub const NO_VISITS: Text = Text::new("还没有走访记录。", "No visits yet.");
 pub const NEW_VERSION: Text = Text::new("有新版本可用。", "A new version is available.");

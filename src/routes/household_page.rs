@@ -100,6 +100,15 @@ pub fn HouseholdPage() -> impl IntoView {
                                             <span class="row-title">{v.day.to_string()}</span> " " {move || join_names(&v.volunteers, lang.get())}
                                             <div>{move || v.services.summary(lang.get())}</div>
                                             {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
+                                            <div>
+                                                <span class="badge" class:synced=move || db.is_synced(v.id, v.rev)>
+                                                    {move || if db.is_synced(v.id, v.rev) {
+                                                        received(lang.get(), &crate::browser::format_clock(v.received_at, lang.get().tag()))
+                                                    } else {
+                                                        SAVED_ON_PHONE.get(lang.get()).to_owned()
+                                                    }}
+                                                </span>
+                                            </div>
                                             {mine.then(|| view! {
                                                 <a class="button small" href=format!("/visits/{}/edit", v.id)
                                                     aria-label=tr(EDIT_THIS_VISIT)>{tr(EDIT)}</a>

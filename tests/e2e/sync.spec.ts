@@ -44,6 +44,11 @@ test("visits logged offline reach the server once each when the phone is back on
   await context.setOffline(false);
   await expect(status(page)).toContainText("已全部同步");
   for (const item of await recent.all()) await expect(item).toContainText("已同步");
+  // On the household's page each visit says when the server received it.
+  await recent.first().getByRole("link").click();
+  const history = page.getByRole("list", { name: /走访记录/ }).getByRole("listitem");
+  await expect(history).toHaveCount(2);
+  for (const item of await history.all()) await expect(item).toContainText(/已同步（服务器 .+ 收到）/);
   const visits = await serverVisits(request, team.coordinator);
   expect(visits.map((v) => v.residents_words).sort()).toEqual(["今天精神很好", "腿疼好多了"]);
   expect(new Set(visits.map((v) => v.id)).size).toBe(2);

@@ -59,6 +59,9 @@ pub struct Visit {
     /// The server's revision of this record as last pulled; 0 until then (see `sync`).
     #[serde(default, skip_serializing_if = "crate::skip::is_default")]
     pub rev: u64,
+    /// When the server first received it (the server's clock), as last pulled; 0 until then.
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
+    pub received_at: UnixMillis,
 }
 
 impl Visit {
@@ -177,6 +180,7 @@ impl VisitDraft {
         )?;
         v.updated_at = stamp.now.max(existing.updated_at);
         v.rev = existing.rev;
+        v.received_at = existing.received_at;
         v.follow_up = match (v.follow_up, &existing.follow_up) {
             // Editing the text of a closed follow-up does not reopen it.
             (Some(mut f), Some(old)) => {
@@ -272,6 +276,7 @@ impl VisitDraft {
             updated_at: stamp.now,
             author,
             rev: 0,
+            received_at: UnixMillis(0),
         };
         e.finish(visit)
     }

@@ -8,6 +8,7 @@ use doorstep_core::sync::push::{self, PushError};
 use doorstep_core::sync::wire::{
     Outcome, PullResponse, PushRequest, PushResponse, RejectCode, Rejection, PROTOCOL,
 };
+use doorstep_core::UnixMillis;
 use serde_json::Value;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -218,8 +219,8 @@ pub async fn pull(
         .await?;
     let reset = cursor > clock as u64;
     let from = if reset { 0 } else { cursor };
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT doc FROM records WHERE team_id = ? AND rev > ? ORDER BY rev LIMIT ?",
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT doc, received_at FROM records WHERE team_id = ? AND rev > ? ORDER BY rev LIMIT ?",
     )
     .bind(team)
     .bind(from as i64)
@@ -231,14 +232,17 @@ pub async fn pull(
     let docs = rows
         .iter()
         .take(limit)
-        .map(|j| decode(j))
-        .collect::<Result<Vec<Doc>, _>>()?;
+        .map(|(j, at)| decode(j).map(|d| (d, UnixMillis(*at))))
+        .collect::<Result<Vec<(Doc, UnixMillis)>, _>>()?;
     Ok(PullResponse {
         protocol: PROTOCOL,
         reset,
-        cursor: docs.last().map_or(from, |d| d.rev),
+        cursor: docs.last().map_or(from, |(d, _)| d.rev),
         more,
-        records: docs.iter().map(Doc::pulled).collect(),
+        records: docs
+            .iter()
+            .map(|(d, at)| d.pulled_received(Some(*at)))
+            .collect(),
     })
 }
 

@@ -100,6 +100,10 @@ async fn the_same_push_twice_makes_one_row() {
     let got: Visit = serde_json::from_value(visit["record"].clone()).unwrap();
     assert_eq!(got.notes, "聊天");
     assert!(
+        got.received_at.0 > 0,
+        "the phone learns when the server received it"
+    );
+    assert!(
         visit.get("conflicts").is_none(),
         "a duplicate is not a conflict"
     );

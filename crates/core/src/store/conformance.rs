@@ -375,6 +375,7 @@ pub fn full_visit(n: u32, household: &Household, note: &str) -> Visit {
         updated_at: UnixMillis(1_795_714_200_000),
         author: "u-1".into(),
         rev: 0,
+        received_at: UnixMillis(0),
     }
 }
 

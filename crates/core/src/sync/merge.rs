@@ -95,14 +95,23 @@ impl Doc {
 
     /// The record as pull sends it.
     pub fn pulled(&self) -> PulledRecord {
+        self.pulled_received(None)
+    }
+
+    /// … with the time the server first received it (visits carry it to the phone).
+    pub fn pulled_received(&self, received_at: Option<UnixMillis>) -> PulledRecord {
         let raw = |s: String| RawValue::from_string(s).expect("serde_json writes valid JSON");
         let conflicts = self.conflicts();
+        let mut record = self.record();
+        if let Some(at) = received_at.filter(|_| self.kind == RecordKind::Visit) {
+            record.insert("received_at".into(), at.0.into());
+        }
         PulledRecord {
             kind: self.kind,
             id: self.id,
             rev: self.rev,
             deleted: self.is_deleted(),
-            record: raw(Value::Object(self.record()).to_string()),
+            record: raw(Value::Object(record).to_string()),
             conflicts: (!conflicts.is_empty())
                 .then(|| raw(serde_json::to_string(&conflicts).expect("JSON values serialise"))),
         }
