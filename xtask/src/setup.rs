@@ -6,7 +6,12 @@ use crate::{root, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: &str = "version_132";
-const APT_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-noto-cjk"];
+const APT_PACKAGES: [&str; 4] = [
+    "chromium",
+    "chromium-driver",
+    "fonts-noto-cjk",
+    "postgresql",
+];
 
 pub fn setup() -> Result {
     apt_packages()?;

@@ -34,8 +34,31 @@ fn run_all(counts: &mut Counts) -> Result {
     status(cmd("cargo", &["fmt", "--all", "--check"]))?;
     status(cargo("clippy", &[&NATIVE, &CLIPPY]))?;
     status(cargo("clippy", &[&WASM, &CLIPPY]))?;
-    // Natively: the domain (with property tests), the server against real SQLite files.
+    // Natively: the domain (with property tests), the server against real SQLite files …
     tests(cargo("test", &[&NATIVE]), counts)?;
+    // … and the server's database-backed tests again on PostgreSQL.
+    let url = match std::env::var("DOORSTEP_TEST_DATABASE") {
+        Ok(url) => url,
+        Err(_) => {
+            crate::postgres::ready()?;
+            crate::postgres::TEST_URL.to_owned()
+        }
+    };
+    let mut pg = cargo(
+        "test",
+        &[&[
+            "-p",
+            "doorstep-server",
+            "--test",
+            "http",
+            "--test",
+            "accounts",
+            "--test",
+            "sync",
+        ]],
+    );
+    pg.env("DOORSTEP_TEST_DATABASE", url);
+    tests(pg, counts)?;
     // In headless Chromium: the storage conformance suite on localStorage.
     tests(cargo("test", &[&WASM]), counts)?;
     // End to end on the release build, served by the real server.

@@ -23,6 +23,8 @@ struct Args {
     ingest: usize,
     devices: usize,
     seconds: u64,
+    /// A PostgreSQL server (its admin URL) to run on, in a fresh database; else SQLite.
+    postgres: Option<String>,
 }
 
 fn args() -> Args {
@@ -30,15 +32,22 @@ fn args() -> Args {
         ingest: 10_000,
         devices: 500,
         seconds: 60,
+        postgres: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     for pair in argv.chunks(2) {
+        if pair[0] == "--postgres" {
+            a.postgres = pair.get(1).cloned();
+            continue;
+        }
         let v = pair.get(1).and_then(|v| v.parse().ok());
         match (pair[0].as_str(), v) {
             ("--ingest", Some(n)) => a.ingest = n,
             ("--devices", Some(n)) => a.devices = n,
             ("--seconds", Some(n)) => a.seconds = n as u64,
-            _ => panic!("usage: sync_load [--ingest N] [--devices N] [--seconds N]"),
+            _ => panic!(
+                "usage: sync_load [--ingest N] [--devices N] [--seconds N] [--postgres ADMIN_URL]"
+            ),
         }
     }
     a
@@ -74,7 +83,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn main() {
     let a = args();
     let dir = tempfile::tempdir().expect("tempdir");
-    let db_url = format!("sqlite://{}", dir.path().join("load.db").display());
+    let db_url = match &a.postgres {
+        Some(admin) => fresh_postgres(admin).await,
+        None => format!("sqlite://{}", dir.path().join("load.db").display()),
+    };
     let app = Application::build(ServeConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
         database: db_url.clone(),
@@ -85,7 +97,7 @@ async fn main() {
     .expect("server");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
-    let pool = sqlx::SqlitePool::connect(&db_url).await.unwrap();
+    let pool = doorstep_server::db::connect(&db_url).await.unwrap();
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1024)
         .build()
@@ -151,9 +163,14 @@ async fn main() {
     }
     let took = start.elapsed();
     println!(
-        "ingest: {pushed} visits in {:.2} s = {:.0} visits/s (batches of 100, one phone, SQLite)",
+        "ingest: {pushed} visits in {:.2} s = {:.0} visits/s (batches of 100, one phone, {})",
         took.as_secs_f64(),
-        pushed as f64 / took.as_secs_f64()
+        pushed as f64 / took.as_secs_f64(),
+        if a.postgres.is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
     );
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records")
         .fetch_one(&pool)
@@ -251,4 +268,20 @@ async fn main() {
         (acked - (after - before)).max(0),
         ((after - before) - acked).max(0)
     );
+}
+
+/// A new, empty PostgreSQL database on the server `admin` points at; its URL.
+async fn fresh_postgres(admin: &str) -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("doorstep_load_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::AnyConnection::connect(admin)
+        .await
+        .expect("PostgreSQL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+    format!("{base}/{name}")
 }

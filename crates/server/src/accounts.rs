@@ -2,7 +2,7 @@
 //! caller's team id: there is no way to ask for another team's rows.
 
 use doorstep_core::account::{Role, TeamInfo, UserInfo, Username};
-use sqlx::{Row, SqlitePool};
+use sqlx::{AnyPool, Row};
 
 use crate::auth::{password, token};
 
@@ -53,9 +53,9 @@ fn unique_violation(e: sqlx::Error, what: &str) -> AccountError {
     }
 }
 
-pub async fn add_team(db: &SqlitePool, name: &str) -> Result<String, AccountError> {
+pub async fn add_team(db: &AnyPool, name: &str) -> Result<String, AccountError> {
     let id = new_id();
-    sqlx::query("INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)")
+    sqlx::query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(&id)
         .bind(name)
         .bind(now_millis())
@@ -73,8 +73,8 @@ pub struct NewUser<'a> {
     pub password: &'a str,
 }
 
-pub async fn add_user(db: &SqlitePool, u: NewUser<'_>) -> Result<String, AccountError> {
-    let team_id: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE name = ?")
+pub async fn add_user(db: &AnyPool, u: NewUser<'_>) -> Result<String, AccountError> {
+    let team_id: Option<String> = sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
         .bind(u.team)
         .fetch_optional(db)
         .await?;
@@ -83,7 +83,7 @@ pub async fn add_user(db: &SqlitePool, u: NewUser<'_>) -> Result<String, Account
     let id = new_id();
     sqlx::query(
         "INSERT INTO users (id, team_id, username, display_name, role, password_hash, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(&team_id)
@@ -106,7 +106,7 @@ pub struct UserRow {
     pub disabled: bool,
 }
 
-pub async fn list_users(db: &SqlitePool) -> Result<Vec<UserRow>, AccountError> {
+pub async fn list_users(db: &AnyPool) -> Result<Vec<UserRow>, AccountError> {
     let rows = sqlx::query(
         "SELECT u.username, u.display_name, u.role, t.name AS team, u.disabled
          FROM users u JOIN teams t ON t.id = u.team_id ORDER BY t.name, u.username",
@@ -126,18 +126,18 @@ pub async fn list_users(db: &SqlitePool) -> Result<Vec<UserRow>, AccountError> {
 }
 
 /// Disables the user and revokes all their devices.
-pub async fn disable_user(db: &SqlitePool, username: &Username) -> Result<(), AccountError> {
+pub async fn disable_user(db: &AnyPool, username: &Username) -> Result<(), AccountError> {
     let mut tx = db.begin().await?;
-    let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+    let id: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
         .bind(username.as_str())
         .fetch_optional(&mut *tx)
         .await?;
     let id = id.ok_or_else(|| AccountError::NoSuchUser(username.to_string()))?;
-    sqlx::query("UPDATE users SET disabled = 1 WHERE id = ?")
+    sqlx::query("UPDATE users SET disabled = 1 WHERE id = $1")
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+    sqlx::query("UPDATE devices SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
         .bind(now_millis())
         .bind(&id)
         .execute(&mut *tx)
@@ -146,7 +146,7 @@ pub async fn disable_user(db: &SqlitePool, username: &Username) -> Result<(), Ac
     Ok(())
 }
 
-pub async fn is_empty(db: &SqlitePool) -> Result<bool, AccountError> {
+pub async fn is_empty(db: &AnyPool) -> Result<bool, AccountError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(db)
         .await?;
@@ -155,14 +155,14 @@ pub async fn is_empty(db: &SqlitePool) -> Result<bool, AccountError> {
 
 /// The user a username and password belong to, if they do and the user is enabled.
 pub async fn check_credentials(
-    db: &SqlitePool,
+    db: &AnyPool,
     username: &str,
     password: &str,
 ) -> Result<Option<UserInfo>, AccountError> {
     let row = sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled,
                 t.id AS team_id, t.name AS team_name
-         FROM users u JOIN teams t ON t.id = u.team_id WHERE u.username = ?",
+         FROM users u JOIN teams t ON t.id = u.team_id WHERE u.username = $1",
     )
     .bind(username.trim().to_ascii_lowercase())
     .fetch_optional(db)
@@ -178,7 +178,7 @@ pub async fn check_credentials(
     Ok(Some(user_info(&r)))
 }
 
-fn user_info(r: &sqlx::sqlite::SqliteRow) -> UserInfo {
+fn user_info(r: &sqlx::any::AnyRow) -> UserInfo {
     UserInfo {
         id: r.get("id"),
         username: r.get("username"),
@@ -192,16 +192,12 @@ fn user_info(r: &sqlx::sqlite::SqliteRow) -> UserInfo {
 }
 
 /// Registers a device for `user` and returns its token (shown once, stored hashed).
-pub async fn add_device(
-    db: &SqlitePool,
-    user: &UserInfo,
-    name: &str,
-) -> Result<String, AccountError> {
+pub async fn add_device(db: &AnyPool, user: &UserInfo, name: &str) -> Result<String, AccountError> {
     let t = token::mint();
     let now = now_millis();
     sqlx::query(
         "INSERT INTO devices (id, user_id, team_id, name, token_hash, created_at, last_seen_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(new_id())
     .bind(&user.id)
@@ -229,12 +225,12 @@ pub enum TokenCheck {
 }
 
 /// Who holds `token`; notes that the device was seen.
-pub async fn check_token(db: &SqlitePool, token: &str) -> Result<TokenCheck, AccountError> {
+pub async fn check_token(db: &AnyPool, token: &str) -> Result<TokenCheck, AccountError> {
     let row = sqlx::query(
         "SELECT d.id AS device_id, d.revoked_at, d.last_seen_at, u.id, u.username, u.display_name, u.role,
                 u.disabled, t.id AS team_id, t.name AS team_name
          FROM devices d JOIN users u ON u.id = d.user_id JOIN teams t ON t.id = d.team_id
-         WHERE d.token_hash = ?",
+         WHERE d.token_hash = $1",
     )
     .bind(token::digest(token))
     .fetch_optional(db)
@@ -252,7 +248,7 @@ pub async fn check_token(db: &SqlitePool, token: &str) -> Result<TokenCheck, Acc
     // At most once a minute: a write takes SQLite's one write lock, which pushes need.
     let now = now_millis();
     if now - r.get::<i64, _>("last_seen_at") > 60_000 {
-        sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
+        sqlx::query("UPDATE devices SET last_seen_at = $1 WHERE id = $2")
             .bind(now)
             .bind(&device_id)
             .execute(db)
@@ -266,12 +262,12 @@ pub async fn check_token(db: &SqlitePool, token: &str) -> Result<TokenCheck, Acc
 
 /// Revokes a device of `team_id`; false when the team has no such device.
 pub async fn revoke_device(
-    db: &SqlitePool,
+    db: &AnyPool,
     team_id: &str,
     device_id: &str,
 ) -> Result<bool, AccountError> {
     let done = sqlx::query(
-        "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND team_id = ?",
+        "UPDATE devices SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2 AND team_id = $3",
     )
     .bind(now_millis())
     .bind(device_id)
@@ -282,11 +278,11 @@ pub async fn revoke_device(
 }
 
 pub async fn report_unsynced(
-    db: &SqlitePool,
+    db: &AnyPool,
     device_id: &str,
     unsynced: u32,
 ) -> Result<(), AccountError> {
-    sqlx::query("UPDATE devices SET unsynced = ? WHERE id = ?")
+    sqlx::query("UPDATE devices SET unsynced = $1 WHERE id = $2")
         .bind(i64::from(unsynced))
         .bind(device_id)
         .execute(db)
@@ -296,12 +292,12 @@ pub async fn report_unsynced(
 
 pub use doorstep_core::account::{DeviceUser, DeviceView};
 
-pub async fn list_devices(db: &SqlitePool, team_id: &str) -> Result<Vec<DeviceView>, AccountError> {
+pub async fn list_devices(db: &AnyPool, team_id: &str) -> Result<Vec<DeviceView>, AccountError> {
     let rows = sqlx::query(
         "SELECT d.id, d.name, d.created_at, d.last_seen_at, d.unsynced, d.revoked_at,
                 u.id AS user_id, u.username, u.display_name
          FROM devices d JOIN users u ON u.id = d.user_id
-         WHERE d.team_id = ? ORDER BY d.last_seen_at DESC",
+         WHERE d.team_id = $1 ORDER BY d.last_seen_at DESC",
     )
     .bind(team_id)
     .fetch_all(db)

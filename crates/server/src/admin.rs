@@ -1,7 +1,7 @@
 //! The operator's commands (`team add`, `user add|list|disable`, `serve --demo`).
 
 use doorstep_core::account::{check_new_password, Role, Username};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::accounts::{self, AccountError, NewUser};
 use crate::auth::token;
@@ -25,7 +25,7 @@ impl From<RoleArg> for Role {
 /// What a command printed, or why it failed (for the exit code and stderr).
 pub type Outcome = Result<String, String>;
 
-async fn open(url: &str) -> Result<SqlitePool, String> {
+async fn open(url: &str) -> Result<AnyPool, String> {
     db::connect(url).await.map_err(|e| e.to_string())
 }
 
@@ -120,7 +120,7 @@ pub async fn user(cmd: UserCommand) -> Outcome {
 
 /// `serve --demo`: on an empty database, a demo team with a volunteer and a coordinator,
 /// whose passwords are printed once (only their hashes are kept).
-pub async fn demo(pool: &SqlitePool) -> Result<(), AccountError> {
+pub async fn demo(pool: &AnyPool) -> Result<(), AccountError> {
     if !accounts::is_empty(pool).await? {
         println!(
             "demo: this database has users already; the demo accounts, if made here, are \

@@ -25,7 +25,7 @@ pub enum Command {
 
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseArg {
-    /// Database URL: sqlite://PATH (the file is created if missing).
+    /// Database URL: sqlite://PATH (the file is created if missing) or postgres://USER:PW@HOST/DB.
     #[arg(
         long,
         env = "DOORSTEP_DATABASE",
@@ -85,7 +85,7 @@ pub struct ServeConfig {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "DOORSTEP_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// Database URL: sqlite://PATH (the file is created if missing).
+    /// Database URL: sqlite://PATH (the file is created if missing) or postgres://USER:PW@HOST/DB.
     #[arg(
         long,
         env = "DOORSTEP_DATABASE",

@@ -1,11 +1,14 @@
-use std::str::FromStr;
+//! The database: SQLite (a file, the default) or PostgreSQL (for deployments that outgrow one
+//! machine), chosen by the URL, through sqlx's `Any` driver. Every query is written once, with
+//! `$n` placeholders, which both understand; the migrations exist in both dialects
+//! (`migrations/sqlite`, `migrations/postgres`: the same tables, BIGINT for PostgreSQL).
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
+use sqlx::any::{install_default_drivers, AnyPoolOptions};
+use sqlx::AnyPool;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("unsupported database URL {0:?}: use sqlite://PATH")]
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("cannot create the database directory {0}: {1}")]
     Directory(String, std::io::Error),
@@ -15,8 +18,21 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Opens (creating if needed) the database and applies the migrations.
-pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// Opens (creating the SQLite file if needed) the database and applies the migrations.
+pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
+    install_default_drivers();
+    if is_postgres(url) {
+        let pool = AnyPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        return Ok(pool);
+    }
     let path = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
@@ -28,14 +44,24 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| DbError::Directory(dir.display().to_string(), e))?;
     }
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new()
+    let pool = AnyPoolOptions::new()
         .max_connections(8)
-        .connect_with(options)
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("PRAGMA busy_timeout = 5000")
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(())
+            })
+        })
+        .connect(&format!("sqlite://{path}?mode=rwc"))
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    sqlx::query("PRAGMA journal_mode = WAL")
+        .execute(&pool)
+        .await?;
+    sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
     Ok(pool)
 }

@@ -10,7 +10,7 @@ use doorstep_core::sync::wire::{
 };
 use doorstep_core::UnixMillis;
 use serde_json::Value;
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Any, AnyPool, Transaction};
 
 use crate::accounts::now_millis;
 
@@ -53,12 +53,12 @@ fn decode(json: &str) -> Result<Doc, SyncError> {
 }
 
 async fn load(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     team: &str,
     id: &str,
 ) -> Result<Option<Doc>, SyncError> {
     let json: Option<String> =
-        sqlx::query_scalar("SELECT doc FROM records WHERE team_id = ? AND id = ?")
+        sqlx::query_scalar("SELECT doc FROM records WHERE team_id = $1 AND id = $2")
             .bind(team)
             .bind(id)
             .fetch_optional(&mut **tx)
@@ -66,7 +66,7 @@ async fn load(
     json.as_deref().map(decode).transpose()
 }
 
-async fn store(tx: &mut Transaction<'_, Sqlite>, team: &str, doc: &Doc) -> Result<(), SyncError> {
+async fn store(tx: &mut Transaction<'_, Any>, team: &str, doc: &Doc) -> Result<(), SyncError> {
     let json = serde_json::to_string(doc).map_err(|e| SyncError::Corrupt(e.to_string()))?;
     let day = doc
         .fields
@@ -74,7 +74,7 @@ async fn store(tx: &mut Transaction<'_, Sqlite>, team: &str, doc: &Doc) -> Resul
         .and_then(|f| f.shown().as_str().map(str::to_owned));
     sqlx::query(
         "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (team_id, id) DO UPDATE SET
            rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc",
     )
@@ -82,7 +82,7 @@ async fn store(tx: &mut Transaction<'_, Sqlite>, team: &str, doc: &Doc) -> Resul
     .bind(doc.id.to_string())
     .bind(kind_str(doc.kind))
     .bind(doc.rev as i64)
-    .bind(doc.is_deleted())
+    .bind(i64::from(doc.is_deleted()))
     .bind(&doc.created_by)
     .bind(day)
     .bind(now_millis())
@@ -94,7 +94,7 @@ async fn store(tx: &mut Transaction<'_, Sqlite>, team: &str, doc: &Doc) -> Resul
 
 /// Applies a push: each mutation at most once, in order, in one transaction.
 pub async fn push(
-    db: &SqlitePool,
+    db: &AnyPool,
     team: &str,
     w: Writer<'_>,
     req: &PushRequest,
@@ -103,11 +103,11 @@ pub async fn push(
     // A write first: SQLite takes the write lock now and concurrent pushes wait for it
     // (a read first would make a later write fail with "busy" instead).
     let mut clock: i64 =
-        sqlx::query_scalar("UPDATE teams SET clock = clock WHERE id = ? RETURNING clock")
+        sqlx::query_scalar("UPDATE teams SET clock = clock WHERE id = $1 RETURNING clock")
             .bind(team)
             .fetch_one(&mut *tx)
             .await?;
-    let last: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = ?")
+    let last: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
         .bind(w.device)
         .fetch_one(&mut *tx)
         .await?;
@@ -150,7 +150,7 @@ pub async fn push(
                 Err(r) => {
                     sqlx::query(
                         "INSERT INTO rejections (device_id, seq, code, message, at)
-                         VALUES (?, ?, ?, ?, ?)",
+                         VALUES ($1, $2, $3, $4, $5)",
                     )
                     .bind(w.device)
                     .bind(m.seq as i64)
@@ -168,13 +168,13 @@ pub async fn push(
         outcomes.push(outcome);
     }
     if let Some(m) = req.mutations.last().filter(|_| done < req.mutations.len()) {
-        sqlx::query("UPDATE devices SET last_seq = ? WHERE id = ?")
+        sqlx::query("UPDATE devices SET last_seq = $1 WHERE id = $2")
             .bind(m.seq as i64)
             .bind(w.device)
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE teams SET clock = ? WHERE id = ?")
+    sqlx::query("UPDATE teams SET clock = $1 WHERE id = $2")
         .bind(clock)
         .bind(team)
         .execute(&mut *tx)
@@ -187,12 +187,12 @@ pub async fn push(
 }
 
 async fn earlier_rejection(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     device: &str,
     seq: u64,
 ) -> Result<Option<Rejection>, SyncError> {
     let row: Option<(String, String)> =
-        sqlx::query_as("SELECT code, message FROM rejections WHERE device_id = ? AND seq = ?")
+        sqlx::query_as("SELECT code, message FROM rejections WHERE device_id = $1 AND seq = $2")
             .bind(device)
             .bind(seq as i64)
             .fetch_optional(&mut **tx)
@@ -206,21 +206,21 @@ async fn earlier_rejection(
 /// The team's records changed after `cursor`, oldest change first. A cursor the server never
 /// gave (ahead of its counter: a restored database) starts again from 0.
 pub async fn pull(
-    db: &SqlitePool,
+    db: &AnyPool,
     team: &str,
     cursor: u64,
     limit: usize,
 ) -> Result<PullResponse, SyncError> {
     // One read transaction: the counter and the rows agree.
     let mut tx = db.begin().await?;
-    let clock: i64 = sqlx::query_scalar("SELECT clock FROM teams WHERE id = ?")
+    let clock: i64 = sqlx::query_scalar("SELECT clock FROM teams WHERE id = $1")
         .bind(team)
         .fetch_one(&mut *tx)
         .await?;
     let reset = cursor > clock as u64;
     let from = if reset { 0 } else { cursor };
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT doc, received_at FROM records WHERE team_id = ? AND rev > ? ORDER BY rev LIMIT ?",
+        "SELECT doc, received_at FROM records WHERE team_id = $1 AND rev > $2 ORDER BY rev LIMIT $3",
     )
     .bind(team)
     .bind(from as i64)
@@ -254,26 +254,33 @@ pub struct Listed {
 
 /// The team's records of one kind, newest day first (then newest received), not deleted.
 pub async fn list(
-    db: &SqlitePool,
+    db: &AnyPool,
     team: &str,
     kind: RecordKind,
     since_day: Option<&str>,
     limit: usize,
     offset: usize,
 ) -> Result<Vec<Listed>, SyncError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
+    // Two forms: an untyped "$n IS NULL" does not compile on PostgreSQL.
+    let since_sql = if since_day.is_some() {
+        "AND day >= $5"
+    } else {
+        ""
+    };
+    let sql = format!(
         "SELECT doc, received_at FROM records
-         WHERE team_id = ? AND kind = ? AND deleted = 0 AND (? IS NULL OR day >= ?)
-         ORDER BY day DESC, received_at DESC, id DESC LIMIT ? OFFSET ?",
-    )
-    .bind(team)
-    .bind(kind_str(kind))
-    .bind(since_day)
-    .bind(since_day)
-    .bind(limit as i64)
-    .bind(offset as i64)
-    .fetch_all(db)
-    .await?;
+         WHERE team_id = $1 AND kind = $2 AND deleted = 0 {since_sql}
+         ORDER BY day DESC, received_at DESC, id DESC LIMIT $3 OFFSET $4"
+    );
+    let mut q = sqlx::query_as(&sql)
+        .bind(team)
+        .bind(kind_str(kind))
+        .bind(limit as i64)
+        .bind(offset as i64);
+    if let Some(day) = since_day {
+        q = q.bind(day);
+    }
+    let rows: Vec<(String, i64)> = q.fetch_all(db).await?;
     rows.into_iter()
         .map(|(j, received_at)| {
             Ok(Listed {

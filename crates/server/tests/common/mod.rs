@@ -14,6 +14,9 @@ pub const INDEX_HTML: &str = "<!doctype html><title>Doorstep</title>";
 
 pub struct TestApp {
     pub base: String,
+    /// The database URL the server uses: a SQLite file in `dir`, or a fresh PostgreSQL
+    /// database when DOORSTEP_TEST_DATABASE names a PostgreSQL server.
+    pub database: String,
     pub dir: TempDir,
     pub client: reqwest::Client,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -56,8 +59,9 @@ pub async fn error_code(res: reqwest::Response, status: u16) -> String {
 }
 
 impl TestApp {
-    pub async fn pool(&self) -> sqlx::SqlitePool {
-        sqlx::SqlitePool::connect(&format!("sqlite://{}", self.db_path().display()))
+    pub async fn pool(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database)
             .await
             .expect("test database")
     }
@@ -145,9 +149,13 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
         )
         .unwrap();
     }
+    let database = match std::env::var("DOORSTEP_TEST_DATABASE") {
+        Ok(admin) if doorstep_server::db::is_postgres(&admin) => fresh_postgres(&admin).await,
+        _ => format!("sqlite://{}", dir.path().join("data/doorstep.db").display()),
+    };
     let config = ServeConfig {
         addr: "127.0.0.1:0".parse().unwrap(),
-        database: format!("sqlite://{}", dir.path().join("data/doorstep.db").display()),
+        database: database.clone(),
         static_dir: dist,
         demo: false,
     };
@@ -159,8 +167,25 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
     }));
     TestApp {
         base,
+        database,
         dir,
         client: reqwest::Client::new(),
         shutdown: Some(tx),
     }
+}
+
+/// A new, empty PostgreSQL database on the server `admin` points at; its URL.
+async fn fresh_postgres(admin: &str) -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("doorstep_test_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::AnyConnection::connect(admin)
+        .await
+        .expect("PostgreSQL from DOORSTEP_TEST_DATABASE");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+    format!("{base}/{name}")
 }
