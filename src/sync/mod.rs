@@ -23,7 +23,7 @@ where
     F: FnOnce() -> Fut + 'static,
     Fut: std::future::Future<Output = ()> + 'static,
 {
-    web_lock::with_lock(LOCK, false, work, || {});
+    web_lock::with_lock(LOCK, false, work, |_| {});
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,11 +113,15 @@ impl SyncCtx {
             move || async move {
                 self.run().await;
             },
-            move || {
+            move |ran| {
                 self.busy.set_value(false);
                 if self.again.get_value() {
                     self.again.set_value(false);
                     self.request();
+                } else if !ran {
+                    // Another tab is syncing; it may be past its push already: ask again soon
+                    // rather than wait for the next trigger.
+                    set_timeout(move || self.request(), Duration::from_secs(2));
                 }
             },
         );

@@ -8,9 +8,9 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
-/// Runs `work` holding the lock `name`, then `done` in any case. `if_available`: skip `work`
-/// when another holder has it; else wait for it.
-pub fn with_lock<F, Fut>(name: &str, if_available: bool, work: F, done: impl FnOnce() + 'static)
+/// Runs `work` holding the lock `name`, then `done(ran)` in any case. `if_available`: skip
+/// `work` when another holder has it (`ran` is false); else wait for it.
+pub fn with_lock<F, Fut>(name: &str, if_available: bool, work: F, done: impl FnOnce(bool) + 'static)
 where
     F: FnOnce() -> Fut + 'static,
     Fut: Future<Output = ()> + 'static,
@@ -25,7 +25,7 @@ where
     let (Some(locks), Some(request)) = (locks, request) else {
         spawn_local(async move {
             work().await;
-            done();
+            done(true);
         });
         return;
     };
@@ -35,24 +35,25 @@ where
         &"ifAvailable".into(),
         &JsValue::from_bool(if_available),
     );
-    // The lock is held until the promise the callback returns settles.
+    // The lock is held until the promise the callback returns settles, which resolves to
+    // whether the work ran.
     let callback = Closure::once_into_js(move |lock: JsValue| -> Promise {
         if lock.is_null() {
-            return Promise::resolve(&JsValue::NULL);
+            return Promise::resolve(&JsValue::FALSE);
         }
         future_to_promise(async move {
             work().await;
-            Ok(JsValue::UNDEFINED)
+            Ok(JsValue::TRUE)
         })
     });
     match request.call3(&locks, &JsValue::from_str(name), &options, &callback) {
         Ok(p) => {
             let p: Promise = p.unchecked_into();
             spawn_local(async move {
-                let _ = JsFuture::from(p).await;
-                done();
+                let ran = JsFuture::from(p).await.ok().and_then(|v| v.as_bool());
+                done(ran.unwrap_or(false));
             });
         }
-        Err(_) => done(),
+        Err(_) => done(false),
     }
 }
