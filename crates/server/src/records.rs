@@ -2,6 +2,8 @@
 //! (`doorstep_core::sync`): one transaction per push, with the device's last applied number
 //! and the team's change counter in it. Every query names the team.
 
+use std::collections::HashMap;
+
 use doorstep_core::store::RecordKind;
 use doorstep_core::sync::merge::{self, Doc, Writer};
 use doorstep_core::sync::push::{self, PushError};
@@ -52,43 +54,92 @@ fn decode(json: &str) -> Result<Doc, SyncError> {
     serde_json::from_str(json).map_err(|e| SyncError::Corrupt(e.to_string()))
 }
 
-async fn load(
+/// The stored copies of the records a push names, in one query (each a round trip less to
+/// PostgreSQL), keyed by id.
+async fn load_all(
     tx: &mut Transaction<'_, Any>,
     team: &str,
-    id: &str,
-) -> Result<Option<Doc>, SyncError> {
-    let json: Option<String> =
-        sqlx::query_scalar("SELECT doc FROM records WHERE team_id = $1 AND id = $2")
-            .bind(team)
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    json.as_deref().map(decode).transpose()
+    req: &PushRequest,
+) -> Result<HashMap<String, Doc>, SyncError> {
+    let ids: Vec<String> = req
+        .mutations
+        .iter()
+        .filter_map(|m| Doc::target(m).map(|id| id.to_string()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT doc FROM records WHERE team_id = $1 AND id IN ({})",
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_scalar(&sql).bind(team);
+    for id in &ids {
+        q = q.bind(id);
+    }
+    let rows: Vec<String> = q.fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|j| decode(j).map(|d| (d.id.to_string(), d)))
+        .collect()
 }
 
-async fn store(tx: &mut Transaction<'_, Any>, team: &str, doc: &Doc) -> Result<(), SyncError> {
-    let json = serde_json::to_string(doc).map_err(|e| SyncError::Corrupt(e.to_string()))?;
-    let day = doc
-        .fields
-        .get("day")
-        .and_then(|f| f.shown().as_str().map(str::to_owned));
-    sqlx::query(
-        "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (team_id, id) DO UPDATE SET
-           rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc",
-    )
-    .bind(team)
-    .bind(doc.id.to_string())
-    .bind(kind_str(doc.kind))
-    .bind(doc.rev as i64)
-    .bind(i64::from(doc.is_deleted()))
-    .bind(&doc.created_by)
-    .bind(day)
-    .bind(now_millis())
-    .bind(json)
-    .execute(&mut **tx)
-    .await?;
+/// Writes the changed records of a push, many rows per statement (each statement is a round
+/// trip to PostgreSQL). Each id once: the batch's last state of it.
+async fn store_all(
+    tx: &mut Transaction<'_, Any>,
+    team: &str,
+    docs: &[&Doc],
+) -> Result<(), SyncError> {
+    const ROWS: usize = 100;
+    let now = now_millis();
+    for chunk in docs.chunks(ROWS) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let b = r * 9;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc)
+             VALUES {}
+             ON CONFLICT (team_id, id) DO UPDATE SET
+               rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for doc in chunk {
+            let json = serde_json::to_string(doc).map_err(|e| SyncError::Corrupt(e.to_string()))?;
+            let day = doc
+                .fields
+                .get("day")
+                .and_then(|f| f.shown().as_str().map(str::to_owned));
+            q = q
+                .bind(team.to_owned())
+                .bind(doc.id.to_string())
+                .bind(kind_str(doc.kind))
+                .bind(doc.rev as i64)
+                .bind(i64::from(doc.is_deleted()))
+                .bind(doc.created_by.clone())
+                .bind(day)
+                .bind(now)
+                .bind(json);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -112,6 +163,9 @@ pub async fn push(
         .fetch_one(&mut *tx)
         .await?;
     let done = push::plan(last.map(|l| l as u64), req)?;
+    // Kept current as the batch changes them (a batch may touch a record twice).
+    let mut docs = load_all(&mut tx, team, req).await?;
+    let mut changed: Vec<String> = Vec::new();
     let mut outcomes = Vec::with_capacity(req.mutations.len());
     for (i, m) in req.mutations.iter().enumerate() {
         let mut outcome = Outcome {
@@ -121,30 +175,26 @@ pub async fn push(
         let target = Doc::target(m).map(|id| id.to_string());
         if i < done {
             outcome.rejected = earlier_rejection(&mut tx, w.device, m.seq).await?;
-            if let Some(id) = &target {
-                if let Some(mut doc) = load(&mut tx, team, id).await? {
-                    clock += 1;
-                    doc.rev = clock as u64;
-                    store(&mut tx, team, &doc).await?;
-                }
+            if let Some(doc) = target.as_ref().and_then(|id| docs.get_mut(id)) {
+                clock += 1;
+                doc.rev = clock as u64;
+                changed.push(doc.id.to_string());
             }
         } else {
-            let existing = match &target {
-                Some(id) => load(&mut tx, team, id).await?,
-                None => None,
-            };
+            let existing = target.as_ref().and_then(|id| docs.get(id));
             let applied = if crate::failpoint::refuse_mutations() {
                 Err(Rejection {
                     code: RejectCode::Invalid,
                     message: "refused by the refuse-mutations failpoint".into(),
                 })
             } else {
-                merge::apply(existing.as_ref(), m, w, clock as u64 + 1)
+                merge::apply(existing, m, w, clock as u64 + 1)
             };
             match applied {
                 Ok(Some(doc)) => {
                     clock += 1;
-                    store(&mut tx, team, &doc).await?;
+                    changed.push(doc.id.to_string());
+                    docs.insert(doc.id.to_string(), doc);
                 }
                 Ok(None) => {}
                 Err(r) => {
@@ -167,6 +217,10 @@ pub async fn push(
         }
         outcomes.push(outcome);
     }
+    let mut seen = std::collections::HashSet::new();
+    changed.retain(|id| seen.insert(id.clone()));
+    let to_store: Vec<&Doc> = changed.iter().filter_map(|id| docs.get(id)).collect();
+    store_all(&mut tx, team, &to_store).await?;
     if let Some(m) = req.mutations.last().filter(|_| done < req.mutations.len()) {
         sqlx::query("UPDATE devices SET last_seq = $1 WHERE id = $2")
             .bind(m.seq as i64)

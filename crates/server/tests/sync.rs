@@ -390,3 +390,28 @@ async fn coordinators_list_the_teams_visits_newest_first() {
     let res = app.get_with("/api/v1/visits", &vol).await;
     assert_eq!(error_code(res, 403).await, "forbidden");
 }
+
+#[tokio::test]
+async fn one_batch_may_change_a_record_several_times() {
+    let (app, vol, _, _) = team().await;
+    let h = household(1);
+    let mut edited = h.clone();
+    edited.notes = "同一批里改过".into();
+    let id = h.id.to_string();
+    push_ok(
+        &app,
+        &vol,
+        vec![
+            put(1, &h, "household", 0, None),
+            put(2, &edited, "household", 0, Some(&["notes"])),
+            delete(3, "household", &id, 0),
+        ],
+    )
+    .await;
+    let page = pull(&app, &vol, 0).await;
+    assert_eq!(page["records"].as_array().unwrap().len(), 1);
+    assert_eq!(page["records"][0]["deleted"], true);
+    let got: Household = serde_json::from_value(page["records"][0]["record"].clone()).unwrap();
+    assert_eq!(got.notes, "同一批里改过");
+    assert!(page["records"][0].get("conflicts").is_none());
+}
