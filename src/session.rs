@@ -53,10 +53,7 @@ pub fn holds_others_unsynced(username: &str) -> bool {
         .ok()
         .flatten()
         .is_some_and(|o| o != username);
-    let db = LocalDb::new(&store);
-    other
-        && (!db.outbox().is_empty().unwrap_or(true)
-            || !doorstep_core::sync::client::quarantined(&db).is_ok_and(|q| q.is_empty()))
+    other && doorstep_core::sync::client::has_unsynced(&LocalDb::new(&store))
 }
 
 /// The signed-in user's id, the author of every record saved now.

@@ -116,11 +116,9 @@ fn fail(ctx: SyncCtx, p: &ApiProblem) -> NextStep {
 /// them from a revoked phone): if none is left, nor any the server refused, the team's data
 /// leaves the phone; otherwise it stays until it can be sent, and the phone asks to sign in.
 fn revoked(ctx: SyncCtx) {
-    let clean = LocalStore::open().ok().is_some_and(|s| {
-        let db = LocalDb::new(&s);
-        db.outbox().is_empty().unwrap_or(false)
-            && client::quarantined(&db).is_ok_and(|q| q.is_empty())
-    });
+    let clean = LocalStore::open()
+        .ok()
+        .is_some_and(|s| !client::has_unsynced(&LocalDb::new(&s)));
     if clean && ctx.session.revoked_and_wiped().is_ok() {
         let _ = web_sys::window().map(|w| w.location().reload());
     } else {

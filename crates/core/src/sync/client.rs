@@ -333,6 +333,13 @@ pub struct Pulled {
     pub unreadable: usize,
 }
 
+/// Whether the phone holds a change the server has not taken (waiting in the outbox, or set
+/// aside in quarantine). A store that cannot be read counts as holding one: nothing may be
+/// wiped on a guess.
+pub fn has_unsynced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> bool {
+    !db.outbox().is_empty().unwrap_or(false) || !quarantined(db).is_ok_and(|q| q.is_empty())
+}
+
 /// Ids with a change on this phone that the server has not taken yet.
 fn local_changes<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,

@@ -217,3 +217,12 @@ fn wiping_what_is_synced_keeps_every_change_the_server_lacks() {
     let back: Vec<Visit> = db.visits().load_all().unwrap().records;
     assert_eq!(back.len(), 2);
 }
+
+#[test]
+fn unsynced_means_queued_or_set_aside() {
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    assert!(!client::has_unsynced(&db));
+    db.save_household(&household(1), UnixMillis(1)).unwrap();
+    assert!(client::has_unsynced(&db));
+}
