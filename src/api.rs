@@ -3,8 +3,9 @@
 
 use doorstep_core::account::{DeviceView, LoginRequest, LoginResponse, UserInfo};
 use doorstep_core::i18n::Text;
-use doorstep_core::sync::wire::{PullResponse, PushRequest, PushResponse, PROTOCOL};
+use doorstep_core::sync::wire::{IdsResponse, PullResponse, PushRequest, PushResponse, PROTOCOL};
 use doorstep_core::Lang;
+use doorstep_core::RecordId;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -163,8 +164,26 @@ pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiPro
         .ok_or_else(|| ApiProblem::Server("empty answer".into()))
 }
 
-pub async fn pull(token: &str, cursor: u64) -> Result<PullResponse, ApiProblem> {
-    let path = format!("/api/v1/sync/pull?protocol={PROTOCOL}&cursor={cursor}");
+/// `except`: ids to leave out of the digest (this phone's refused changes).
+pub async fn pull(
+    token: &str,
+    cursor: u64,
+    except: &[RecordId],
+) -> Result<PullResponse, ApiProblem> {
+    let except: Vec<String> = except.iter().map(RecordId::to_string).collect();
+    let path = format!(
+        "/api/v1/sync/pull?protocol={PROTOCOL}&cursor={cursor}&except={}",
+        except.join(",")
+    );
+    call("GET", &path, None, Some(token))
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+/// A page of the team's ids, for a repair.
+pub async fn ids(token: &str, after: Option<RecordId>) -> Result<IdsResponse, ApiProblem> {
+    let after = after.map(|a| a.to_string()).unwrap_or_default();
+    let path = format!("/api/v1/sync/ids?protocol={PROTOCOL}&after={after}");
     call("GET", &path, None, Some(token))
         .await?
         .ok_or_else(|| ApiProblem::Server("empty answer".into()))

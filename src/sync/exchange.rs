@@ -1,9 +1,9 @@
 //! One sync: push everything waiting (in batches), then pull until the server has no more.
 
 use doorstep_core::store::{KvStore, LocalDb, StoreError};
-use doorstep_core::sync::client;
 use doorstep_core::sync::retry::{after_error, NextStep};
 use doorstep_core::sync::wire::PUSH_BATCH;
+use doorstep_core::sync::{client, repair};
 use doorstep_core::UnixMillis;
 use leptos::prelude::*;
 
@@ -46,52 +46,32 @@ fn next_step(p: &ApiProblem) -> NextStep {
     }
 }
 
+/// Runs `f` on the phone's database; a storage error stops this sync (nothing is lost).
+fn with_db<R>(
+    f: impl FnOnce(&LocalDb<'_, LocalStore>) -> Result<R, StoreError>,
+) -> Result<R, NextStep> {
+    let store = LocalStore::open().map_err(store_failed)?;
+    f(&LocalDb::new(&store)).map_err(store_failed)
+}
+
 pub async fn exchange(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
     let SyncState::Running { total, .. } = ctx.state.get_untracked() else {
         return Ok(());
     };
     let mut done = 0;
-    loop {
-        let store = LocalStore::open().map_err(store_failed)?;
-        let Some(batch) =
-            client::next_push(&LocalDb::new(&store), PUSH_BATCH).map_err(store_failed)?
-        else {
-            break;
-        };
-        let answer = match api::push(token, &batch.request).await {
-            Ok(a) => a,
-            Err(p) => return Err(fail(ctx, &p)),
-        };
-        let store = LocalStore::open().map_err(store_failed)?;
-        client::on_pushed(&LocalDb::new(&store), &batch, &answer).map_err(|_| NextStep::Stop)?;
-        done += batch.seqs.len();
-        ctx.state.set(SyncState::Running {
-            done,
-            total: total.max(done),
-        });
-        ctx.db.recount();
-    }
-    let mut stored = 0;
-    loop {
-        let store = LocalStore::open().map_err(store_failed)?;
-        let cursor = client::cursor(&LocalDb::new(&store));
-        let page = match api::pull(token, cursor).await {
-            Ok(p) => p,
-            Err(ApiProblem::Revoked) => {
-                revoked(ctx);
-                return Err(NextStep::SignInAgain);
-            }
-            Err(p) => return Err(fail(ctx, &p)),
-        };
-        let store = LocalStore::open().map_err(store_failed)?;
-        let pulled = client::on_pulled(&LocalDb::new(&store), &page, crate::browser::now())
-            .map_err(store_failed)?;
-        stored += pulled.stored;
-        if !page.more {
+    let mut changed = false;
+    // A repair (the server was restored from a backup) queues changes again and pulls
+    // everything once more: a second round, rarely a third.
+    for _round in 0..3 {
+        push_all(token, ctx, total, &mut done).await?;
+        let (stored, repair) = pull_all(token, ctx).await?;
+        changed |= stored > 0 || repair;
+        if !repair {
             break;
         }
+        run_repair(token, ctx).await?;
     }
-    if stored > 0 {
+    if changed {
         ctx.db.reload();
     } else {
         ctx.db.recount();
@@ -100,6 +80,73 @@ pub async fn exchange(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
     ctx.refused.set(refused);
     // For the coordinator's device list; best effort.
     let _ = api::report_unsynced(token, ctx.db.pending.get_untracked() + refused).await;
+    Ok(())
+}
+
+/// Pushes every waiting change, in batches. A `seq_gap` answer (the server forgot changes it
+/// had acknowledged) starts a repair, and the next push asks the server to resume.
+async fn push_all(
+    token: &str,
+    ctx: SyncCtx,
+    total: usize,
+    done: &mut usize,
+) -> Result<(), NextStep> {
+    while let Some(batch) = with_db(|db| client::next_push(db, PUSH_BATCH))? {
+        match api::push(token, &batch.request).await {
+            Ok(answer) => {
+                let store = LocalStore::open().map_err(store_failed)?;
+                client::on_pushed(&LocalDb::new(&store), &batch, &answer)
+                    .map_err(|_| NextStep::Stop)?;
+            }
+            Err(ApiProblem::Server(code)) if code == "seq_gap" => {
+                with_db(repair::on_gap)?;
+                run_repair(token, ctx).await?;
+                continue;
+            }
+            Err(p) => return Err(fail(ctx, &p)),
+        }
+        *done += batch.seqs.len();
+        ctx.state.set(SyncState::Running {
+            done: *done,
+            total: total.max(*done),
+        });
+        ctx.db.recount();
+    }
+    Ok(())
+}
+
+/// Pulls until the server has no more. Returns how many records were stored, and whether
+/// a repair must run first (then the pull starts again after it).
+async fn pull_all(token: &str, ctx: SyncCtx) -> Result<(usize, bool), NextStep> {
+    let mut stored = 0;
+    loop {
+        let (cursor, except) = with_db(|db| Ok((client::cursor(db), client::digest_except(db))))?;
+        let page = match api::pull(token, cursor, &except).await {
+            Ok(p) => p,
+            Err(ApiProblem::Revoked) => {
+                revoked(ctx);
+                return Err(NextStep::SignInAgain);
+            }
+            Err(p) => return Err(fail(ctx, &p)),
+        };
+        let pulled = with_db(|db| client::on_pulled(db, &page, crate::browser::now()))?;
+        stored += pulled.stored;
+        if pulled.repair {
+            return Ok((stored, true));
+        }
+        if !page.more {
+            return Ok((stored, false));
+        }
+    }
+}
+
+/// Compares the server's ids with this phone's, page by page, queueing again what the
+/// server lost (see doorstep_core::sync::repair). Resumes where it stopped.
+async fn run_repair(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
+    while let Some(after) = with_db(|db| Ok(repair::under_way(db)))? {
+        let page = api::ids(token, after).await.map_err(|p| fail(ctx, &p))?;
+        with_db(|db| repair::on_ids(db, &page))?;
+    }
     Ok(())
 }
 

@@ -55,6 +55,8 @@ fn run_all(counts: &mut Counts) -> Result {
             "accounts",
             "--test",
             "sync",
+            "--test",
+            "sync_repair",
         ]],
     );
     pg.env("DOORSTEP_TEST_DATABASE", url);

@@ -27,6 +27,11 @@ impl RecordId {
         }
     }
 
+    /// The id's 128 bits as two halves (for digests).
+    pub fn as_u64_pair(&self) -> (u64, u64) {
+        self.0.as_u64_pair()
+    }
+
     /// The creation time encoded in the id.
     pub fn minted_at(&self) -> UnixMillis {
         let (secs, nanos) = self

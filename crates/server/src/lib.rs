@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod cli;
 pub mod db;
+mod digest;
 pub mod error;
 mod failpoint;
 mod json;

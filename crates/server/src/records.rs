@@ -8,13 +8,14 @@ use doorstep_core::store::RecordKind;
 use doorstep_core::sync::merge::{self, Doc, Writer};
 use doorstep_core::sync::push::{self, PushError};
 use doorstep_core::sync::wire::{
-    Outcome, PullResponse, PushRequest, PushResponse, RejectCode, Rejection, PROTOCOL,
+    IdsResponse, Outcome, PullResponse, PushRequest, PushResponse, RejectCode, Rejection, PROTOCOL,
 };
-use doorstep_core::UnixMillis;
+use doorstep_core::{RecordId, UnixMillis};
 use serde_json::Value;
 use sqlx::{Any, AnyPool, Transaction};
 
 use crate::accounts::now_millis;
+use crate::digest;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -50,7 +51,7 @@ fn parse_code(s: &str) -> RejectCode {
     }
 }
 
-fn decode(json: &str) -> Result<Doc, SyncError> {
+pub(crate) fn decode(json: &str) -> Result<Doc, SyncError> {
     serde_json::from_str(json).map_err(|e| SyncError::Corrupt(e.to_string()))
 }
 
@@ -153,11 +154,17 @@ pub async fn push(
     let mut tx = db.begin().await?;
     // A write first: SQLite takes the write lock now and concurrent pushes wait for it
     // (a read first would make a later write fail with "busy" instead).
-    let mut clock: i64 =
-        sqlx::query_scalar("UPDATE teams SET clock = clock WHERE id = $1 RETURNING clock")
-            .bind(team)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (mut clock, count, xor): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+        "UPDATE teams SET clock = clock WHERE id = $1 RETURNING clock, digest_count, digest_xor",
+    )
+    .bind(team)
+    .fetch_one(&mut *tx)
+    .await?;
+    let digest = match digest::stored(count, xor) {
+        Some(d) => d,
+        None => digest::compute(&mut *tx, team, clock).await?,
+    };
+    let now = now_micros();
     let last: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
         .bind(w.device)
         .fetch_one(&mut *tx)
@@ -165,6 +172,10 @@ pub async fn push(
     let done = push::plan(last.map(|l| l as u64), req)?;
     // Kept current as the batch changes them (a batch may touch a record twice).
     let mut docs = load_all(&mut tx, team, req).await?;
+    let before: HashMap<String, u64> = docs
+        .iter()
+        .map(|(id, d)| (id.clone(), d.version()))
+        .collect();
     let mut changed: Vec<String> = Vec::new();
     let mut outcomes = Vec::with_capacity(req.mutations.len());
     for (i, m) in req.mutations.iter().enumerate() {
@@ -176,7 +187,7 @@ pub async fn push(
         if i < done {
             outcome.rejected = earlier_rejection(&mut tx, w.device, m.seq).await?;
             if let Some(doc) = target.as_ref().and_then(|id| docs.get_mut(id)) {
-                clock += 1;
+                clock = push::next_rev(clock as u64, now) as i64;
                 doc.rev = clock as u64;
                 changed.push(doc.id.to_string());
             }
@@ -188,11 +199,11 @@ pub async fn push(
                     message: "refused by the refuse-mutations failpoint".into(),
                 })
             } else {
-                merge::apply(existing, m, w, clock as u64 + 1)
+                merge::apply(existing, m, w, push::next_rev(clock as u64, now))
             };
             match applied {
                 Ok(Some(doc)) => {
-                    clock += 1;
+                    clock = doc.rev as i64;
                     changed.push(doc.id.to_string());
                     docs.insert(doc.id.to_string(), doc);
                 }
@@ -221,6 +232,12 @@ pub async fn push(
     changed.retain(|id| seen.insert(id.clone()));
     let to_store: Vec<&Doc> = changed.iter().filter_map(|id| docs.get(id)).collect();
     store_all(&mut tx, team, &to_store).await?;
+    digest::store(
+        &mut tx,
+        team,
+        digest::after_push(digest, &before, &to_store),
+    )
+    .await?;
     if let Some(m) = req.mutations.last().filter(|_| done < req.mutations.len()) {
         sqlx::query("UPDATE devices SET last_seq = $1 WHERE id = $2")
             .bind(m.seq as i64)
@@ -264,25 +281,37 @@ pub async fn pull(
     team: &str,
     cursor: u64,
     limit: usize,
+    except: &[RecordId],
 ) -> Result<PullResponse, SyncError> {
-    // One read transaction: the counter and the rows agree.
-    let mut tx = db.begin().await?;
-    let clock: i64 = sqlx::query_scalar("SELECT clock FROM teams WHERE id = $1")
-        .bind(team)
-        .fetch_one(&mut *tx)
-        .await?;
+    // The counter and digest first; rows up to that counter only, so they agree with them
+    // even if a push commits in between (every change gets a larger number).
+    let (clock, count, xor): (i64, Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT clock, digest_count, digest_xor FROM teams WHERE id = $1")
+            .bind(team)
+            .fetch_one(db)
+            .await?;
     let reset = cursor > clock as u64;
     let from = if reset { 0 } else { cursor };
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT doc, received_at FROM records WHERE team_id = $1 AND rev > $2 ORDER BY rev LIMIT $3",
+        "SELECT doc, received_at FROM records WHERE team_id = $1 AND rev > $2 AND rev <= $3
+         ORDER BY rev LIMIT $4",
     )
     .bind(team)
     .bind(from as i64)
+    .bind(clock)
     .bind(limit as i64 + 1)
-    .fetch_all(&mut *tx)
+    .fetch_all(db)
     .await?;
-    tx.commit().await?;
     let more = rows.len() > limit;
+    let digest = if more {
+        None
+    } else {
+        let d = match digest::stored(count, xor) {
+            Some(d) => d,
+            None => digest::compute(db, team, clock).await?,
+        };
+        digest::without(db, team, d, except, clock).await?
+    };
     let docs = rows
         .iter()
         .take(limit)
@@ -297,7 +326,48 @@ pub async fn pull(
             .iter()
             .map(|(d, at)| d.pulled_received(Some(*at)))
             .collect(),
+        except: if digest.is_some() {
+            except.to_vec()
+        } else {
+            Vec::new()
+        },
+        digest,
     })
+}
+
+/// The team's record ids after `after`, in id order, with what a repair compares.
+pub async fn ids(
+    db: &AnyPool,
+    team: &str,
+    after: Option<RecordId>,
+    limit: usize,
+) -> Result<IdsResponse, SyncError> {
+    let after = after.map(|a| a.to_string()).unwrap_or_default();
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT doc FROM records WHERE team_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    )
+    .bind(team)
+    .bind(after)
+    .bind(limit as i64 + 1)
+    .fetch_all(db)
+    .await?;
+    let more = rows.len() > limit;
+    let ids = rows
+        .iter()
+        .take(limit)
+        .map(|j| decode(j).map(|d| d.id_entry()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(IdsResponse {
+        protocol: PROTOCOL,
+        ids,
+        more,
+    })
+}
+
+fn now_micros() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
 }
 
 /// A record for the coordinator's lists: the merged record plus what the server knows.

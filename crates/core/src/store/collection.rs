@@ -153,6 +153,12 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
         Ok(ids)
     }
 
+    /// The key prefix of this collection's records (`<prefix><id>`), to sort keys of a
+    /// walk made once for several collections.
+    pub fn record_prefix(&self) -> String {
+        self.record_key("")
+    }
+
     /// Every record, in the order first saved. Records present but missing from the index
     /// (a crash between the two writes, or two tabs appending to one index page at once) are
     /// found by walking the keys, re-indexed, and returned too: a stored record is never

@@ -19,6 +19,9 @@ pub const HOUSEHOLDS: &str = "households";
 pub const VISITS: &str = "visits";
 pub const EVENTS: &str = "events";
 pub const TOMBSTONES: &str = "tombstones";
+/// When this phone last undeleted a record, until the server's state comes back: a server
+/// restored from a backup that lost the undeletion is told apart from a later deletion.
+const UNDELETED: &str = "doorstep/v1/undeleted/";
 
 /// A deleted record: hidden from every list until restored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,6 +151,10 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
             }
             return Err(e);
         }
+        // Best effort: without it a repair treats the undeletion as older than any deletion.
+        let _ = self
+            .store
+            .set(&format!("{UNDELETED}{id}"), &at.0.to_string());
         Ok(mutation)
     }
 
@@ -159,6 +166,17 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
             self.store.remove(k)?;
         }
         Ok(keys.len())
+    }
+
+    /// When this phone undeleted the record, if the server has not sent its state since.
+    pub fn undeleted_at(&self, id: RecordId) -> Option<UnixMillis> {
+        let v = self.store.get(&format!("{UNDELETED}{id}")).ok()??;
+        v.parse().ok().map(UnixMillis)
+    }
+
+    /// The server's state of the record arrived (or the record left the phone).
+    pub fn forget_undeleted(&self, id: RecordId) -> Result<(), StoreError> {
+        self.store.remove(&format!("{UNDELETED}{id}"))
     }
 
     /// Ids of deleted records, to leave out of every list.

@@ -13,7 +13,8 @@ use serde_json::value::RawValue;
 
 use super::fields::{FieldSet, Synced};
 use super::wire::{
-    Op, Outcome, PullResponse, PushMutation, PushRequest, PushResponse, Rejection, PROTOCOL,
+    Op, Outcome, PullResponse, PulledRecord, PushMutation, PushRequest, PushResponse, Rejection,
+    PROTOCOL,
 };
 use crate::event::Event;
 use crate::household::Household;
@@ -107,6 +108,7 @@ pub fn next_push<S: KvStore + ?Sized>(
         seqs: all.iter().map(|(s, _)| *s).collect(),
         request: PushRequest {
             protocol: PROTOCOL,
+            resume: super::repair::resume_requested(db),
             mutations,
         },
     }))
@@ -186,6 +188,7 @@ pub fn on_pushed<S: KvStore + ?Sized>(
             got: outcomes.len(),
         });
     }
+    super::repair::on_acknowledged(db, batch.request.resume)?;
     let outbox = db.outbox();
     let mut rejected = 0;
     for o in outcomes {
@@ -331,6 +334,8 @@ pub struct Pulled {
     pub kept_local: usize,
     /// Records the app cannot read (a newer server?): left out, counted.
     pub unreadable: usize,
+    /// A repair is under way (this page was not stored): run it, then pull again.
+    pub repair: bool,
 }
 
 /// Whether the phone holds a change the server has not taken (waiting in the outbox, or set
@@ -340,8 +345,20 @@ pub fn has_unsynced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> bool {
     !db.outbox().is_empty().unwrap_or(false) || !quarantined(db).is_ok_and(|q| q.is_empty())
 }
 
+/// The ids a pull asks the server to leave out of its digest: those of changes it refused
+/// (kept here, different by design). Sorted; at most [`super::wire::DIGEST_EXCEPT`] — with
+/// more, the phone does not check.
+pub fn digest_except<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Vec<RecordId> {
+    let ids: std::collections::BTreeSet<RecordId> = quarantined(db)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|q| q.change.as_ref().map(Change::record_id))
+        .collect();
+    ids.into_iter().take(super::wire::DIGEST_EXCEPT).collect()
+}
+
 /// Ids with a change on this phone that the server has not taken yet.
-fn local_changes<S: KvStore + ?Sized>(
+pub(super) fn local_changes<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
 ) -> Result<HashSet<RecordId>, StoreError> {
     let (pending, _) = db.outbox().pending()?;
@@ -355,12 +372,25 @@ fn local_changes<S: KvStore + ?Sized>(
 }
 
 /// Stores a pulled page, then its cursor (a crash in between pulls the page again, which
-/// changes nothing). The cursor only moves forward, unless the server asked for a reset.
+/// changes nothing). The cursor only moves forward. A reset (the server forgot changes it had
+/// given) or, on the last page, ids that differ from the server's digest start a repair
+/// ([`super::repair`]); while one is under way, pages are not stored.
 pub fn on_pulled<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     page: &PullResponse,
     now: UnixMillis,
 ) -> Result<Pulled, StoreError> {
+    let repairing = Pulled {
+        repair: true,
+        ..Pulled::default()
+    };
+    if super::repair::under_way(db).is_some() {
+        return Ok(repairing);
+    }
+    if page.reset {
+        super::repair::begin(db)?;
+        return Ok(repairing);
+    }
     let mine = local_changes(db)?;
     let mut done = Pulled::default();
     for r in &page.records {
@@ -369,48 +399,92 @@ pub fn on_pulled<S: KvStore + ?Sized>(
             continue;
         }
         let stored = match r.kind {
-            RecordKind::Household => store_pulled::<Household, S>(db, r.record.get(), r.rev)?,
-            RecordKind::Visit => store_pulled::<Visit, S>(db, r.record.get(), r.rev)?,
-            RecordKind::Event => store_pulled::<Event, S>(db, r.record.get(), r.rev)?,
+            RecordKind::Household => store_pulled::<Household, S>(db, r, now)?,
+            RecordKind::Visit => store_pulled::<Visit, S>(db, r, now)?,
+            RecordKind::Event => store_pulled::<Event, S>(db, r, now)?,
         };
-        if !stored {
-            done.unreadable += 1;
-            continue;
+        match stored {
+            Stored::Yes => {}
+            Stored::Unreadable => {
+                done.unreadable += 1;
+                continue;
+            }
+            Stored::Older => {
+                // The server went back in time (restored from a backup): keep ours, repair.
+                super::repair::begin(db)?;
+                done.repair = true;
+                return Ok(done);
+            }
         }
         let conflict_key = format!("{CONFLICTS}{}", r.id);
         match &r.conflicts {
             Some(c) => db.kv().set(&conflict_key, c.get())?,
             None => db.kv().remove(&conflict_key)?,
         }
-        let tombstones = db.tombstones();
-        let id = r.id.to_string();
-        if r.deleted {
-            tombstones.put(&Tombstone {
-                kind: r.kind,
-                id: r.id,
-                at: now,
-            })?;
-        } else if tombstones.get_raw(&id)?.is_some() {
-            tombstones.remove(&id)?;
-        }
         done.stored += 1;
     }
-    let before = cursor(db);
-    if page.reset || page.cursor > before {
+    if page.cursor > cursor(db) {
         db.kv().set(CURSOR, &page.cursor.to_string())?;
     }
+    done.repair = super::repair::check(db, page)?;
     Ok(done)
 }
 
+enum Stored {
+    Yes,
+    Unreadable,
+    /// Older than the phone's copy, which has no change waiting: only a server restored
+    /// from a backup sends that (its `updated_at` only grows; so does a deletion's time).
+    Older,
+}
+
+/// Writes a pulled record and its deleted state: a deletion before the record (a crash in
+/// between must not show a deleted record), an undeletion after it.
 fn store_pulled<T: Synced, S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
-    json: &str,
-    rev: u64,
-) -> Result<bool, StoreError> {
-    let Ok(mut record) = serde_json::from_str::<T>(json) else {
-        return Ok(false);
+    r: &PulledRecord,
+    now: UnixMillis,
+) -> Result<Stored, StoreError> {
+    #[derive(Deserialize)]
+    struct Stamp {
+        updated_at: UnixMillis,
+    }
+    let Ok(mut record) = serde_json::from_str::<T>(r.record.get()) else {
+        return Ok(Stored::Unreadable);
     };
-    record.set_rev(rev);
-    db.collection(T::KIND).put(&record)?;
-    Ok(true)
+    let c = db.collection(T::KIND);
+    let key = r.id.to_string();
+    let ours = c
+        .get_raw(&key)?
+        .and_then(|raw| pack::decode::<Stamp>(&raw, "").ok());
+    if ours.is_some_and(|o| o.updated_at > record.updated_at()) {
+        return Ok(Stored::Older);
+    }
+    if r.deleted_set_at.0 != 0 {
+        let newer = |at: UnixMillis| at > r.deleted_set_at;
+        if r.deleted {
+            if db.undeleted_at(r.id).is_some_and(newer) {
+                return Ok(Stored::Older);
+            }
+        } else {
+            let tomb = db.tombstones().get::<Tombstone>(&key).ok().flatten();
+            if tomb.is_some_and(|t| newer(t.at)) {
+                return Ok(Stored::Older);
+            }
+        }
+    }
+    let tombstones = db.tombstones();
+    if r.deleted {
+        // The server's time, so that a later deletion here can be told from this one.
+        let at = Some(r.deleted_set_at).filter(|t| t.0 != 0).unwrap_or(now);
+        let (kind, id) = (r.kind, r.id);
+        tombstones.put(&Tombstone { kind, id, at })?;
+    }
+    record.set_rev(r.rev);
+    c.put(&record)?;
+    if !r.deleted && tombstones.get_raw(&key)?.is_some() {
+        tombstones.remove(&key)?;
+    }
+    db.forget_undeleted(r.id)?;
+    Ok(Stored::Yes)
 }

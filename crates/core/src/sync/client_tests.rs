@@ -16,7 +16,7 @@ fn sync(server: &mut MemServer, db: &LocalDb<'_, MemoryStore>, w: Writer<'_>) {
         client::on_pushed(db, &batch, &answer).unwrap();
     }
     loop {
-        let page = server.pull(client::cursor(db), 10);
+        let page = server.pull(client::cursor(db), 10, &client::digest_except(db));
         client::on_pulled(db, &page, UnixMillis(1)).unwrap();
         if !page.more {
             break;
@@ -141,7 +141,8 @@ fn a_refused_change_is_kept_shown_exportable_and_retryable() {
         device: "d-b",
         coordinator: false,
     };
-    let v = full_visit(1, &household(1), "我的走访");
+    let mut v = full_visit(1, &household(1), "我的走访");
+    v.author = "u-a".into();
     a.save_visit(&v, UnixMillis(10)).unwrap();
     sync(&mut server, &a, wa);
     sync(&mut server, &b, wb);
@@ -184,11 +185,13 @@ fn wiping_what_is_synced_keeps_every_change_the_server_lacks() {
     };
     let synced = household(1);
     db.save_household(&synced, UnixMillis(10)).unwrap();
-    let old_visit = full_visit(1, &synced, "已同步");
+    let mut old_visit = full_visit(1, &synced, "已同步");
+    old_visit.author = "u-a".into();
     db.save_visit(&old_visit, UnixMillis(11)).unwrap();
     sync(&mut server, &db, w);
     // Then, offline: a new visit, and an edit of the synced household.
-    let new_visit = full_visit(2, &synced, "还没同步");
+    let mut new_visit = full_visit(2, &synced, "还没同步");
+    new_visit.author = "u-a".into();
     db.save_visit(&new_visit, UnixMillis(20)).unwrap();
     let mut edited: Household = db
         .households()

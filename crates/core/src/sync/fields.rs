@@ -53,6 +53,8 @@ pub trait Synced: Record + Serialize + DeserializeOwned + Clone {
     fn id(&self) -> RecordId;
     fn rev(&self) -> u64;
     fn set_rev(&mut self, rev: u64);
+    fn updated_at(&self) -> crate::UnixMillis;
+    fn author(&self) -> &str;
     /// The fields whose value differs from `before`.
     fn changed_since(&self, before: &Self) -> FieldSet;
     /// Sets one field from its JSON (a value a conflict kept); false if the name or the value
@@ -82,6 +84,12 @@ macro_rules! synced {
             }
             fn set_rev(&mut self, rev: u64) {
                 self.rev = rev;
+            }
+            fn updated_at(&self) -> crate::UnixMillis {
+                self.updated_at
+            }
+            fn author(&self) -> &str {
+                &self.author
             }
             fn changed_since(&self, before: &Self) -> FieldSet {
                 let mut bits = 0u32;

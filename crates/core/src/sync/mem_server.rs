@@ -3,9 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::digest::Digest;
 use super::merge::{self, Doc, Writer};
 use super::push::{self, PushError};
-use super::wire::{Outcome, PullResponse, PushRequest, PushResponse, PROTOCOL};
+use super::wire::{
+    IdEntry, IdsResponse, Outcome, PullResponse, PushRequest, PushResponse, PROTOCOL,
+};
 use crate::RecordId;
 
 #[derive(Debug, Default, Clone)]
@@ -17,6 +20,8 @@ pub struct MemServer {
     pub last_seq: HashMap<String, u64>,
     /// Refused mutations by (device, number): a re-sent one gets the same answer.
     pub rejected: HashMap<(String, u64), super::wire::Rejection>,
+    /// The server's clock in microseconds (set by the test), for [`push::next_rev`].
+    pub now: u64,
 }
 
 impl MemServer {
@@ -35,14 +40,15 @@ impl MemServer {
                 // waiting), so list it again.
                 outcome.rejected = self.rejected.get(&(w.device.to_owned(), m.seq)).cloned();
                 if let Some(doc) = id.and_then(|id| self.docs.get_mut(&id)) {
-                    self.clock += 1;
+                    self.clock = push::next_rev(self.clock, self.now);
                     doc.rev = self.clock;
                 }
             } else {
                 let existing = id.and_then(|id| self.docs.get(&id));
-                match merge::apply(existing, m, w, self.clock + 1) {
+                let rev = push::next_rev(self.clock, self.now);
+                match merge::apply(existing, m, w, rev) {
                     Ok(Some(doc)) => {
-                        self.clock += 1;
+                        self.clock = rev;
                         self.docs.insert(doc.id, doc);
                     }
                     Ok(None) => {}
@@ -62,7 +68,7 @@ impl MemServer {
         })
     }
 
-    pub fn pull(&self, cursor: u64, limit: usize) -> PullResponse {
+    pub fn pull(&self, cursor: u64, limit: usize, except: &[RecordId]) -> PullResponse {
         let reset = cursor > self.clock;
         let from = if reset { 0 } else { cursor };
         let mut docs: Vec<&Doc> = self.docs.values().filter(|d| d.rev > from).collect();
@@ -75,6 +81,32 @@ impl MemServer {
             cursor: docs.last().map_or(from, |d| d.rev),
             more,
             records: docs.into_iter().map(Doc::pulled).collect(),
+            digest: (!more).then(|| {
+                Digest::of(
+                    self.docs
+                        .values()
+                        .filter(|d| !except.contains(&d.id))
+                        .map(|d| (d.id, d.version())),
+                )
+            }),
+            except: except.to_vec(),
+        }
+    }
+
+    /// The team's ids after `after`, in id order.
+    pub fn ids(&self, after: Option<RecordId>, limit: usize) -> IdsResponse {
+        let mut ids: Vec<IdEntry> = self
+            .docs
+            .values()
+            .filter(|d| after.is_none_or(|a| d.id > a))
+            .map(Doc::id_entry)
+            .collect();
+        let more = ids.len() > limit;
+        ids.truncate(limit);
+        IdsResponse {
+            protocol: PROTOCOL,
+            ids,
+            more,
         }
     }
 }

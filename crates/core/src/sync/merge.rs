@@ -1,10 +1,10 @@
 //! The server's copy of a record and the one rule that changes it, used by the real server
 //! and by the in-memory server of the tests.
 //!
-//! Each field keeps the revision and device of its last change. A change based on a revision
+//! Each field keeps the revision and author of its last change. A change based on a revision
 //! at or after that (its author had seen the field) replaces the value. A change made without
-//! seeing the last one, by another device, to a different value is a conflict: every value is
-//! kept, the one shown is picked by a fixed order (latest `at`, then device, then value), and
+//! seeing the last one, by another person, to a different value is a conflict: every value is
+//! kept, the one shown is picked by a fixed order (latest `at`, then user, then value), and
 //! a later change made after seeing the conflict settles it. So the result does not depend on
 //! the order concurrent changes arrive in, and applying a change twice is applying it once.
 
@@ -15,7 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::field_names;
-use super::wire::{Op, PulledRecord, PushMutation, RejectCode, Rejection};
+use super::wire::{IdEntry, Op, PulledRecord, PushMutation, RejectCode, Rejection};
 use crate::event::Event;
 use crate::household::Household;
 use crate::store::RecordKind;
@@ -28,15 +28,19 @@ pub struct Candidate {
     /// `null` when the field is absent (at its default).
     pub value: Value,
     pub at: UnixMillis,
+    /// Who set it (the user) …
+    #[serde(default)]
+    pub by: String,
+    /// … on which device (a person signs in again as a new device).
     pub device: String,
 }
 
-/// A field: the values set without seeing each other, at most one per device (usually one).
+/// A field: the values set without seeing each other, at most one per person (usually one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldState {
     /// The record revision of the last change to this field.
     pub rev: u64,
-    /// Sorted by (at, device, value); the last one is shown.
+    /// Sorted by (at, by, device, value); the last one is shown.
     pub values: Vec<Candidate>,
 }
 
@@ -111,9 +115,20 @@ impl Doc {
             id: self.id,
             rev: self.rev,
             deleted: self.is_deleted(),
+            deleted_set_at: self.deleted_set_at(),
             record: raw(Value::Object(record).to_string()),
             conflicts: (!conflicts.is_empty())
                 .then(|| raw(serde_json::to_string(&conflicts).expect("JSON values serialise"))),
+        }
+    }
+
+    /// What a repair compares: the `updated_at` here is the one the phone holds after a pull.
+    pub fn id_entry(&self) -> IdEntry {
+        IdEntry {
+            id: self.id,
+            updated_at: self.updated_at,
+            deleted: self.is_deleted(),
+            deleted_set_at: self.deleted_set_at(),
         }
     }
 
@@ -127,6 +142,16 @@ impl Doc {
 
     pub fn is_deleted(&self) -> bool {
         *self.deleted.shown() == Value::Bool(true)
+    }
+
+    /// What [`super::digest::Digest`] counts for this record.
+    pub fn version(&self) -> u64 {
+        super::digest::Digest::version(self.updated_at, self.is_deleted())
+    }
+
+    /// When the shown deleted state was set.
+    pub fn deleted_set_at(&self) -> UnixMillis {
+        self.deleted.values.last().map_or(UnixMillis(0), |c| c.at)
     }
 
     /// Fields in conflict: name → every value.
@@ -179,6 +204,7 @@ pub fn apply(
     let stamp = |value: Value| Candidate {
         value,
         at: m.at,
+        by: w.user.to_owned(),
         device: w.device.to_owned(),
     };
     let doc = match (&m.op, existing) {
@@ -188,6 +214,23 @@ pub fn apply(
             if record.get("id").and_then(Value::as_str) != Some(&id.to_string()) {
                 return Err(rejection(RejectCode::Invalid, "the record's id differs"));
             }
+            // New to the server: a volunteer files only their own visits and events (a
+            // colleague's, re-sent after a restore, would become theirs).
+            let named = record.get("author").and_then(Value::as_str).unwrap_or("");
+            if existing.is_none()
+                && kind != RecordKind::Household
+                && !w.coordinator
+                && !named.is_empty()
+                && named != w.user
+            {
+                return Err(rejection(
+                    RejectCode::Forbidden,
+                    "only its author or a coordinator may send this record to the server",
+                ));
+            }
+            // A change of some fields of a record the server does not have (its creation was
+            // refused, or lost in a restored database) brings the whole record: the phone
+            // sends it whole anyway, and half a record would not pass `check`.
             let names: Vec<&str> = match fields {
                 None => field_names(kind).to_vec(),
                 Some(fs) => {
@@ -198,7 +241,11 @@ pub fn apply(
                             format!("unknown field {bad:?}"),
                         ));
                     }
-                    fs.iter().map(String::as_str).collect()
+                    if existing.is_none() {
+                        field_names(kind).to_vec()
+                    } else {
+                        fs.iter().map(String::as_str).collect()
+                    }
                 }
             };
             let mut doc = match existing {
@@ -230,6 +277,16 @@ pub fn apply(
     Ok(Some(doc))
 }
 
+/// Who made a new record: the caller — except that a coordinator may file one on behalf of
+/// a team member (a repair after a restored database re-sends colleagues' records), so the
+/// record's own `author` is kept then.
+fn author<'a>(record: &'a Map<String, Value>, w: Writer<'a>) -> &'a str {
+    match record.get("author").and_then(Value::as_str) {
+        Some(a) if w.coordinator && !a.is_empty() => a,
+        _ => w.user,
+    }
+}
+
 fn new_doc(
     kind: RecordKind,
     id: RecordId,
@@ -239,11 +296,14 @@ fn new_doc(
     rev: u64,
 ) -> Doc {
     let millis = |k: &str| record.get(k).and_then(Value::as_i64).map_or(at, UnixMillis);
+    // Not deleted since it was made, not since this change: a phone that deleted it later
+    // can tell its deletion is newer (sync::repair).
+    let created_at = millis("created_at").min(at);
     Doc {
         kind,
         id,
         rev,
-        created_by: w.user.to_owned(),
+        created_by: author(record, w).to_owned(),
         created_at: millis("created_at"),
         updated_at: millis("updated_at"),
         fields: BTreeMap::new(),
@@ -251,7 +311,8 @@ fn new_doc(
             rev,
             values: vec![Candidate {
                 value: Value::Bool(false),
-                at,
+                at: created_at,
+                by: w.user.to_owned(),
                 device: w.device.to_owned(),
             }],
         },
@@ -270,30 +331,41 @@ fn check(doc: &Doc) -> Result<(), Rejection> {
 }
 
 fn order(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
-    (a.at, &a.device)
-        .cmp(&(b.at, &b.device))
+    (a.at, &a.by, &a.device)
+        .cmp(&(b.at, &b.by, &b.device))
         .then_with(|| a.value.to_string().cmp(&b.value.to_string()))
 }
 
-/// One field: `incoming` was set by a device that had seen the field as of revision `base`.
-/// Seen by the writer: the new value replaces every value. Not seen: it joins them, replacing
-/// only its own device's earlier value (a phone's changes arrive in order).
+/// One field: `incoming` was set by someone who had seen the field as of revision `base`.
+/// Seen by the writer: the new value replaces every value. Not seen: it joins them, and
+/// - replaces the same device's earlier value (a device's changes arrive in order);
+/// - against the same person's value from another device (they signed in again with changes
+///   queued, and an old request may arrive late), the later one by (`at`, device, value)
+///   stays, whatever the arrival order;
+/// - beside another person's value, both stay: a conflict for a coordinator to settle.
 pub fn merge_field(
     current: Option<&FieldState>,
     incoming: Candidate,
     base: u64,
     rev: u64,
 ) -> FieldState {
-    let mut values = match current {
-        Some(cur) if cur.rev > base => cur
-            .values
-            .iter()
-            .filter(|c| c.device != incoming.device)
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
-    };
-    values.push(incoming);
+    let mut values: Vec<Candidate> = Vec::new();
+    let mut incoming = Some(incoming);
+    if let Some(cur) = current.filter(|c| c.rev > base) {
+        for c in &cur.values {
+            let Some(new) = incoming.as_ref() else {
+                values.push(c.clone());
+                continue;
+            };
+            if c.by != new.by {
+                values.push(c.clone());
+            } else if c.device != new.device && order(c, new).is_gt() {
+                values.push(c.clone());
+                incoming = None;
+            }
+        }
+    }
+    values.extend(incoming);
     values.sort_by(order);
     FieldState { rev, values }
 }

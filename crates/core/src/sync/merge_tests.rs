@@ -11,24 +11,26 @@ use crate::store::conformance::{full_visit, household};
 use crate::store::RecordKind;
 use crate::UnixMillis;
 
-/// A change as it arrives: value, time, device and the revision its author had seen.
+/// A change as it arrives: value, time, by and the revision its author had seen.
 #[derive(Debug, Clone)]
 struct Change {
     value: Value,
     at: i64,
+    by: String,
     device: String,
     base: u64,
 }
 
 fn change() -> impl Strategy<Value = Change> {
-    (0..4u8, 0..3i64, 0..3u8, 0..2u64).prop_map(|(v, at, d, base)| Change {
+    (0..4u8, 0..3i64, 0..3u8, 0..2u8, 0..2u64).prop_map(|(v, at, d, p, base)| Change {
         value: if v == 0 {
             Value::Null
         } else {
             json!(format!("v{v}"))
         },
         at,
-        device: format!("d{d}"),
+        by: format!("d{d}"),
+        device: format!("d{d}-p{p}"),
         base,
     })
 }
@@ -39,6 +41,7 @@ fn apply_all(start: Option<FieldState>, changes: &[Change], first_rev: u64) -> O
         let incoming = Candidate {
             value: c.value.clone(),
             at: UnixMillis(c.at),
+            by: c.by.clone(),
             device: c.device.clone(),
         };
         state = Some(merge_field(
@@ -66,7 +69,8 @@ fn start() -> Option<FieldState> {
         values: vec![Candidate {
             value: json!("v0"),
             at: UnixMillis(0),
-            device: "d9".into(),
+            by: "d9".into(),
+            device: "d9-p0".into(),
         }],
     })
 }
@@ -75,7 +79,21 @@ fn start() -> Option<FieldState> {
 fn concurrent(n: usize) -> impl Strategy<Value = Vec<Change>> {
     prop::collection::vec(change(), n).prop_map(|mut cs| {
         for (i, c) in cs.iter_mut().enumerate() {
-            c.device = format!("d{i}");
+            c.by = format!("d{i}");
+            c.device = format!("d{i}-p0");
+            c.base = 1;
+        }
+        cs
+    })
+}
+
+/// Concurrent changes where the first two are one person's, from two devices (signed in
+/// again with changes queued).
+fn two_devices_of_one_person(n: usize) -> impl Strategy<Value = Vec<Change>> {
+    prop::collection::vec(change(), n).prop_map(|mut cs| {
+        for (i, c) in cs.iter_mut().enumerate() {
+            c.by = if i < 2 { "u0".into() } else { format!("u{i}") };
+            c.device = format!("p{i}");
             c.base = 1;
         }
         cs
@@ -99,6 +117,16 @@ proptest! {
         let reference = apply_all(start(), &cs, 10);
         let shuffled: Vec<Change> = order.iter().map(|&i| cs[i].clone()).collect();
         prop_assert_eq!(outcome(&apply_all(start(), &shuffled, 10)), outcome(&reference));
+    }
+
+    #[test]
+    fn one_person_on_two_devices_any_order(cs in two_devices_of_one_person(3), order in Just([0usize, 1, 2]).prop_shuffle()) {
+        let reference = apply_all(start(), &cs, 10);
+        let shuffled: Vec<Change> = order.iter().map(|&i| cs[i].clone()).collect();
+        prop_assert_eq!(outcome(&apply_all(start(), &shuffled, 10)), outcome(&reference));
+        // The person's later value stays, never both (not a conflict with themself).
+        let f = reference.unwrap();
+        prop_assert_eq!(f.values.iter().filter(|k| k.by == "u0").count(), 1);
     }
 
     #[test]
@@ -127,13 +155,15 @@ fn a_change_that_saw_the_conflict_settles_it() {
         Change {
             value: json!("a"),
             at: 1,
-            device: "d1".into(),
+            by: "d1".into(),
+            device: "d1-p0".into(),
             base: 1,
         },
         Change {
             value: json!("b"),
             at: 2,
-            device: "d2".into(),
+            by: "d2".into(),
+            device: "d2-p0".into(),
             base: 1,
         },
     ];
@@ -145,7 +175,8 @@ fn a_change_that_saw_the_conflict_settles_it() {
         Candidate {
             value: json!("c"),
             at: UnixMillis(3),
-            device: "coord".into(),
+            by: "coord".into(),
+            device: "coord-p0".into(),
         },
         conflicted.rev,
         20,
@@ -157,19 +188,21 @@ fn a_change_that_saw_the_conflict_settles_it() {
 }
 
 #[test]
-fn the_same_phone_editing_twice_is_not_a_conflict() {
+fn the_same_person_editing_twice_is_not_a_conflict() {
     // Its second change may be based on an older revision (sent before the pull).
     let cs = [
         Change {
             value: json!("a"),
             at: 1,
-            device: "d1".into(),
+            by: "d1".into(),
+            device: "d1-p0".into(),
             base: 1,
         },
         Change {
             value: json!("b"),
             at: 2,
-            device: "d1".into(),
+            by: "d1".into(),
+            device: "d1-p0".into(),
             base: 1,
         },
     ];
@@ -324,4 +357,47 @@ fn rejections_name_the_reason_and_change_nothing() {
         merge::apply(Some(&doc), &m, VOL, 5).unwrap_err().code,
         RejectCode::Invalid
     );
+}
+
+#[test]
+fn a_change_of_some_fields_of_a_record_the_server_lacks_brings_it_whole() {
+    // Its creation was refused earlier, or lost in a restored database.
+    let h = household(1);
+    let mut edited = h.clone();
+    edited.notes = "耳背".into();
+    let doc = merge::apply(None, &put(&edited, 3, Some(vec!["notes"])), VOL, 7)
+        .unwrap()
+        .unwrap();
+    let got: crate::household::Household =
+        serde_json::from_value(Value::Object(doc.record())).unwrap();
+    let mut want = edited.clone();
+    want.author = "u-1".into();
+    want.rev = 0;
+    let mut got = got;
+    got.rev = 0;
+    assert_eq!(got, want);
+    // A coordinator re-sending a colleague's record keeps its author; a volunteer cannot.
+    let mut v = full_visit(1, &h, "聊天");
+    v.author = "u-2".into();
+    let coordinator = merge::Writer {
+        coordinator: true,
+        ..VOL
+    };
+    let doc = merge::apply(None, &put(&v, 0, None), coordinator, 9)
+        .unwrap()
+        .unwrap();
+    assert_eq!(doc.created_by, "u-2");
+    let err = merge::apply(None, &put(&v, 0, None), VOL, 9).unwrap_err();
+    assert_eq!(err.code, RejectCode::Forbidden);
+    v.author = String::new();
+    let doc = merge::apply(None, &put(&v, 0, None), VOL, 9)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        doc.created_by, "u-1",
+        "a visit saved before sign-in is the sender's"
+    );
+    // Unknown names are still refused.
+    let err = merge::apply(None, &put(&h, 0, Some(vec!["nope"])), VOL, 8).unwrap_err();
+    assert_eq!(err.code, RejectCode::Invalid);
 }

@@ -4,13 +4,16 @@
 //! - [`push`]: each device's mutations applied in order, at most once;
 //! - [`merge`]: the server's copy of a record, merged field by field, conflicts kept;
 //! - [`client`]: the phone's side — outbox to push, acknowledgements, quarantine, pull;
+//! - [`digest`], [`repair`]: detecting and mending what a restored server lost;
 //! - [`mem_server`]: a server in memory, for tests.
 
 pub mod client;
+pub mod digest;
 pub mod fields;
 pub mod mem_server;
 pub mod merge;
 pub mod push;
+pub mod repair;
 pub mod retry;
 pub mod wire;
 
@@ -22,3 +25,5 @@ mod client_tests;
 mod merge_tests;
 #[cfg(test)]
 mod model_tests;
+#[cfg(test)]
+mod repair_tests;

@@ -31,12 +31,20 @@ pub fn plan(last: Option<u64>, req: &PushRequest) -> Result<usize, PushError> {
     };
     match last {
         None => Ok(0),
+        Some(last) if first.seq > last + 1 && req.resume => Ok(0),
         Some(last) if first.seq > last + 1 => Err(PushError::Gap { expected: last + 1 }),
         Some(last) => Ok(
             usize::try_from((last + 1 - first.seq).min(req.mutations.len() as u64))
                 .unwrap_or(usize::MAX),
         ),
     }
+}
+
+/// The revision number of the next change after `clock`: at least `now` (the server's
+/// clock in microseconds), so numbers given after a database was restored from a backup
+/// never repeat ones given before it (a phone holding one would think it has the change).
+pub fn next_rev(clock: u64, now_micros: u64) -> u64 {
+    (clock + 1).max(now_micros)
 }
 
 #[cfg(test)]
@@ -48,6 +56,7 @@ mod tests {
     fn req(seqs: &[u64]) -> PushRequest {
         PushRequest {
             protocol: PROTOCOL,
+            resume: false,
             mutations: seqs
                 .iter()
                 .map(|&seq| PushMutation {
@@ -57,6 +66,17 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn revisions_increase_and_follow_the_clock() {
+        assert_eq!(next_rev(5, 0), 6);
+        assert_eq!(next_rev(5, 1_000), 1_000);
+        assert_eq!(
+            next_rev(2_000, 1_000),
+            2_001,
+            "a clock set back does not repeat"
+        );
     }
 
     #[test]
@@ -71,6 +91,10 @@ mod tests {
         );
         assert_eq!(plan(Some(1), &req(&[2, 4])), Err(PushError::NotIncreasing));
         assert_eq!(plan(Some(1), &req(&[])), Ok(0));
+        let mut resumed = req(&[41]);
+        resumed.resume = true;
+        assert_eq!(plan(Some(39), &resumed), Ok(0));
+        assert_eq!(plan(Some(41), &resumed), Ok(1), "resume never re-applies");
         let mut old = req(&[1]);
         old.protocol = 0;
         assert_eq!(plan(None, &old), Err(PushError::UnsupportedProtocol(0)));

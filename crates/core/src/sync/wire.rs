@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use super::digest::Digest;
 use crate::store::RecordKind;
 use crate::{RecordId, UnixMillis};
 
@@ -19,6 +20,11 @@ pub const PULL_PAGE: usize = 500;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PushRequest {
     pub protocol: u32,
+    /// The server answered `seq_gap`: it lost mutations it had acknowledged (a database
+    /// restored from a backup). Accept the first one here as the next; the phone repairs
+    /// what was lost (`sync::repair`). Only ever sent by one push right after that answer.
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+    pub resume: bool,
     /// In increasing `seq` order.
     pub mutations: Vec<PushMutation>,
 }
@@ -104,6 +110,40 @@ pub struct PullResponse {
     #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub more: bool,
     pub records: Vec<PulledRecord>,
+    /// On the last page (`more` false): the team's records up to `cursor`, for the phone to
+    /// compare with its own — leaving out the ids the phone asked to leave out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<Digest>,
+    /// The ids left out of `digest`, as asked (the phone's changes the server refused: they
+    /// differ by design).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub except: Vec<RecordId>,
+}
+
+/// Most ids a pull may ask to leave out of the digest (a phone with more skips the check).
+pub const DIGEST_EXCEPT: usize = 20;
+
+/// Most ids in one page of `GET /api/v1/sync/ids`.
+pub const IDS_PAGE: usize = 5_000;
+
+/// A page of the team's record ids in id order, after the `after` id the phone gave:
+/// what a repair compares with the phone's records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdsResponse {
+    pub protocol: u32,
+    pub ids: Vec<IdEntry>,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdEntry {
+    pub id: RecordId,
+    pub updated_at: UnixMillis,
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+    pub deleted: bool,
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
+    pub deleted_set_at: UnixMillis,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -113,6 +153,9 @@ pub struct PulledRecord {
     pub rev: u64,
     #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub deleted: bool,
+    /// When `deleted` was last set, either way (by the phone's clock that set it).
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
+    pub deleted_set_at: UnixMillis,
     /// The record with every field at its shown value.
     pub record: Box<RawValue>,
     /// Fields changed on two devices at once: name → every value, for a coordinator to pick.
