@@ -1,7 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { VOLUNTEER } from "./helpers";
 
 const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
 
@@ -48,9 +49,47 @@ export class OwnServer {
 
   /** Stops the process (keeping its database) and starts it again with `env`. */
   async restart(env: Record<string, string> = {}) {
+    await this.halt();
+    await this.start(env);
+  }
+
+  private async halt() {
     this.child?.kill("SIGTERM");
     await this.exited;
-    await this.start(env);
+  }
+
+  private static readonly DB_FILES = ["db.sqlite", "db.sqlite-wal", "db.sqlite-shm"];
+
+  /** Backs the database up as an operator would: server stopped, files copied, started. */
+  async backup() {
+    await this.halt();
+    mkdirSync(join(this.dir, "backup"), { recursive: true });
+    for (const f of OwnServer.DB_FILES) {
+      if (existsSync(join(this.dir, f))) cpSync(join(this.dir, f), join(this.dir, "backup", f));
+    }
+    await this.start();
+  }
+
+  /** Puts the backup back in place of the database (everything after it is lost). */
+  async restoreBackup() {
+    await this.halt();
+    for (const f of OwnServer.DB_FILES) {
+      rmSync(join(this.dir, f), { force: true });
+      if (existsSync(join(this.dir, "backup", f))) cpSync(join(this.dir, "backup", f), join(this.dir, f));
+    }
+    await this.start();
+  }
+
+  /** What the server holds for the shared volunteer's team (one pull page). */
+  async records() {
+    const login = await (await fetch(`${this.url}/api/v1/login`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: VOLUNTEER.username, password: VOLUNTEER.password, device_name: "检查" }),
+    })).json();
+    const page = await (await fetch(`${this.url}/api/v1/sync/pull?protocol=1&cursor=0`, {
+      headers: { Authorization: `Bearer ${login.token}` },
+    })).json();
+    return page.records as { kind: string; record: { residents_words?: string } }[];
   }
 
   /** Resolves with the exit code once the server process has ended by itself. */

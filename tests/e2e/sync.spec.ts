@@ -26,18 +26,6 @@ async function serverVisits(request: APIRequestContext, coordinator: Account) {
 
 const status = (page: Page) => page.getByTestId("sync-status");
 
-/** What a test's own server holds for the shared volunteer's team (one pull page). */
-async function heldBy(server: OwnServer) {
-  const login = await (await fetch(`${server.url}/api/v1/login`, {
-    method: "POST", headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: VOLUNTEER.username, password: VOLUNTEER.password, device_name: "检查" }),
-  })).json();
-  const page = await (await fetch(`${server.url}/api/v1/sync/pull?protocol=1&cursor=0`, {
-    headers: { Authorization: `Bearer ${login.token}` },
-  })).json();
-  return page.records as { kind: string; record: { residents_words?: string } }[];
-}
-
 test("visits logged offline reach the server once each when the phone is back online", async ({ page, context, request }) => {
   const team = newTeam();
   await openControlled(page, "/", team.volunteer);
@@ -247,7 +235,7 @@ test("the server dies after committing a push and before answering: after a rest
     await server.start();
     await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
     // The server holds each visit once.
-    const held = await heldBy(server);
+    const held = await server.records();
     expect(held.filter((r) => r.kind === "visit").map((r) => r.record.residents_words).sort())
       .toEqual(["服务器死前", "服务器死前二"]);
   } finally {
@@ -352,7 +340,7 @@ test("changes the server refuses are set aside with the reason, exported, retrie
     await rows.first().getByRole("button", { name: "重试" }).click();
     await expect(page.getByText("没有被拒绝的修改。")).toBeVisible();
     await expect(status(page)).toContainText("已全部同步");
-    expect((await heldBy(server)).map((r) => r.kind).sort()).toEqual(["household", "visit"]);
+    expect((await server.records()).map((r) => r.kind).sort()).toEqual(["household", "visit"]);
   } finally {
     server.stop();
   }

@@ -41,13 +41,32 @@ pub enum Change {
         kind: RecordKind,
         id: RecordId,
     },
+    /// The whole record again, because the server lost it (a restored backup; `sync::repair`):
+    /// applied only where the server has nothing newer, in its author's name.
+    Resend {
+        kind: RecordKind,
+        id: RecordId,
+    },
 }
 
 impl Change {
+    /// The kind and id of the record the change is about.
+    pub fn target(&self) -> (RecordKind, RecordId) {
+        match *self {
+            Change::Put { kind, id, .. }
+            | Change::Delete { kind, id }
+            | Change::Restore { kind, id }
+            | Change::Resend { kind, id } => (kind, id),
+        }
+    }
+
     /// The record the change is about.
     pub fn record_id(&self) -> RecordId {
         match *self {
-            Change::Put { id, .. } | Change::Delete { id, .. } | Change::Restore { id, .. } => id,
+            Change::Put { id, .. }
+            | Change::Delete { id, .. }
+            | Change::Restore { id, .. }
+            | Change::Resend { id, .. } => id,
         }
     }
 }

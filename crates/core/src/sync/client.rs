@@ -116,11 +116,8 @@ pub fn next_push<S: KvStore + ?Sized>(
 
 fn op_for<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, change: &Change) -> Result<Op, StoreError> {
     Ok(match *change {
-        Change::Put { kind, id, fields } => match kind {
-            RecordKind::Household => put::<Household, S>(db, id, fields)?,
-            RecordKind::Visit => put::<Visit, S>(db, id, fields)?,
-            RecordKind::Event => put::<Event, S>(db, id, fields)?,
-        },
+        Change::Put { kind, id, fields } => put_as(db, kind, id, fields, false)?,
+        Change::Resend { kind, id } => put_as(db, kind, id, FieldSet::ALL, true)?,
         Change::Delete { kind, id } => Op::Delete {
             kind,
             id,
@@ -134,11 +131,26 @@ fn op_for<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, change: &Change) -> Result<O
     })
 }
 
+fn put_as<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    kind: RecordKind,
+    id: RecordId,
+    fields: FieldSet,
+    resend: bool,
+) -> Result<Op, StoreError> {
+    match kind {
+        RecordKind::Household => put::<Household, S>(db, id, fields, resend),
+        RecordKind::Visit => put::<Visit, S>(db, id, fields, resend),
+        RecordKind::Event => put::<Event, S>(db, id, fields, resend),
+    }
+}
+
 /// A put sends the record as stored now (its latest form); a record gone since is a no-op.
 fn put<T: Synced, S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     id: RecordId,
     fields: FieldSet,
+    resend: bool,
 ) -> Result<Op, StoreError> {
     let Ok(Some(record)) = db.collection(T::KIND).get::<T>(&id.to_string()) else {
         return Ok(Op::Noop);
@@ -150,6 +162,7 @@ fn put<T: Synced, S: KvStore + ?Sized>(
         base: record.rev(),
         fields: (!fields.is_all()).then(|| fields.names(T::KIND).map(str::to_owned).collect()),
         record: RawValue::from_string(json).map_err(|e| StoreError::Other(e.to_string()))?,
+        resend,
     })
 }
 
@@ -245,11 +258,7 @@ pub fn quarantined_record<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     q: &Quarantined,
 ) -> Option<(RecordKind, RecordId, String)> {
-    let (kind, id) = match q.change? {
-        Change::Put { kind, id, .. }
-        | Change::Delete { kind, id }
-        | Change::Restore { kind, id } => (kind, id),
-    };
+    let (kind, id) = q.change?.target();
     let raw = db.collection(kind).get_raw(&id.to_string()).ok()??;
     Some((kind, id, pack::unpack(&raw)?.into_owned()))
 }
@@ -322,6 +331,7 @@ pub fn wipe_synced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<usize, St
     for k in db.kv().keys(CONFLICTS)? {
         db.kv().remove(&k)?;
     }
+    super::repair::forget_check(db)?;
     forget_cursor(db)?;
     Ok(removed)
 }
@@ -393,6 +403,9 @@ pub fn on_pulled<S: KvStore + ?Sized>(
     }
     let mine = local_changes(db)?;
     let mut done = Pulled::default();
+    if !page.records.is_empty() {
+        super::repair::forget_check(db)?;
+    }
     for r in &page.records {
         if mine.contains(&r.id) {
             done.kept_local += 1;

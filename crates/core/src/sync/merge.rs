@@ -201,16 +201,28 @@ pub fn apply(
             ));
         }
     }
-    let stamp = |value: Value| Candidate {
-        value,
-        at: m.at,
-        by: w.user.to_owned(),
-        device: w.device.to_owned(),
-    };
+    let mut by = w.user;
     let doc = match (&m.op, existing) {
-        (Op::Put { record, fields, .. }, existing) => {
+        (
+            Op::Put {
+                record,
+                fields,
+                resend,
+                ..
+            },
+            existing,
+        ) => {
             let record: Map<String, Value> = serde_json::from_str(record.get())
                 .map_err(|e| rejection(RejectCode::Invalid, format!("not a record: {e}")))?;
+            let updated_at = record.get("updated_at").and_then(Value::as_i64);
+            if *resend {
+                // Only where the server lost it, and in its author's name (a coordinator's
+                // phone re-sending a volunteer's visit must not conflict with the volunteer).
+                if existing.is_some_and(|d| updated_at.is_none_or(|u| d.updated_at.0 >= u)) {
+                    return Ok(None);
+                }
+                by = resent_by(&record, kind, w);
+            }
             if record.get("id").and_then(Value::as_str) != Some(&id.to_string()) {
                 return Err(rejection(RejectCode::Invalid, "the record's id differs"));
             }
@@ -250,14 +262,14 @@ pub fn apply(
             };
             let mut doc = match existing {
                 Some(d) => d.clone(),
-                None => new_doc(kind, id, &record, w, m.at, rev),
+                None => new_doc(kind, id, &record, w, by, m.at, rev),
             };
             for name in names {
                 let value = record.get(name).cloned().unwrap_or(Value::Null);
-                let next = merge_field(doc.fields.get(name), stamp(value), base, rev);
+                let next = merge_field(doc.fields.get(name), stamp(value, by, m, w), base, rev);
                 doc.fields.insert(name.to_owned(), next);
             }
-            if let Some(at) = record.get("updated_at").and_then(Value::as_i64) {
+            if let Some(at) = updated_at {
                 doc.updated_at = doc.updated_at.max(UnixMillis(at));
             }
             doc
@@ -266,7 +278,8 @@ pub fn apply(
         (op, Some(d)) => {
             let mut doc = d.clone();
             let gone = matches!(op, Op::Delete { .. });
-            doc.deleted = merge_field(Some(&doc.deleted), stamp(Value::Bool(gone)), base, rev);
+            let value = stamp(Value::Bool(gone), by, m, w);
+            doc.deleted = merge_field(Some(&doc.deleted), value, base, rev);
             doc
         }
         (Op::Noop, None) => return Ok(None),
@@ -275,6 +288,24 @@ pub fn apply(
     doc.rev = rev;
     check(&doc)?;
     Ok(Some(doc))
+}
+
+fn stamp(value: Value, by: &str, m: &PushMutation, w: Writer<'_>) -> Candidate {
+    Candidate {
+        value,
+        at: m.at,
+        by: by.to_owned(),
+        device: w.device.to_owned(),
+    }
+}
+
+/// In whose name re-sent values are kept: the record's author when the sender may speak for
+/// them (a coordinator; anyone for a household, which the team shares), else the sender.
+fn resent_by<'a>(record: &'a Map<String, Value>, kind: RecordKind, w: Writer<'a>) -> &'a str {
+    match record.get("author").and_then(Value::as_str) {
+        Some(a) if !a.is_empty() && (w.coordinator || kind == RecordKind::Household) => a,
+        _ => w.user,
+    }
 }
 
 /// Who made a new record: the caller — except that a coordinator may file one on behalf of
@@ -292,6 +323,7 @@ fn new_doc(
     id: RecordId,
     record: &Map<String, Value>,
     w: Writer<'_>,
+    by: &str,
     at: UnixMillis,
     rev: u64,
 ) -> Doc {
@@ -312,7 +344,7 @@ fn new_doc(
             values: vec![Candidate {
                 value: Value::Bool(false),
                 at: created_at,
-                by: w.user.to_owned(),
+                by: by.to_owned(),
                 device: w.device.to_owned(),
             }],
         },

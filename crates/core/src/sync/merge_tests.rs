@@ -223,6 +223,7 @@ fn put<T: Synced>(record: &T, base: u64, fields: Option<Vec<&str>>) -> PushMutat
                 serde_json::to_string(record).unwrap(),
             )
             .unwrap(),
+            resend: false,
         },
     }
 }
@@ -351,6 +352,7 @@ fn rejections_name_the_reason_and_change_nothing() {
             base: 1,
             fields: Some(vec!["day".into()]),
             record: serde_json::value::RawValue::from_string(broken.to_string()).unwrap(),
+            resend: false,
         },
     };
     assert_eq!(
@@ -400,4 +402,44 @@ fn a_change_of_some_fields_of_a_record_the_server_lacks_brings_it_whole() {
     // Unknown names are still refused.
     let err = merge::apply(None, &put(&h, 0, Some(vec!["nope"])), VOL, 8).unwrap_err();
     assert_eq!(err.code, RejectCode::Invalid);
+}
+
+#[test]
+fn a_resent_record_applies_only_where_the_server_lost_it_and_in_its_authors_name() {
+    let h = household(1);
+    let mut v = full_visit(1, &h, "原来的");
+    v.author = "u-1".into();
+    let coordinator = merge::Writer {
+        user: "u-c",
+        device: "dev-c",
+        coordinator: true,
+    };
+    let resend = |v: &crate::visit::Visit| {
+        let mut m = put(v, 0, None);
+        if let Op::Put { resend, .. } = &mut m.op {
+            *resend = true;
+        }
+        m
+    };
+    // The author's phone sent a newer version first: the old copy changes nothing.
+    let mut newer = v.clone();
+    newer.notes = "作者后来改的".into();
+    newer.updated_at.0 += 1_000;
+    let doc = merge::apply(None, &put(&newer, 0, None), VOL, 1)
+        .unwrap()
+        .unwrap();
+    assert!(merge::apply(Some(&doc), &resend(&v), coordinator, 2)
+        .unwrap()
+        .is_none());
+    // The other order: the coordinator's copy comes first, in the author's name, so the
+    // author's later edit from their own phone replaces it — no conflict with themself.
+    let doc = merge::apply(None, &resend(&v), coordinator, 3)
+        .unwrap()
+        .unwrap();
+    assert_eq!(doc.created_by, "u-1");
+    let mut edit = put(&newer, 0, Some(vec!["notes"]));
+    edit.at = UnixMillis(newer.updated_at.0);
+    let doc = merge::apply(Some(&doc), &edit, VOL, 4).unwrap().unwrap();
+    assert!(doc.conflicts().is_empty(), "{:?}", doc.conflicts());
+    assert_eq!(doc.record()["notes"], "作者后来改的");
 }

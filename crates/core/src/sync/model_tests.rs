@@ -684,11 +684,7 @@ impl World {
             let kept: BTreeSet<RecordId> = aside
                 .iter()
                 .filter_map(|q| q.change.as_ref())
-                .map(|c| match *c {
-                    crate::store::Change::Put { id, .. }
-                    | crate::store::Change::Delete { id, .. }
-                    | crate::store::Change::Restore { id, .. } => id,
-                })
+                .map(crate::store::Change::record_id)
                 .collect();
             // I3: the phone shows what the server has (except its own refused changes).
             let mut server_hs: Vec<Household> = Vec::new();

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use super::client::local_changes;
 use super::digest::Digest;
-use super::fields::{FieldSet, Synced};
+use super::fields::Synced;
 use super::wire::{IdEntry, IdsResponse, PullResponse};
 use crate::event::Event;
 use crate::household::Household;
@@ -33,8 +33,8 @@ use crate::RecordId;
 const REPAIR: &str = "doorstep/v1/sync/repair";
 /// Present after `seq_gap` until a push with `resume` is answered.
 const RESUME: &str = "doorstep/v1/sync/resume";
-/// The cursor at which the phone's records last matched the server's digest (cleared when a
-/// push is answered: the phone's records the server now has may change the answer).
+/// The cursor and server digest at which the phone's records last matched (cleared when the
+/// phone's records change: a push answered, a pull storing records, a wipe).
 const CHECKED: &str = "doorstep/v1/sync/checked";
 
 const KINDS: [RecordKind; 3] = [RecordKind::Household, RecordKind::Visit, RecordKind::Event];
@@ -64,6 +64,12 @@ pub(super) fn on_acknowledged<S: KvStore + ?Sized>(
     if resumed {
         db.kv().remove(RESUME)?;
     }
+    forget_check(db)
+}
+
+/// The phone's records are about to change (a pull stores some, a wipe): check again, even
+/// if the cursor stays where it was (a pull that crashed before moving it).
+pub(super) fn forget_check<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<(), StoreError> {
     db.kv().remove(CHECKED)
 }
 
@@ -106,8 +112,9 @@ pub(super) fn check<S: KvStore + ?Sized>(
     let Some(server) = page.digest.filter(|_| !page.more) else {
         return Ok(false);
     };
-    let cursor = page.cursor.to_string();
-    if db.kv().get(CHECKED)?.as_deref() == Some(cursor.as_str())
+    // The server's side of the check; the phone's is reset whenever its records change.
+    let checked = format!("{}/{}/{:x}", page.cursor, server.count, server.xor);
+    if db.kv().get(CHECKED)?.as_deref() == Some(checked.as_str())
         || !db.outbox().is_empty()?
         || quarantined_ids(db)? != page.except.iter().copied().collect()
     {
@@ -123,7 +130,7 @@ pub(super) fn check<S: KvStore + ?Sized>(
         mine.add(id, version);
     }
     if mine == server {
-        db.kv().set(CHECKED, &cursor)?;
+        db.kv().set(CHECKED, &checked)?;
         return Ok(false);
     }
     begin(db)?;
@@ -273,9 +280,8 @@ fn requeue_as<T: Synced, S: KvStore + ?Sized>(
     let mut n = 0;
     if r.record {
         // Stamped with when the phone made the content: a conflict shows the latest.
-        let fields = FieldSet::ALL;
         db.outbox()
-            .append(record.updated_at(), Change::Put { kind, id, fields })?;
+            .append(record.updated_at(), Change::Resend { kind, id })?;
         n += 1;
     }
     if let Some(at) = r.delete {

@@ -50,6 +50,10 @@ pub enum Op {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fields: Option<Vec<String>>,
         record: Box<RawValue>,
+        /// Sent again after the server lost it: apply only if the server has nothing as new
+        /// (by `updated_at`), and in the name of the record's author.
+        #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+        resend: bool,
     },
     Delete {
         kind: RecordKind,
