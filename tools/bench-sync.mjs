@@ -18,7 +18,7 @@ const VISITS = Number(process.env.VISITS ?? 1000);
 const RUNS = Number(process.env.RUNS ?? 3);
 
 execFileSync("cargo", ["run", "-q", "-p", "xtask", "--", "seed"], {
-  env: { ...process.env, SEED_HOUSEHOLDS: "100", SEED_VISITS: String(VISITS), SEED_OUT: "seed-sync" },
+  env: { ...process.env, SEED_HOUSEHOLDS: "100", SEED_VISITS: String(VISITS), SEED_OUT: "seed-sync", SEED_USER: "" },
   stdio: "inherit",
 });
 const seed = JSON.parse(readFileSync("target/bench/seed-sync.json", "utf8"));

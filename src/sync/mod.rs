@@ -91,6 +91,17 @@ pub fn provide_sync(db: Db, session: SessionCtx) -> SyncCtx {
         }
         n
     });
+    // Another tab synced (one tab syncs at a time): show what it brought and its counts.
+    let elsewhere = crate::hooks::use_written_elsewhere(exchange::LAST_OK);
+    Effect::new(move |was: Option<u32>| {
+        let now = elsewhere.get();
+        if was.is_some_and(|w| w != now) {
+            ctx.last_ok.set(exchange::last_ok());
+            ctx.refused.set(exchange::refused_count());
+            db.reload();
+        }
+        now
+    });
     // Now and then, for what others changed.
     let _ = set_interval_with_handle(move || ctx.request(), Duration::from_secs(300));
     ctx

@@ -1,5 +1,5 @@
 import { test, expect, devices, type APIRequestContext, type Page } from "@playwright/test";
-import { addHousehold, logVisit, newTeam, openControlled, reload, signIn, unlockIfLocked, VOLUNTEER, type Account } from "./helpers";
+import { addHousehold, logVisit, newTeam, openControlled, recentList, reload, signIn, unlockIfLocked, VOLUNTEER, type Account } from "./helpers";
 import { OwnServer } from "./server";
 import { readFileSync } from "node:fs";
 
@@ -344,4 +344,21 @@ test("changes the server refuses are set aside with the reason, exported, retrie
   } finally {
     server.stop();
   }
+});
+
+test("a tab that did not sync shows what another tab's sync brought", async ({ page, context }) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await addHousehold(page, HOME);
+  await expect(status(page)).toContainText("已全部同步");
+  const other = await context.newPage();
+  await other.goto("/");
+  await unlockIfLocked(other);
+  // This tab cannot sync at all: whatever it shows next came from the first tab's sync.
+  await other.route("**/api/v1/sync/**", (route) => route.abort());
+  await page.bringToFront();
+  await logVisit(page, "张三", "另一个标签页记的");
+  await expect(status(page)).toContainText("已全部同步");
+  await other.bringToFront();
+  await expect(recentList(other)).toContainText("另一个标签页记的", { timeout: 10_000 });
 });

@@ -27,7 +27,7 @@ usage: cargo xtask <task>
           households stored, sync 1,000 queued visits from the browser, and load the
           server with 500 syncing phones for a minute (see BENCHMARKS.md)
   seed    write that data set (target/bench/seed.json) and print its size
-          (SEED_HOUSEHOLDS, SEED_VISITS, SEED_OUT change it)";
+          (SEED_HOUSEHOLDS, SEED_VISITS, SEED_OUT, SEED_USER change it)";
 
 pub type Result<T = ()> = std::result::Result<T, String>;
 

@@ -77,7 +77,9 @@ pub fn write() -> Result {
     let stamp = Stamp {
         now,
         today,
-        user: "this-phone".into(),
+        // SEED_USER="" files the records under whoever pushes them (tools/bench-sync.mjs:
+        // a server refuses visits naming another author).
+        user: std::env::var("SEED_USER").unwrap_or_else(|_| "this-phone".into()),
     };
     let store = MemoryStore::new();
     let db = LocalDb::new(&store);

@@ -62,8 +62,17 @@ fn visit_mutation(seq: u64) -> Value {
     random[..8].copy_from_slice(&n.to_be_bytes());
     let mut v = full_visit(1, &household(1), "聊天陪伴，老人精神很好");
     v.id = RecordId::mint(UnixMillis(1_800_000_000_000 + n as i64), random);
+    // Filed under the pushing user (a named other author would be refused).
+    v.author = String::new();
     json!({ "seq": seq, "at": 1_800_000_000_000u64, "op": { "put": {
         "kind": "visit", "id": v.id.to_string(), "base": 0, "record": v } } })
+}
+
+/// How many outcomes of a push answer were refusals (all of them if it is not one).
+fn refused(answer: Value) -> u64 {
+    answer["outcomes"].as_array().map_or(u64::MAX, |o| {
+        o.iter().filter(|x| x.get("rejected").is_some()).count() as u64
+    })
 }
 
 struct Phone {
@@ -159,6 +168,7 @@ async fn main() {
             .await
             .unwrap();
         assert_eq!(res.status().as_u16(), 200, "ingest push");
+        assert_eq!(refused(res.json().await.unwrap()), 0, "ingest refused");
         pushed += n;
     }
     let took = start.elapsed();
@@ -204,7 +214,10 @@ async fn main() {
                     Ok(r) if r.status().is_success() => {
                         push_lat.push(t.elapsed());
                         phone.seq += 5;
-                        acked.fetch_add(5, Ordering::Relaxed);
+                        // A refused visit is acknowledged but not stored: an error here.
+                        let no = refused(r.json().await.unwrap_or(Value::Null));
+                        acked.fetch_add(5 - no, Ordering::Relaxed);
+                        errors.fetch_add(no, Ordering::Relaxed);
                     }
                     _ => {
                         errors.fetch_add(1, Ordering::Relaxed);
