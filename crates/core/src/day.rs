@@ -49,6 +49,10 @@ impl Day {
         Day(Date::from_julian_day(julian as i32).expect("clamped into range"))
     }
 
+    pub fn day_of_month(self) -> u8 {
+        self.0.day()
+    }
+
     pub fn days_since_epoch(self) -> i64 {
         i64::from(self.0.to_julian_day()) - 2_440_588
     }

@@ -15,6 +15,7 @@ pub mod labels;
 pub mod lock;
 pub mod services;
 mod skip;
+pub mod stats;
 pub mod store;
 pub mod sync;
 pub mod time;

@@ -1,0 +1,204 @@
+//! The team's numbers for a period (统计): what the coordinator's dashboard shows and the
+//! monthly report prints, computed once here from the records (the app from what is synced
+//! to the phone, the server from its database).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::day::Day;
+use crate::event::Event;
+use crate::household::Household;
+use crate::labels::EventKind;
+use crate::visit::Visit;
+use crate::RecordId;
+
+/// From and to, both included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: Day,
+    pub to: Day,
+}
+
+impl Period {
+    pub fn contains(&self, d: Day) -> bool {
+        self.from <= d && d <= self.to
+    }
+
+    /// The calendar month of `d`.
+    pub fn month_of(d: Day) -> Period {
+        let first = d.add_days(1 - i64::from(d.day_of_month()));
+        Period {
+            from: first,
+            to: first.add_months(1).add_days(-1),
+        }
+    }
+}
+
+/// Services given, by kind: visits that gave each, plus what events tallied.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ServiceCounts {
+    pub companionship_chat: u64,
+    pub cleaning_help: u64,
+    pub holiday_greeting: u64,
+    /// Visits that delivered daily necessities (the items are in `supplies`).
+    pub supplies_delivered: u64,
+    pub bp_checks: u64,
+    pub haircuts: u64,
+    pub knives_sharpened: u64,
+    pub clinic_consultations: u64,
+    pub anti_fraud_talks: u64,
+    pub leaflets: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SupplyTotal {
+    pub item: String,
+    pub unit: String,
+    pub quantity: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub period: Period,
+    /// The day open and overdue follow-ups and "not visited for" are counted at.
+    pub as_of: Day,
+    pub households_visited: u64,
+    pub visited_living_alone: u64,
+    pub visited_limited_mobility: u64,
+    pub visits: u64,
+    pub events: u64,
+    pub events_by_kind: BTreeMap<EventKind, u64>,
+    pub attendance: u64,
+    pub services: ServiceCounts,
+    pub supplies: Vec<SupplyTotal>,
+    pub volunteers_active: u64,
+    pub follow_ups_open: u64,
+    pub follow_ups_overdue: u64,
+    /// Monday of each week the period touches, and the visits in it (within the period).
+    pub visits_per_week: Vec<(Day, u64)>,
+    /// Active households with no visit in the last 30, 60 and 90 days before `as_of`
+    /// (never visited counts too).
+    pub not_visited: [(u32, u64); 3],
+}
+
+/// Monday of `d`'s week (1970-01-01 was a Thursday).
+pub fn week_start(d: Day) -> Day {
+    d.add_days(-(d.days_since_epoch() + 3).rem_euclid(7))
+}
+
+/// The numbers for `period`, as of `today`. Deleted records must be left out by the caller.
+pub fn totals(
+    period: Period,
+    today: Day,
+    households: &[Household],
+    visits: &[Visit],
+    events: &[Event],
+) -> Totals {
+    let as_of = today.min(period.to);
+    let in_period: Vec<&Visit> = visits.iter().filter(|v| period.contains(v.day)).collect();
+    let by_id: HashMap<RecordId, &Household> = households.iter().map(|h| (h.id, h)).collect();
+    let visited: HashSet<RecordId> = in_period.iter().map(|v| v.household_id).collect();
+    let count = |f: fn(&Household) -> bool| {
+        visited
+            .iter()
+            .filter(|id| by_id.get(id).is_some_and(|h| f(h)))
+            .count() as u64
+    };
+
+    let mut services = ServiceCounts::default();
+    let mut supplies: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut volunteers: BTreeSet<&str> = BTreeSet::new();
+    for v in &in_period {
+        let s = &v.services;
+        services.companionship_chat += u64::from(s.companionship_chat);
+        services.cleaning_help += u64::from(s.cleaning_help);
+        services.holiday_greeting += u64::from(s.holiday_greeting);
+        services.supplies_delivered += u64::from(!s.supplies.is_empty());
+        services.bp_checks += u64::from(s.blood_pressure.is_some());
+        services.haircuts += u64::from(s.haircut);
+        services.knives_sharpened += u64::from(s.knife_sharpening);
+        services.clinic_consultations += u64::from(s.free_clinic);
+        services.anti_fraud_talks += u64::from(s.anti_fraud_talk);
+        services.leaflets += u64::from(s.leaflet_given);
+        for item in &s.supplies {
+            *supplies
+                .entry((item.item.clone(), item.unit.clone()))
+                .or_default() += u64::from(item.quantity);
+        }
+        volunteers.extend(v.volunteers.iter().map(String::as_str));
+    }
+
+    let mut events_by_kind: BTreeMap<EventKind, u64> = BTreeMap::new();
+    let mut attendance = 0;
+    let mut n_events = 0;
+    for e in events.iter().filter(|e| period.contains(e.day)) {
+        n_events += 1;
+        *events_by_kind.entry(e.kind).or_default() += 1;
+        attendance += u64::from(e.attendance);
+        let t = &e.tallies;
+        services.haircuts += u64::from(t.haircuts);
+        services.bp_checks += u64::from(t.bp_checks);
+        services.knives_sharpened += u64::from(t.knives_sharpened);
+        services.clinic_consultations += u64::from(t.clinic_consultations);
+        services.leaflets += u64::from(t.leaflets);
+        services.anti_fraud_talks += u64::from(e.kind == EventKind::AntiFraud);
+        volunteers.extend(e.volunteers.iter().map(String::as_str));
+    }
+
+    let open: Vec<Day> = visits.iter().filter_map(Visit::open_follow_up).collect();
+    let mut weeks: BTreeMap<Day, u64> = BTreeMap::new();
+    let mut w = week_start(period.from);
+    while w <= period.to {
+        weeks.insert(w, 0);
+        w = w.add_days(7);
+    }
+    for v in &in_period {
+        *weeks.entry(week_start(v.day)).or_default() += 1;
+    }
+
+    let mut last_visit: HashMap<RecordId, Day> = HashMap::new();
+    for v in visits.iter().filter(|v| v.day <= as_of) {
+        let d = last_visit.entry(v.household_id).or_insert(v.day);
+        *d = (*d).max(v.day);
+    }
+    let active: Vec<&Household> = households.iter().filter(|h| !h.archived).collect();
+    let not_visited = [30u32, 60, 90].map(|days| {
+        let since = as_of.add_days(-i64::from(days));
+        let n = active
+            .iter()
+            .filter(|h| last_visit.get(&h.id).is_none_or(|d| *d <= since))
+            .count() as u64;
+        (days, n)
+    });
+
+    Totals {
+        period,
+        as_of,
+        households_visited: visited.len() as u64,
+        visited_living_alone: count(|h| h.residents.iter().any(|r| r.lives_alone)),
+        visited_limited_mobility: count(|h| h.residents.iter().any(|r| r.limited_mobility)),
+        visits: in_period.len() as u64,
+        events: n_events,
+        events_by_kind,
+        attendance,
+        services,
+        supplies: supplies
+            .into_iter()
+            .map(|((item, unit), quantity)| SupplyTotal {
+                item,
+                unit,
+                quantity,
+            })
+            .collect(),
+        volunteers_active: volunteers.len() as u64,
+        follow_ups_open: open.len() as u64,
+        follow_ups_overdue: open.iter().filter(|d| **d < today).count() as u64,
+        visits_per_week: weeks.into_iter().collect(),
+        not_visited,
+    }
+}
+
+#[cfg(test)]
+#[path = "stats_tests.rs"]
+mod tests;

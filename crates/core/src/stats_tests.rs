@@ -1,0 +1,223 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::event::Tallies;
+use crate::services::{BloodPressure, Supply};
+use crate::store::conformance::{full_visit, household};
+use crate::visit::FollowUp;
+use crate::UnixMillis;
+
+fn day(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
+
+fn event(n: u8, kind: EventKind, on: &str, attendance: u32, tallies: Tallies) -> Event {
+    Event {
+        id: RecordId::mint(UnixMillis(1_800_000_000_000), [n; 10]),
+        kind,
+        title: "活动".into(),
+        day: day(on),
+        start_time: None,
+        place: String::new(),
+        partners: vec![],
+        volunteers: vec!["李四".into(), "王五".into()],
+        attendance,
+        tallies,
+        notes: String::new(),
+        created_at: UnixMillis(0),
+        updated_at: UnixMillis(0),
+        author: "u-1".into(),
+        rev: 0,
+    }
+}
+
+#[test]
+fn a_month_counted_by_hand() {
+    let mut alone = household(1);
+    alone.residents[0].lives_alone = true;
+    let mut bedridden = household(2);
+    bedridden.residents[0].limited_mobility = true;
+    let never = household(3);
+    let mut archived = household(4);
+    archived.archived = true;
+    let hs = vec![alone.clone(), bedridden.clone(), never, archived];
+
+    let mut v1 = full_visit(1, &alone, "");
+    v1.day = day("2026-11-02"); // a Monday
+    v1.services.blood_pressure = Some(BloodPressure {
+        systolic: 130,
+        diastolic: 80,
+    });
+    v1.services.supplies = vec![
+        Supply {
+            item: "大米".into(),
+            quantity: 2,
+            unit: "袋".into(),
+        },
+        Supply {
+            item: "食用油".into(),
+            quantity: 1,
+            unit: "桶".into(),
+        },
+    ];
+    let mut v2 = full_visit(2, &alone, "");
+    v2.day = day("2026-11-20");
+    v2.services.supplies = vec![Supply {
+        item: "大米".into(),
+        quantity: 1,
+        unit: "袋".into(),
+    }];
+    v2.volunteers = vec!["张三".into(), "赵六".into()];
+    v2.follow_up = Some(FollowUp {
+        what: "修水管".into(),
+        due: day("2026-11-25"),
+        done_on: None,
+    });
+    let mut v3 = full_visit(3, &bedridden, "");
+    v3.day = day("2026-11-30");
+    v3.services.haircut = true;
+    v3.follow_up = Some(FollowUp {
+        what: "送药".into(),
+        due: day("2026-12-05"),
+        done_on: None,
+    });
+    // Outside the month: counts for follow-ups and "last visited", not for the month.
+    let mut before = full_visit(4, &bedridden, "");
+    before.day = day("2026-10-31");
+    before.follow_up = Some(FollowUp {
+        what: "已办".into(),
+        due: day("2026-11-01"),
+        done_on: Some(day("2026-11-01")),
+    });
+    let visits = vec![v1, v2, v3, before];
+    let events = vec![
+        event(
+            1,
+            EventKind::ConvenienceDay,
+            "2026-11-14",
+            40,
+            Tallies {
+                haircuts: 12,
+                bp_checks: 30,
+                knives_sharpened: 8,
+                ..Tallies::default()
+            },
+        ),
+        event(
+            2,
+            EventKind::AntiFraud,
+            "2026-11-21",
+            25,
+            Tallies {
+                leaflets: 100,
+                ..Tallies::default()
+            },
+        ),
+        event(
+            3,
+            EventKind::AntiFraud,
+            "2026-12-01",
+            10,
+            Tallies::default(),
+        ),
+    ];
+
+    let month = Period::month_of(day("2026-11-17"));
+    assert_eq!(
+        month,
+        Period {
+            from: day("2026-11-01"),
+            to: day("2026-11-30")
+        }
+    );
+    let t = totals(month, day("2026-11-27"), &hs, &visits, &events);
+    assert_eq!(t.as_of, day("2026-11-27"));
+    assert_eq!(
+        (
+            t.households_visited,
+            t.visited_living_alone,
+            t.visited_limited_mobility
+        ),
+        (2, 1, 1)
+    );
+    assert_eq!(t.visits, 3);
+    assert_eq!(t.events, 2);
+    assert_eq!(t.events_by_kind[&EventKind::AntiFraud], 1);
+    assert_eq!(t.events_by_kind[&EventKind::ConvenienceDay], 1);
+    assert_eq!(t.attendance, 65);
+    assert_eq!(t.services.companionship_chat, 3);
+    assert_eq!(t.services.bp_checks, 31);
+    assert_eq!(t.services.haircuts, 13);
+    assert_eq!(t.services.knives_sharpened, 8);
+    assert_eq!(t.services.leaflets, 100);
+    assert_eq!(t.services.anti_fraud_talks, 1);
+    assert_eq!(t.services.supplies_delivered, 2);
+    assert_eq!(
+        t.supplies,
+        vec![
+            SupplyTotal {
+                item: "大米".into(),
+                unit: "袋".into(),
+                quantity: 3
+            },
+            SupplyTotal {
+                item: "食用油".into(),
+                unit: "桶".into(),
+                quantity: 1
+            },
+        ]
+    );
+    // 张三 on every visit, 赵六 once, 李四 and 王五 at the events.
+    assert_eq!(t.volunteers_active, 4);
+    assert_eq!((t.follow_ups_open, t.follow_ups_overdue), (2, 1));
+    // Weeks from Monday 26 October (1 November is a Sunday) to Monday 30 November.
+    assert_eq!(t.visits_per_week.first(), Some(&(day("2026-10-26"), 0)));
+    assert_eq!(t.visits_per_week.len(), 6);
+    assert_eq!(t.visits_per_week.iter().map(|w| w.1).sum::<u64>(), 3);
+    assert_eq!(t.visits_per_week[1], (day("2026-11-02"), 1));
+    // As of 27 November: the never-visited household counts everywhere; the archived never.
+    assert_eq!(t.not_visited, [(30, 1), (60, 1), (90, 1)]);
+    let later = totals(month, day("2027-02-01"), &hs, &visits, &events);
+    assert_eq!(
+        later.as_of,
+        day("2026-11-30"),
+        "counted at the period's end"
+    );
+}
+
+#[test]
+fn weeks_start_on_monday() {
+    assert_eq!(week_start(day("2026-11-27")), day("2026-11-23"));
+    assert_eq!(week_start(day("2026-11-23")), day("2026-11-23"));
+    assert_eq!(week_start(day("2026-11-29")), day("2026-11-23"));
+    assert_eq!(week_start(day("1969-12-31")), day("1969-12-29"));
+}
+
+proptest! {
+    /// The totals are sums of the rows: split the period in two and the parts add up.
+    #[test]
+    fn totals_add_up_over_a_split_period(days in prop::collection::vec(0..60i64, 0..40), cut in 1..59i64) {
+        let h = household(1);
+        let start = day("2026-10-01");
+        let visits: Vec<Visit> = days.iter().enumerate().map(|(i, d)| {
+            let mut v = full_visit(i as u32 + 1, &h, "");
+            v.day = start.add_days(*d);
+            v.services.haircut = d % 2 == 0;
+            v
+        }).collect();
+        let whole = Period { from: start, to: start.add_days(59) };
+        let a = Period { from: start, to: start.add_days(cut - 1) };
+        let b = Period { from: start.add_days(cut), to: start.add_days(59) };
+        let today = start.add_days(100);
+        let hs = [h];
+        let (tw, ta, tb) = (
+            totals(whole, today, &hs, &visits, &[]),
+            totals(a, today, &hs, &visits, &[]),
+            totals(b, today, &hs, &visits, &[]),
+        );
+        prop_assert_eq!(tw.visits, ta.visits + tb.visits);
+        prop_assert_eq!(tw.visits, days.len() as u64);
+        prop_assert_eq!(tw.services.haircuts, ta.services.haircuts + tb.services.haircuts);
+        prop_assert_eq!(tw.visits_per_week.iter().map(|w| w.1).sum::<u64>(), tw.visits);
+    }
+}
