@@ -57,6 +57,8 @@ fn run_all(counts: &mut Counts) -> Result {
             "sync",
             "--test",
             "sync_repair",
+            "--test",
+            "reports",
         ]],
     );
     pg.env("DOORSTEP_TEST_DATABASE", url);

@@ -199,6 +199,97 @@ pub fn totals(
     }
 }
 
+/// A household named without identifying anyone (exports, reports): "H-" and six hex digits
+/// of its id's random tail — stable, and unlikely to repeat within a team.
+pub fn household_code(id: RecordId) -> String {
+    format!("H-{:06X}", id.as_u64_pair().1 & 0xFF_FFFF)
+}
+
+/// A visit worth naming in a report: urgent or needing attention, or with needs recorded.
+pub fn is_notable(v: &Visit) -> bool {
+    use crate::labels::ConditionLevel;
+    v.conditions
+        .as_ref()
+        .is_some_and(|c| c.level != ConditionLevel::Good)
+        || !v.needs.is_empty()
+        || !v.needs_text.is_empty()
+}
+
+/// One line of a report about a visit, de-identified: the household's code, community and
+/// building, never a name, a room or a phone number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitLine {
+    pub day: Day,
+    pub household: String,
+    pub community: String,
+    pub building: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<crate::labels::ConditionLevel>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub condition_text: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<crate::labels::NeedCategory>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub needs_text: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub residents_words: String,
+}
+
+impl VisitLine {
+    pub fn of(v: &Visit, h: Option<&Household>) -> Self {
+        VisitLine {
+            day: v.day,
+            household: household_code(v.household_id),
+            community: h.map(|h| h.address.community.clone()).unwrap_or_default(),
+            building: h.map(|h| h.address.building.clone()).unwrap_or_default(),
+            condition: v.conditions.as_ref().map(|c| c.level),
+            condition_text: v
+                .conditions
+                .as_ref()
+                .map(|c| c.text.clone())
+                .unwrap_or_default(),
+            needs: v.needs.clone(),
+            needs_text: v.needs_text.clone(),
+            residents_words: v.residents_words.clone(),
+        }
+    }
+}
+
+/// The monthly report (月度报告): the month's totals, the notable visits and the residents'
+/// own words, oldest first — ready to paste into a work report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthlyReport {
+    pub totals: Totals,
+    pub notable: Vec<VisitLine>,
+    pub quotes: Vec<VisitLine>,
+}
+
+pub fn monthly_report(
+    month: Period,
+    today: Day,
+    households: &[Household],
+    visits: &[Visit],
+    events: &[Event],
+) -> MonthlyReport {
+    let by_id: HashMap<RecordId, &Household> = households.iter().map(|h| (h.id, h)).collect();
+    let mut in_month: Vec<&Visit> = visits.iter().filter(|v| month.contains(v.day)).collect();
+    in_month.sort_by_key(|v| (v.day, v.created_at));
+    let line = |v: &&Visit| VisitLine::of(v, by_id.get(&v.household_id).copied());
+    MonthlyReport {
+        totals: totals(month, today, households, visits, events),
+        notable: in_month
+            .iter()
+            .filter(|v| is_notable(v))
+            .map(line)
+            .collect(),
+        quotes: in_month
+            .iter()
+            .filter(|v| !v.residents_words.is_empty())
+            .map(line)
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 #[path = "stats_tests.rs"]
 mod tests;

@@ -221,3 +221,45 @@ proptest! {
         prop_assert_eq!(tw.visits_per_week.iter().map(|w| w.1).sum::<u64>(), tw.visits);
     }
 }
+
+#[test]
+fn the_monthly_report_names_no_one() {
+    use crate::labels::{ConditionLevel, NeedCategory};
+    use crate::visit::LivingConditions;
+    let mut h = household(1);
+    h.address.room = "502室".into();
+    h.residents[0].phone = "13800000000".into();
+    let mut urgent = full_visit(1, &h, "");
+    urgent.day = day("2026-11-05");
+    urgent.conditions = Some(LivingConditions {
+        level: ConditionLevel::Urgent,
+        text: "暖气坏了".into(),
+    });
+    urgent.residents_words = "谢谢你们常来看我".into();
+    let mut needs = full_visit(2, &h, "");
+    needs.day = day("2026-11-03");
+    needs.needs = vec![NeedCategory::Loneliness];
+    let mut plain = full_visit(3, &h, "");
+    plain.day = day("2026-11-04");
+    let mut last_month = full_visit(4, &h, "");
+    last_month.day = day("2026-10-30");
+    last_month.residents_words = "上个月的话".into();
+    let r = monthly_report(
+        Period::month_of(day("2026-11-01")),
+        day("2026-11-27"),
+        std::slice::from_ref(&h),
+        &[urgent, needs, plain, last_month],
+        &[],
+    );
+    assert_eq!(r.totals.visits, 3);
+    let days: Vec<String> = r.notable.iter().map(|l| l.day.to_string()).collect();
+    assert_eq!(days, ["2026-11-03", "2026-11-05"], "notable, oldest first");
+    assert_eq!(r.quotes.len(), 1);
+    assert_eq!(r.quotes[0].residents_words, "谢谢你们常来看我");
+    let json = serde_json::to_string(&r).unwrap();
+    for secret in ["王奶奶", "502室", "13800000000"] {
+        assert!(!json.contains(secret), "{secret} in the report");
+    }
+    assert!(json.contains(&household_code(h.id)));
+    assert!(household_code(h.id).starts_with("H-") && household_code(h.id).len() == 8);
+}

@@ -383,6 +383,27 @@ fn now_micros() -> u64 {
         .map_or(0, |d| d.as_micros() as u64)
 }
 
+/// Every record of one kind the team has, not deleted, as the app's type (for reports).
+pub async fn all_of<T: serde::de::DeserializeOwned>(
+    db: &AnyPool,
+    team: &str,
+    kind: RecordKind,
+) -> Result<Vec<T>, SyncError> {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT doc FROM records WHERE team_id = $1 AND kind = $2 AND deleted = 0",
+    )
+    .bind(team)
+    .bind(kind_str(kind))
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|j| {
+            serde_json::from_value(Value::Object(decode(j)?.record()))
+                .map_err(|e| SyncError::Corrupt(e.to_string()))
+        })
+        .collect()
+}
+
 /// A record for the coordinator's lists: the merged record plus what the server knows.
 pub struct Listed {
     pub doc: Doc,

@@ -3,6 +3,7 @@
 mod devices;
 mod health;
 mod records;
+mod reports;
 mod session;
 mod sync;
 
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(session::router())
         .merge(devices::router())
         .merge(records::router())
+        .merge(reports::router())
         .merge(sync::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
