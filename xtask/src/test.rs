@@ -59,6 +59,8 @@ fn run_all(counts: &mut Counts) -> Result {
             "sync_repair",
             "--test",
             "reports",
+            "--test",
+            "exports",
         ]],
     );
     pg.env("DOORSTEP_TEST_DATABASE", url);

@@ -7,6 +7,7 @@ pub mod account;
 pub mod day;
 pub mod due;
 pub mod event;
+pub mod export;
 pub mod festival;
 pub mod household;
 pub mod i18n;

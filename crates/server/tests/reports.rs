@@ -9,7 +9,7 @@ use doorstep_core::services::Supply;
 use doorstep_core::store::conformance::{full_visit, household};
 use doorstep_core::visit::Visit;
 use doorstep_core::Day;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const PW: &str = "correct horse 1";
 
@@ -61,28 +61,16 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
             v
         })
         .collect();
-    let mut seq = 0;
-    let mut mutations: Vec<Value> = Vec::new();
-    for h in &households {
-        seq += 1;
-        mutations.push(json!({ "seq": seq, "at": 1, "op": { "put": {
-            "kind": "household", "id": h.id, "base": 0, "record": h } } }));
-    }
-    for v in &visits {
-        seq += 1;
-        mutations.push(json!({ "seq": seq, "at": 1, "op": { "put": {
-            "kind": "visit", "id": v.id, "base": 0, "record": v } } }));
-    }
-    for chunk in mutations.chunks(100) {
-        let res = app
-            .post(
-                "/api/v1/sync/push",
-                json!({ "protocol": 1, "mutations": chunk }),
-                Some(&vol),
-            )
-            .await;
-        assert_eq!(res.status().as_u16(), 200);
-    }
+    let records: Vec<(&str, Value)> = households
+        .iter()
+        .map(|h| ("household", serde_json::to_value(h).unwrap()))
+        .chain(
+            visits
+                .iter()
+                .map(|v| ("visit", serde_json::to_value(v).unwrap())),
+        )
+        .collect();
+    app.push_records(&vol, &records).await;
 
     let report = app
         .get_json("/api/v1/reports/monthly?month=2026-11", &coord)

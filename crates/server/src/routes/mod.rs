@@ -1,6 +1,7 @@
 //! The HTTP API, one module per resource.
 
 mod devices;
+mod export;
 mod health;
 mod records;
 mod reports;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(devices::router())
         .merge(records::router())
         .merge(reports::router())
+        .merge(export::router())
         .merge(sync::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));

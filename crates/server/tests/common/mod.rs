@@ -109,6 +109,35 @@ impl TestApp {
         res.json().await.expect("JSON")
     }
 
+    /// Pushes `records` (kind, record) as new puts from `token`'s device, in batches of 100,
+    /// numbered from 1, and asserts each batch was answered 200 with nothing refused.
+    pub async fn push_records(&self, token: &str, records: &[(&str, Value)]) {
+        let mutations: Vec<Value> = records
+            .iter()
+            .enumerate()
+            .map(|(i, (kind, r))| {
+                json!({ "seq": i + 1, "at": 1, "op": { "put": {
+                    "kind": kind, "id": r["id"], "base": 0, "record": r } } })
+            })
+            .collect();
+        for chunk in mutations.chunks(100) {
+            let res = self
+                .post(
+                    "/api/v1/sync/push",
+                    json!({ "protocol": 1, "mutations": chunk }),
+                    Some(token),
+                )
+                .await;
+            assert_eq!(res.status().as_u16(), 200);
+            let answer: Value = res.json().await.unwrap();
+            assert!(answer["outcomes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|o| o.get("rejected").is_none()));
+        }
+    }
+
     /// Signs in and returns the device token.
     pub async fn login(&self, username: &str, password: &str) -> String {
         let res = self

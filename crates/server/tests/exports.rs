@@ -1,0 +1,100 @@
+//! The visits CSV export over real HTTP: opens in Excel/WPS (BOM), parses back (RFC 4180),
+//! neutralises formulas, names no one, filters by day, and is for coordinators only.
+
+mod common;
+
+use common::{error_code, spawn_app};
+use doorstep_core::account::Role;
+use doorstep_core::stats::household_code;
+use doorstep_core::store::conformance::{full_visit, household};
+use doorstep_core::Day;
+use serde_json::Value;
+
+const PW: &str = "correct horse 1";
+
+#[tokio::test]
+async fn the_visits_csv_parses_back_de_identified_with_formulas_neutralised() {
+    let app = spawn_app().await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    let vol = app.login("vol-a", PW).await;
+    let coord = app.login("coord-a", PW).await;
+    let mut h = household(1);
+    h.address.room = "502室".into();
+    h.residents[0].phone = "13800000000".into();
+    let mut tricky = full_visit(1, &h, "带逗号, \"引号\"\n和换行");
+    tricky.author = String::new();
+    tricky.residents_words = "=HYPERLINK(\"http://evil\",\"点我\")".into();
+    tricky.day = Day::parse("2026-11-05").unwrap();
+    let mut other = full_visit(2, &h, "");
+    other.author = String::new();
+    other.day = Day::parse("2026-10-05").unwrap();
+    let records: Vec<(&str, Value)> = vec![
+        ("household", serde_json::to_value(&h).unwrap()),
+        ("visit", serde_json::to_value(&tricky).unwrap()),
+        ("visit", serde_json::to_value(&other).unwrap()),
+    ];
+    app.push_records(&vol, &records).await;
+
+    let res = app
+        .get_with(
+            "/api/v1/export/visits.csv?from=2026-11-01&to=2026-11-30",
+            &coord,
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    let bytes = res.bytes().await.unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "a byte-order mark first"
+    );
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(&headers[..3], ["日期", "户编号", "社区"]);
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "only the day range asked for");
+    let row = &rows[0];
+    assert_eq!(&row[0], "2026-11-05");
+    assert_eq!(&row[1], household_code(h.id));
+    let col = |name: &str| headers.iter().position(|x| x == name).unwrap();
+    assert_eq!(
+        &row[col("居民反馈")],
+        "'=HYPERLINK(\"http://evil\",\"点我\")"
+    );
+    assert_eq!(
+        &row[col("备注")],
+        "带逗号, \"引号\"\n和换行",
+        "quoted and read back whole"
+    );
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    for secret in ["王奶奶", "502室", "13800000000"] {
+        assert!(!text.contains(secret), "{secret} in the export");
+    }
+
+    // English headers on request; everything without a range.
+    let en = app
+        .get_with("/api/v1/export/visits.csv?lang=en", &coord)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(en
+        .trim_start_matches('\u{feff}')
+        .starts_with("Date,Household code"));
+    assert_eq!(csv::Reader::from_reader(en.as_bytes()).records().count(), 2);
+
+    let res = app.get_with("/api/v1/export/visits.csv", &vol).await;
+    assert_eq!(res.status().as_u16(), 403);
+    let res = app
+        .get_with("/api/v1/export/visits.csv?from=11/01", &coord)
+        .await;
+    assert_eq!(error_code(res, 400).await, "bad_request");
+}
