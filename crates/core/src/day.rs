@@ -49,6 +49,11 @@ impl Day {
         Day(Date::from_julian_day(julian as i32).expect("clamped into range"))
     }
 
+    /// Year, month (1–12) and day of the month.
+    pub fn ymd(self) -> (i32, u8, u8) {
+        (self.0.year(), self.0.month().into(), self.0.day())
+    }
+
     pub fn day_of_month(self) -> u8 {
         self.0.day()
     }

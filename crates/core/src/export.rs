@@ -29,6 +29,14 @@ pub const VISIT_HEADERS: &[Text] = &[
     Text::new("备注", "Notes"),
 ];
 
+/// How wide each visit column is in a spreadsheet (characters; a Chinese one counts two).
+pub const VISIT_WIDTHS: &[f64] = &[
+    11.0, 10.0, 14.0, 8.0, 16.0, 16.0, 30.0, 10.0, 24.0, 16.0, 24.0, 40.0, 20.0, 11.0, 11.0, 30.0,
+];
+
+/// The columns that hold a day (written as date cells in XLSX).
+pub const VISIT_DAY_COLUMNS: &[usize] = &[0, 13, 14];
+
 /// One visit as the export's cells, in `VISIT_HEADERS` order.
 pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
     let labels = |xs: Vec<&str>| xs.join(if lang == Lang::Zh { "、" } else { ", " });
@@ -106,6 +114,7 @@ mod tests {
         let v = full_visit(1, &h, "备注");
         let row = visit_row(&v, Some(&h), Lang::Zh);
         assert_eq!(row.len(), VISIT_HEADERS.len());
+        assert_eq!(VISIT_WIDTHS.len(), VISIT_HEADERS.len());
         assert_eq!(row[1], household_code(h.id));
         assert_eq!((row[2].as_str(), row[3].as_str()), ("幸福社区", "1幢"));
         assert_eq!(row[6], "聊天陪伴");

@@ -98,3 +98,59 @@ async fn the_visits_csv_parses_back_de_identified_with_formulas_neutralised() {
         .await;
     assert_eq!(error_code(res, 400).await, "bad_request");
 }
+
+#[tokio::test]
+async fn the_visits_xlsx_opens_with_date_cells_and_text_kept_as_text() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    let app = spawn_app().await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    let vol = app.login("vol-a", PW).await;
+    let coord = app.login("coord-a", PW).await;
+    let mut h = household(1);
+    h.address.room = "502室".into();
+    let mut v = full_visit(1, &h, "");
+    v.author = String::new();
+    v.day = Day::parse("2026-11-05").unwrap();
+    v.residents_words = "=1+1".into();
+    let records: Vec<(&str, Value)> = vec![
+        ("household", serde_json::to_value(&h).unwrap()),
+        ("visit", serde_json::to_value(&v).unwrap()),
+    ];
+    app.push_records(&vol, &records).await;
+
+    let res = app.get_with("/api/v1/export/visits.xlsx", &coord).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Sheet1").unwrap();
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("日期".into())));
+    assert_eq!(sheet.get((0, 1)), Some(&Data::String("户编号".into())));
+    // A real date cell: Excel's serial day number for 2026-11-05.
+    let serial = Day::parse("2026-11-05").unwrap().days_since_epoch() + 25_569;
+    match sheet.get((1, 0)) {
+        Some(Data::DateTime(d)) => assert_eq!(d.as_f64(), serial as f64),
+        other => panic!("not a date cell: {other:?}"),
+    }
+    assert_eq!(sheet.get((1, 1)), Some(&Data::String(household_code(h.id))));
+    let words = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .position(|c| c == &Data::String("居民反馈".into()))
+        .unwrap();
+    assert_eq!(
+        sheet.get((1, words)),
+        Some(&Data::String("=1+1".into())),
+        "text, not a formula"
+    );
+    let all: String = sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(!all.contains("502室") && !all.contains("王奶奶"));
+    let res = app.get_with("/api/v1/export/visits.xlsx", &vol).await;
+    assert_eq!(res.status().as_u16(), 403);
+}

@@ -1,13 +1,16 @@
-//! Exports for coordinators: `GET /api/v1/export/visits.csv?from=YYYY-MM-DD&to=…&lang=en`.
-//! De-identified rows (`doorstep_core::export`); UTF-8 with a byte-order mark so Excel and WPS
-//! read the Chinese, RFC 4180 quoting, and cells that would run as formulas neutralised.
+//! Exports for coordinators: `GET /api/v1/export/visits.csv` and `visits.xlsx`, with
+//! `from=YYYY-MM-DD`, `to=…`, `lang=en`. De-identified rows (`doorstep_core::export`). CSV:
+//! UTF-8 with a byte-order mark so Excel and WPS read the Chinese, RFC 4180 quoting, cells that
+//! would run as formulas neutralised. XLSX: rust_xlsxwriter, date cells, frozen header.
 
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
-use doorstep_core::export::{neutralise, visit_rows, VISIT_HEADERS};
+use doorstep_core::export::{
+    neutralise, visit_rows, VISIT_DAY_COLUMNS, VISIT_HEADERS, VISIT_WIDTHS,
+};
 use doorstep_core::household::Household;
 use doorstep_core::store::RecordKind;
 use doorstep_core::visit::Visit;
@@ -20,7 +23,21 @@ use crate::records;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/export/visits.csv", get(visits_csv))
+    Router::new()
+        .route(
+            "/export/visits.csv",
+            get(|s, c, q| visits(Format::Csv, s, c, q)),
+        )
+        .route(
+            "/export/visits.xlsx",
+            get(|s, c, q| visits(Format::Xlsx, s, c, q)),
+        )
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Deserialize)]
@@ -51,7 +68,49 @@ fn csv_text(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError>
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-async fn visits_csv(
+/// An XLSX workbook: bold frozen header, column widths, days as date cells, text as text
+/// (a string cell is never run as a formula, so nothing needs neutralising).
+fn xlsx(
+    headers: &[&str],
+    widths: &[f64],
+    day_columns: &[usize],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format as Cell, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let bold = Cell::new().set_bold();
+    let date = Cell::new().set_num_format("yyyy-mm-dd");
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        sheet.set_column_width(c as u16, widths.get(c).copied().unwrap_or(12.0))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    for (r, row) in rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let as_day = day_columns
+                .contains(&c)
+                .then(|| Day::parse(cell).ok())
+                .flatten();
+            match as_day {
+                Some(d) => {
+                    let (y, m, dd) = d.ymd();
+                    let at = ExcelDateTime::from_ymd(y as u16, m, dd)?;
+                    sheet.write_date_with_format(r, c as u16, &at, &date)?;
+                }
+                None if cell.is_empty() => {}
+                None => {
+                    sheet.write_string(r, c as u16, cell)?;
+                }
+            }
+        }
+    }
+    book.save_to_buffer()
+}
+
+async fn visits(
+    format: Format,
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
     Query(q): Query<ExportQuery>,
@@ -65,13 +124,26 @@ async fn visits_csv(
     let mut visits: Vec<Visit> = records::all_of(&state.db, team, RecordKind::Visit).await?;
     visits.retain(|v| from.is_none_or(|f| v.day >= f) && to.is_none_or(|t| v.day <= t));
     let headers: Vec<&str> = VISIT_HEADERS.iter().map(|h| h.get(lang)).collect();
-    let body = csv_text(&headers, &visit_rows(&households, &visits, lang))?;
+    let rows = visit_rows(&households, &visits, lang);
+    let (body, kind, name) = match format {
+        Format::Csv => (
+            csv_text(&headers, &rows)?,
+            "text/csv; charset=utf-8",
+            "visits.csv",
+        ),
+        Format::Xlsx => (
+            xlsx(&headers, VISIT_WIDTHS, VISIT_DAY_COLUMNS, &rows)
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "visits.xlsx",
+        ),
+    };
     Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_TYPE, kind.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"visits.csv\"",
+                format!("attachment; filename=\"{name}\""),
             ),
         ],
         body,
