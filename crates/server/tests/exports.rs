@@ -154,3 +154,82 @@ async fn the_visits_xlsx_opens_with_date_cells_and_text_kept_as_text() {
     let res = app.get_with("/api/v1/export/visits.xlsx", &vol).await;
     assert_eq!(res.status().as_u16(), 403);
 }
+
+#[tokio::test]
+async fn events_and_households_export_too_and_only_to_coordinators() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use doorstep_core::event::{Event, Tallies};
+    use doorstep_core::labels::EventKind;
+    use doorstep_core::{RecordId, UnixMillis};
+    let app = spawn_app().await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    let vol = app.login("vol-a", PW).await;
+    let coord = app.login("coord-a", PW).await;
+    let mut h = household(1);
+    h.address.room = "502室".into();
+    h.residents[0].lives_alone = true;
+    h.notes = "王奶奶的儿子在外地".into();
+    let e = Event {
+        id: RecordId::mint(UnixMillis(1_800_000_000_000), [9; 10]),
+        kind: EventKind::ConvenienceDay,
+        title: "便民服务日".into(),
+        day: Day::parse("2026-11-14").unwrap(),
+        start_time: Some("09:00".into()),
+        place: "社区广场".into(),
+        partners: vec![],
+        volunteers: vec!["张三".into()],
+        attendance: 40,
+        tallies: Tallies {
+            haircuts: 12,
+            ..Tallies::default()
+        },
+        notes: String::new(),
+        created_at: UnixMillis(0),
+        updated_at: UnixMillis(0),
+        author: String::new(),
+        rev: 0,
+    };
+    let records: Vec<(&str, Value)> = vec![
+        ("household", serde_json::to_value(&h).unwrap()),
+        ("event", serde_json::to_value(&e).unwrap()),
+    ];
+    app.push_records(&vol, &records).await;
+
+    let bytes = app
+        .get_with("/api/v1/export/events.xlsx", &coord)
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Sheet1").unwrap();
+    assert_eq!(sheet.get((0, 7)), Some(&Data::String("参加人数".into())));
+    assert_eq!(sheet.get((1, 2)), Some(&Data::String("便民服务日".into())));
+    assert_eq!(sheet.get((1, 7)), Some(&Data::Float(40.0)), "a number cell");
+    assert_eq!(sheet.get((1, 8)), Some(&Data::Float(12.0)));
+
+    let text = app
+        .get_with("/api/v1/export/households.csv", &coord)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let row = r.records().next().unwrap().unwrap();
+    assert_eq!(&row[0], household_code(h.id));
+    assert_eq!((&row[3], &row[4]), ("1", "是"));
+    for secret in ["王奶奶", "502室", "儿子"] {
+        assert!(!text.contains(secret), "{secret} in the households export");
+    }
+
+    for path in ["visits", "events", "households"] {
+        for ext in ["csv", "xlsx"] {
+            let res = app
+                .get_with(&format!("/api/v1/export/{path}.{ext}"), &vol)
+                .await;
+            assert_eq!(res.status().as_u16(), 403, "{path}.{ext}");
+        }
+    }
+}

@@ -1,5 +1,5 @@
-//! Exports for coordinators: `GET /api/v1/export/visits.csv` and `visits.xlsx`, with
-//! `from=YYYY-MM-DD`, `to=…`, `lang=en`. De-identified rows (`doorstep_core::export`). CSV:
+//! Exports for coordinators: `GET /api/v1/export/{visits,events,households}.{csv,xlsx}`, with
+//! `from=YYYY-MM-DD`, `to=…` (visits and events) and `lang=en`. De-identified rows (`doorstep_core::export`). CSV:
 //! UTF-8 with a byte-order mark so Excel and WPS read the Chinese, RFC 4180 quoting, cells that
 //! would run as formulas neutralised. XLSX: rust_xlsxwriter, date cells, frozen header.
 
@@ -8,8 +8,9 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use doorstep_core::event::Event;
 use doorstep_core::export::{
-    neutralise, visit_rows, VISIT_DAY_COLUMNS, VISIT_HEADERS, VISIT_WIDTHS,
+    event_rows, household_rows, neutralise, visit_rows, Table, EVENTS, HOUSEHOLDS, VISITS,
 };
 use doorstep_core::household::Household;
 use doorstep_core::store::RecordKind;
@@ -23,21 +24,35 @@ use crate::records;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/export/visits.csv",
-            get(|s, c, q| visits(Format::Csv, s, c, q)),
-        )
-        .route(
-            "/export/visits.xlsx",
-            get(|s, c, q| visits(Format::Xlsx, s, c, q)),
-        )
+    use Format::{Csv, Xlsx};
+    use Sheet::{Events, Households, Visits};
+    let mut r = Router::new();
+    for (sheet, name) in [
+        (Visits, "visits"),
+        (Events, "events"),
+        (Households, "households"),
+    ] {
+        for (format, ext) in [(Csv, "csv"), (Xlsx, "xlsx")] {
+            r = r.route(
+                &format!("/export/{name}.{ext}"),
+                get(move |s, c, q| export(sheet, format, s, c, q)),
+            );
+        }
+    }
+    r
 }
 
 #[derive(Clone, Copy)]
 enum Format {
     Csv,
     Xlsx,
+}
+
+#[derive(Clone, Copy)]
+enum Sheet {
+    Visits,
+    Events,
+    Households,
 }
 
 #[derive(Deserialize)]
@@ -68,12 +83,11 @@ fn csv_text(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError>
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// An XLSX workbook: bold frozen header, column widths, days as date cells, text as text
-/// (a string cell is never run as a formula, so nothing needs neutralising).
+/// An XLSX workbook: bold frozen header, column widths, days as date cells, counts as
+/// numbers, text as text (a string cell is never run as a formula: nothing to neutralise).
 fn xlsx(
+    table: Table,
     headers: &[&str],
-    widths: &[f64],
-    day_columns: &[usize],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{ExcelDateTime, Format as Cell, Workbook};
@@ -83,33 +97,37 @@ fn xlsx(
     let date = Cell::new().set_num_format("yyyy-mm-dd");
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-        sheet.set_column_width(c as u16, widths.get(c).copied().unwrap_or(12.0))?;
+        sheet.set_column_width(c as u16, table.widths.get(c).copied().unwrap_or(12.0))?;
     }
     sheet.set_freeze_panes(1, 0)?;
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
-            let as_day = day_columns
+            let col = c as u16;
+            let as_day = table
+                .day_columns
                 .contains(&c)
-                .then(|| Day::parse(cell).ok())
-                .flatten();
-            match as_day {
-                Some(d) => {
-                    let (y, m, dd) = d.ymd();
-                    let at = ExcelDateTime::from_ymd(y as u16, m, dd)?;
-                    sheet.write_date_with_format(r, c as u16, &at, &date)?;
-                }
-                None if cell.is_empty() => {}
-                None => {
-                    sheet.write_string(r, c as u16, cell)?;
-                }
+                .then(|| Day::parse(cell).ok());
+            let as_number = table
+                .number_columns
+                .contains(&c)
+                .then(|| cell.parse::<u32>().ok());
+            if let Some(Some(d)) = as_day {
+                let (y, m, dd) = d.ymd();
+                let at = ExcelDateTime::from_ymd(y as u16, m, dd)?;
+                sheet.write_date_with_format(r, col, &at, &date)?;
+            } else if let Some(Some(n)) = as_number {
+                sheet.write_number(r, col, f64::from(n))?;
+            } else if !cell.is_empty() {
+                sheet.write_string(r, col, cell)?;
             }
         }
     }
     book.save_to_buffer()
 }
 
-async fn visits(
+async fn export(
+    sheet: Sheet,
     format: Format,
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
@@ -118,24 +136,32 @@ async fn visits(
     let from = day("from", q.from.as_deref())?;
     let to = day("to", q.to.as_deref())?;
     let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
+    let in_range = |d: Day| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
     let team = auth.team_id();
     let households: Vec<Household> =
         records::all_of(&state.db, team, RecordKind::Household).await?;
-    let mut visits: Vec<Visit> = records::all_of(&state.db, team, RecordKind::Visit).await?;
-    visits.retain(|v| from.is_none_or(|f| v.day >= f) && to.is_none_or(|t| v.day <= t));
-    let headers: Vec<&str> = VISIT_HEADERS.iter().map(|h| h.get(lang)).collect();
-    let rows = visit_rows(&households, &visits, lang);
-    let (body, kind, name) = match format {
-        Format::Csv => (
-            csv_text(&headers, &rows)?,
-            "text/csv; charset=utf-8",
-            "visits.csv",
-        ),
+    let (table, rows, name) = match sheet {
+        Sheet::Visits => {
+            let mut visits: Vec<Visit> =
+                records::all_of(&state.db, team, RecordKind::Visit).await?;
+            visits.retain(|v| in_range(v.day));
+            (VISITS, visit_rows(&households, &visits, lang), "visits")
+        }
+        Sheet::Events => {
+            let mut events: Vec<Event> =
+                records::all_of(&state.db, team, RecordKind::Event).await?;
+            events.retain(|e| in_range(e.day));
+            (EVENTS, event_rows(&events, lang), "events")
+        }
+        Sheet::Households => (HOUSEHOLDS, household_rows(&households, lang), "households"),
+    };
+    let headers: Vec<&str> = table.headers.iter().map(|h| h.get(lang)).collect();
+    let (body, kind, ext) = match format {
+        Format::Csv => (csv_text(&headers, &rows)?, "text/csv; charset=utf-8", "csv"),
         Format::Xlsx => (
-            xlsx(&headers, VISIT_WIDTHS, VISIT_DAY_COLUMNS, &rows)
-                .map_err(|e| ApiError::Internal(e.to_string()))?,
+            xlsx(table, &headers, &rows).map_err(|e| ApiError::Internal(e.to_string()))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "visits.xlsx",
+            "xlsx",
         ),
     };
     Ok((
@@ -143,7 +169,7 @@ async fn visits(
             (header::CONTENT_TYPE, kind.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!("attachment; filename=\"{name}.{ext}\""),
             ),
         ],
         body,
