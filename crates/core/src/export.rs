@@ -140,14 +140,27 @@ pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
     ]
 }
 
-/// The visits' rows, oldest first, each with its household looked up.
-pub fn visit_rows(households: &[Household], visits: &[Visit], lang: Lang) -> Vec<Vec<String>> {
+/// The visits' rows, oldest first, each with its household looked up; `identified` adds the
+/// [`IDENTITY`] columns.
+pub fn visit_rows(
+    households: &[Household],
+    visits: &[Visit],
+    lang: Lang,
+    identified: bool,
+) -> Vec<Vec<String>> {
     let by_id: HashMap<RecordId, &Household> = households.iter().map(|h| (h.id, h)).collect();
     let mut sorted: Vec<&Visit> = visits.iter().collect();
     sorted.sort_by_key(|v| (v.day, v.created_at));
     sorted
         .into_iter()
-        .map(|v| visit_row(v, by_id.get(&v.household_id).copied(), lang))
+        .map(|v| {
+            let h = by_id.get(&v.household_id).copied();
+            let mut row = visit_row(v, h, lang);
+            if identified {
+                row.extend(identity_cells(h, lang));
+            }
+            row
+        })
         .collect()
 }
 
@@ -200,7 +213,8 @@ pub fn household_row(h: &Household, lang: Lang) -> Vec<String> {
     ]
 }
 
-pub fn household_rows(households: &[Household], lang: Lang) -> Vec<Vec<String>> {
+/// `identified` adds the [`IDENTITY`] columns.
+pub fn household_rows(households: &[Household], lang: Lang, identified: bool) -> Vec<Vec<String>> {
     let mut sorted: Vec<&Household> = households.iter().collect();
     sorted.sort_by(|a, b| {
         (&a.address.community, &a.address.building, a.id).cmp(&(
@@ -209,7 +223,44 @@ pub fn household_rows(households: &[Household], lang: Lang) -> Vec<Vec<String>> 
             b.id,
         ))
     });
-    sorted.into_iter().map(|h| household_row(h, lang)).collect()
+    sorted
+        .into_iter()
+        .map(|h| {
+            let mut row = household_row(h, lang);
+            if identified {
+                row.extend(identity_cells(Some(h), lang));
+            }
+            row
+        })
+        .collect()
+}
+
+/// The columns an identified export adds (asked for with a reason, and audited): who lives
+/// there and how to reach them.
+pub const IDENTITY: &[Text] = &[
+    Text::new("住户", "Residents"),
+    Text::new("单元", "Unit"),
+    Text::new("门牌", "Room"),
+    Text::new("电话", "Phones"),
+];
+
+pub fn identity_cells(h: Option<&Household>, lang: Lang) -> Vec<String> {
+    let Some(h) = h else {
+        return vec![String::new(); IDENTITY.len()];
+    };
+    let names: Vec<String> = h.residents.iter().map(|r| r.name.clone()).collect();
+    let phones: Vec<String> = h
+        .residents
+        .iter()
+        .filter(|r| !r.phone.is_empty())
+        .map(|r| r.phone.clone())
+        .collect();
+    vec![
+        names.join(list(lang)),
+        h.address.unit.clone(),
+        h.address.room.clone(),
+        phones.join(list(lang)),
+    ]
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, or a tab or carriage

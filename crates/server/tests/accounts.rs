@@ -101,9 +101,14 @@ async fn api_routes_need_a_valid_token() {
         "/api/v1/me",
         "/api/v1/devices",
         "/api/v1/sync/pull?protocol=1",
+        "/api/v1/sync/ids?protocol=1",
         "/api/v1/visits",
         "/api/v1/households",
         "/api/v1/events",
+        "/api/v1/reports/monthly",
+        "/api/v1/export/visits.csv",
+        "/api/v1/export/households.xlsx",
+        "/api/v1/audit",
     ] {
         assert_eq!(
             error_code(app.get(path).await, 401).await,
@@ -190,6 +195,9 @@ async fn volunteers_cannot_use_coordinator_routes() {
         "/api/v1/visits",
         "/api/v1/households",
         "/api/v1/events",
+        "/api/v1/reports/monthly",
+        "/api/v1/export/events.csv",
+        "/api/v1/audit",
     ] {
         assert_eq!(
             error_code(app.get_with(path, &vol).await, 403).await,

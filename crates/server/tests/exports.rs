@@ -233,3 +233,71 @@ async fn events_and_households_export_too_and_only_to_coordinators() {
         }
     }
 }
+
+#[tokio::test]
+async fn identified_data_needs_a_reason_and_is_audited_for_admins_to_read() {
+    let app = spawn_app().await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    app.add_user("A队", "admin-a", Role::Admin, PW).await;
+    let vol = app.login("vol-a", PW).await;
+    let coord = app.login("coord-a", PW).await;
+    let admin = app.login("admin-a", PW).await;
+    let mut h = household(1);
+    h.address.room = "502室".into();
+    h.residents[0].phone = "13800000000".into();
+    let mut v = full_visit(1, &h, "");
+    v.author = String::new();
+    let records: Vec<(&str, Value)> = vec![
+        ("household", serde_json::to_value(&h).unwrap()),
+        ("visit", serde_json::to_value(&v).unwrap()),
+    ];
+    app.push_records(&vol, &records).await;
+
+    // No reason: refused, and nothing recorded.
+    let res = app
+        .get_with("/api/v1/export/visits.csv?identified=1", &coord)
+        .await;
+    assert_eq!(error_code(res, 400).await, "bad_request");
+    let log = app.get_json("/api/v1/audit", &admin).await;
+    assert_eq!(log["items"].as_array().unwrap().len(), 0);
+
+    let reason = "街道核对独居老人名单";
+    let res = app
+        .get_with(
+            &format!("/api/v1/export/visits.csv?identified=1&reason={reason}&from=2026-11-01"),
+            &coord,
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let text = res.text().await.unwrap();
+    let mut r = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        &headers[headers.len() - 4..],
+        ["住户", "单元", "门牌", "电话"]
+    );
+    let row = r.records().next().unwrap().unwrap();
+    let n = row.len();
+    assert_eq!(
+        (&row[n - 4], &row[n - 2], &row[n - 1]),
+        ("王奶奶", "502室", "13800000000")
+    );
+
+    let log = app.get_json("/api/v1/audit", &admin).await;
+    let items = log["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["username"], "coord-a");
+    assert_eq!(items[0]["action"], "identified_export");
+    assert_eq!(items[0]["reason"], reason);
+    assert!(items[0]["what"]
+        .as_str()
+        .unwrap()
+        .starts_with("visits.csv from=2026-11-01"));
+    assert!(items[0]["at"].as_i64().unwrap() > 0);
+    // The log is for admins only.
+    for token in [&coord, &vol] {
+        let res = app.get_with("/api/v1/audit", token).await;
+        assert_eq!(res.status().as_u16(), 403);
+    }
+}

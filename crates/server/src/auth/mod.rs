@@ -68,6 +68,23 @@ impl FromRequestParts<AppState> for PushingDevice {
     }
 }
 
+/// An admin of the caller's team; others get 403.
+#[derive(Debug, Clone)]
+pub struct Admin(pub AuthUser);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.user.role == doorstep_core::account::Role::Admin {
+            Ok(Admin(user))
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+}
+
 /// A coordinator (or admin) of the caller's team; others get 403.
 #[derive(Debug, Clone)]
 pub struct Coordinator(pub AuthUser);

@@ -10,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use doorstep_core::event::Event;
 use doorstep_core::export::{
-    event_rows, household_rows, neutralise, visit_rows, Table, EVENTS, HOUSEHOLDS, VISITS,
+    event_rows, household_rows, neutralise, visit_rows, Table, EVENTS, HOUSEHOLDS, IDENTITY, VISITS,
 };
 use doorstep_core::household::Household;
 use doorstep_core::store::RecordKind;
@@ -60,6 +60,28 @@ struct ExportQuery {
     from: Option<String>,
     to: Option<String>,
     lang: Option<String>,
+    /// `1`: with residents' names, unit, room and phones — only with a `reason`, recorded in
+    /// the audit log before anything is sent.
+    #[serde(default)]
+    identified: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+const REASON_MAX: usize = 200;
+
+/// The reason an identified export was asked for, or a clear 400.
+fn reason(q: &ExportQuery) -> Result<Option<String>, ApiError> {
+    if !matches!(q.identified.as_deref(), Some("1" | "true")) {
+        return Ok(None);
+    }
+    let r = q.reason.as_deref().map(str::trim).unwrap_or("");
+    if r.chars().count() < 2 || r.chars().count() > REASON_MAX {
+        return Err(ApiError::BadRequest(format!(
+            "an identified export needs a reason (2–{REASON_MAX} characters)"
+        )));
+    }
+    Ok(Some(r.to_owned()))
 }
 
 fn day(name: &str, v: Option<&str>) -> Result<Option<Day>, ApiError> {
@@ -138,6 +160,8 @@ async fn export(
     let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
     let in_range = |d: Day| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
     let team = auth.team_id();
+    let why = reason(&q)?;
+    let identified = why.is_some();
     let households: Vec<Household> =
         records::all_of(&state.db, team, RecordKind::Household).await?;
     let (table, rows, name) = match sheet {
@@ -145,7 +169,11 @@ async fn export(
             let mut visits: Vec<Visit> =
                 records::all_of(&state.db, team, RecordKind::Visit).await?;
             visits.retain(|v| in_range(v.day));
-            (VISITS, visit_rows(&households, &visits, lang), "visits")
+            (
+                VISITS,
+                visit_rows(&households, &visits, lang, identified),
+                "visits",
+            )
         }
         Sheet::Events => {
             let mut events: Vec<Event> =
@@ -153,9 +181,39 @@ async fn export(
             events.retain(|e| in_range(e.day));
             (EVENTS, event_rows(&events, lang), "events")
         }
-        Sheet::Households => (HOUSEHOLDS, household_rows(&households, lang), "households"),
+        Sheet::Households => (
+            HOUSEHOLDS,
+            household_rows(&households, lang, identified),
+            "households",
+        ),
     };
-    let headers: Vec<&str> = table.headers.iter().map(|h| h.get(lang)).collect();
+    let mut headers: Vec<&str> = table.headers.iter().map(|h| h.get(lang)).collect();
+    if let Some(why) = &why {
+        if !matches!(sheet, Sheet::Events) {
+            headers.extend(IDENTITY.iter().map(|h| h.get(lang)));
+        }
+        let what = format!(
+            "{name}.{} from={} to={} rows={}",
+            match format {
+                Format::Csv => "csv",
+                Format::Xlsx => "xlsx",
+            },
+            q.from.as_deref().unwrap_or("-"),
+            q.to.as_deref().unwrap_or("-"),
+            rows.len()
+        );
+        crate::audit::record(
+            &state.db,
+            team,
+            &auth.user.id,
+            "identified_export",
+            &what,
+            why,
+        )
+        .await?;
+        // Ids and counts only: the reason may name someone.
+        tracing::info!(user = %auth.user.id, %what, "identified export");
+    }
     let (body, kind, ext) = match format {
         Format::Csv => (csv_text(&headers, &rows)?, "text/csv; charset=utf-8", "csv"),
         Format::Xlsx => (

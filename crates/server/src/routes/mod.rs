@@ -1,5 +1,6 @@
 //! The HTTP API, one module per resource.
 
+mod audit;
 mod devices;
 mod export;
 mod health;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(records::router())
         .merge(reports::router())
         .merge(export::router())
+        .merge(audit::router())
         .merge(sync::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
