@@ -11,6 +11,7 @@ pub mod error;
 mod failpoint;
 mod json;
 pub mod records;
+mod report_html;
 mod routes;
 mod security;
 mod static_files;

@@ -113,6 +113,32 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
     }
     assert!(!text.contains("王奶奶"), "a name in the report");
 
+    // The printable page: the same numbers, escaped text, no script.
+    let res = app
+        .get_with("/api/v1/reports/monthly?month=2026-11&format=html", &coord)
+        .await;
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let page = res.text().await.unwrap();
+    assert!(page.contains("2026-11 走访服务月报"));
+    assert!(page.contains(&format!(
+        "<th scope=\"row\">走访次数</th><td>{}</td>",
+        in_month.len()
+    )));
+    assert!(!page.contains("<script") && !page.contains("王奶奶"));
+    let en = app
+        .get_with(
+            "/api/v1/reports/monthly?month=2026-11&format=html&lang=en",
+            &coord,
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Monthly report 2026-11") && en.contains("lang=\"en\""));
+
     // Volunteers may not; a bad month is a clear 400.
     let res = app
         .get_with("/api/v1/reports/monthly?month=2026-11", &vol)

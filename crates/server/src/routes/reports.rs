@@ -1,7 +1,10 @@
 //! Reports for coordinators: `GET /api/v1/reports/monthly?month=YYYY-MM` — the month's
-//! totals, notable visits and residents' words as JSON (`doorstep_core::stats`), de-identified.
+//! totals, notable visits and residents' words as JSON (`doorstep_core::stats`), de-identified;
+//! `&format=html` (and `lang=en`) the same as a printable page.
 
 use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use doorstep_core::event::Event;
@@ -9,7 +12,7 @@ use doorstep_core::household::Household;
 use doorstep_core::stats::{self, MonthlyReport, Period};
 use doorstep_core::store::RecordKind;
 use doorstep_core::visit::Visit;
-use doorstep_core::{Day, UnixMillis};
+use doorstep_core::{Day, Lang, UnixMillis};
 use serde::Deserialize;
 
 use crate::accounts::now_millis;
@@ -28,6 +31,9 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct MonthQuery {
     month: Option<String>,
+    /// `html`: the printable page instead of JSON.
+    format: Option<String>,
+    lang: Option<String>,
 }
 
 fn parse_month(s: &str) -> Result<Period, ApiError> {
@@ -42,7 +48,7 @@ async fn monthly(
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
     Query(q): Query<MonthQuery>,
-) -> Result<Json<MonthlyReport>, ApiError> {
+) -> Result<Response, ApiError> {
     let today = Day::from_unix_millis(UnixMillis(now_millis()), UTC_OFFSET_MINUTES);
     let month = match q.month.as_deref() {
         Some(m) => parse_month(m)?,
@@ -53,11 +59,12 @@ async fn monthly(
         records::all_of(&state.db, team, RecordKind::Household).await?;
     let visits: Vec<Visit> = records::all_of(&state.db, team, RecordKind::Visit).await?;
     let events: Vec<Event> = records::all_of(&state.db, team, RecordKind::Event).await?;
-    Ok(Json(stats::monthly_report(
-        month,
-        today,
-        &households,
-        &visits,
-        &events,
-    )))
+    let report = stats::monthly_report(month, today, &households, &visits, &events);
+    if q.format.as_deref() == Some("html") {
+        let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
+        let (y, m, _) = month.from.ymd();
+        let page = crate::report_html::render(&report, &format!("{y}-{m:02}"), lang);
+        return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response());
+    }
+    Ok(Json::<MonthlyReport>(report).into_response())
 }
