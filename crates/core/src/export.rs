@@ -2,14 +2,11 @@
 //! community and building — never a resident's name, a room or a phone number. The server
 //! writes them as CSV or XLSX; the rules live here once.
 
-use std::collections::HashMap;
-
 use crate::event::Event;
 use crate::household::Household;
 use crate::i18n::{Lang, Text};
 use crate::stats::household_code;
 use crate::visit::{join_names, Visit};
-use crate::RecordId;
 
 /// A sheet's shape: column names, widths (characters; a Chinese one counts two), and which
 /// columns hold days (date cells in XLSX) and counts (number cells).
@@ -140,30 +137,6 @@ pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
     ]
 }
 
-/// The visits' rows, oldest first, each with its household looked up; `identified` adds the
-/// [`IDENTITY`] columns.
-pub fn visit_rows(
-    households: &[Household],
-    visits: &[Visit],
-    lang: Lang,
-    identified: bool,
-) -> Vec<Vec<String>> {
-    let by_id: HashMap<RecordId, &Household> = households.iter().map(|h| (h.id, h)).collect();
-    let mut sorted: Vec<&Visit> = visits.iter().collect();
-    sorted.sort_by_key(|v| (v.day, v.created_at));
-    sorted
-        .into_iter()
-        .map(|v| {
-            let h = by_id.get(&v.household_id).copied();
-            let mut row = visit_row(v, h, lang);
-            if identified {
-                row.extend(identity_cells(h, lang));
-            }
-            row
-        })
-        .collect()
-}
-
 /// One event as the export's cells, in [`EVENTS`] order.
 pub fn event_row(e: &Event, lang: Lang) -> Vec<String> {
     let t = &e.tallies;
@@ -185,12 +158,6 @@ pub fn event_row(e: &Event, lang: Lang) -> Vec<String> {
         t.banners.to_string(),
         e.notes.clone(),
     ]
-}
-
-pub fn event_rows(events: &[Event], lang: Lang) -> Vec<Vec<String>> {
-    let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by_key(|e| (e.day, e.created_at));
-    sorted.into_iter().map(|e| event_row(e, lang)).collect()
 }
 
 /// One household as the export's cells, in [`HOUSEHOLDS`] order.

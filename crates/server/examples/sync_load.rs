@@ -4,7 +4,9 @@
 //! 1. ingest: one phone pushes `--ingest` visits in batches of 100 — visits per second;
 //! 2. load: `--devices` phones in 10 teams push 5 visits and pull, again and again, for
 //!    `--seconds` — p50 / p99 latency, errors, and whether every acknowledged visit is stored
-//!    exactly once.
+//!    exactly once;
+//! 3. with `--export 1`, between the two: the ingested visits exported as CSV and XLSX —
+//!    time, size and the growth of the process's peak memory.
 //!
 //! `cargo run --release -p doorstep-server --example sync_load -- --devices 500 --seconds 60`
 
@@ -25,6 +27,8 @@ struct Args {
     seconds: u64,
     /// A PostgreSQL server (its admin URL) to run on, in a fresh database; else SQLite.
     postgres: Option<String>,
+    /// Export the ingested visits (CSV streamed, XLSX) and print time, size and peak memory.
+    export: bool,
 }
 
 fn args() -> Args {
@@ -33,6 +37,7 @@ fn args() -> Args {
         devices: 500,
         seconds: 60,
         postgres: None,
+        export: false,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     for pair in argv.chunks(2) {
@@ -45,8 +50,9 @@ fn args() -> Args {
             ("--ingest", Some(n)) => a.ingest = n,
             ("--devices", Some(n)) => a.devices = n,
             ("--seconds", Some(n)) => a.seconds = n as u64,
+            ("--export", Some(n)) => a.export = n == 1,
             _ => panic!(
-                "usage: sync_load [--ingest N] [--devices N] [--seconds N] [--postgres ADMIN_URL]"
+                "usage: sync_load [--ingest N] [--devices N] [--seconds N] [--export 1] [--postgres ADMIN_URL]"
             ),
         }
     }
@@ -75,7 +81,76 @@ fn refused(answer: Value) -> u64 {
     })
 }
 
+/// This process's peak resident memory in KiB since the last reset (Linux).
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The export phase: a coordinator of the ingest phone's team downloads the visits as CSV
+/// and XLSX (both streamed); time, size, and how much the process's peak memory grew.
+async fn export(
+    pool: &sqlx::AnyPool,
+    client: &reqwest::Client,
+    base: &str,
+    team: &str,
+    visits: usize,
+) {
+    let username = Username::parse("coord-export").unwrap();
+    accounts::add_user(
+        pool,
+        NewUser {
+            team,
+            username: &username,
+            display_name: "协调员",
+            role: Role::Coordinator,
+            password: "load-test-password",
+        },
+    )
+    .await
+    .unwrap();
+    let user = accounts::check_credentials(pool, "coord-export", "load-test-password")
+        .await
+        .unwrap()
+        .expect("coordinator");
+    let token = accounts::add_device(pool, &user, "desk").await.unwrap();
+    for ext in ["csv", "xlsx"] {
+        reset_peak();
+        let before = peak_kib();
+        let start = Instant::now();
+        let res = client
+            .get(format!("{base}/api/v1/export/visits.{ext}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "export {ext}");
+        let mut res = res;
+        let mut bytes = 0usize;
+        while let Some(chunk) = res.chunk().await.unwrap() {
+            bytes += chunk.len();
+        }
+        println!(
+            "export: {visits} visits as {ext}: {:.2} s, {:.1} MB, peak memory +{:.1} MB",
+            start.elapsed().as_secs_f64(),
+            bytes as f64 / 1e6,
+            peak_kib().saturating_sub(before) as f64 / 1024.0
+        );
+    }
+}
+
 struct Phone {
+    team: String,
     token: String,
     seq: u64,
     cursor: u64,
@@ -140,6 +215,7 @@ async fn main() {
                 .await
                 .unwrap();
             phones.push(Phone {
+                team: team.clone(),
                 token,
                 seq: 0,
                 cursor: 0,
@@ -182,6 +258,9 @@ async fn main() {
             "SQLite"
         }
     );
+    if a.export {
+        export(&pool, &client, &base, &ingest_phone.team, a.ingest).await;
+    }
     let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records")
         .fetch_one(&pool)
         .await

@@ -404,6 +404,29 @@ pub async fn all_of<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
+/// The team's visits or events (not deleted) with `from <= day <= to`, oldest day first, as
+/// a stream of merge documents: an export of 100,000 never holds them all.
+pub fn stream_docs<'a>(
+    db: &'a AnyPool,
+    team: &'a str,
+    kind: RecordKind,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+) -> impl futures_util::Stream<Item = Result<Doc, SyncError>> + Send + 'a {
+    use futures_util::StreamExt;
+    // "" and "9" bound every YYYY-MM-DD.
+    sqlx::query_scalar::<_, String>(
+        "SELECT doc FROM records WHERE team_id = $1 AND kind = $2 AND deleted = 0
+         AND day >= $3 AND day <= $4 ORDER BY day, id",
+    )
+    .bind(team)
+    .bind(kind_str(kind))
+    .bind(from.unwrap_or(""))
+    .bind(to.unwrap_or("9"))
+    .fetch(db)
+    .map(|row| decode(&row?))
+}
+
 /// A record for the coordinator's lists: the merged record plus what the server knows.
 pub struct Listed {
     pub doc: Doc,

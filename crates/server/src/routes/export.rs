@@ -3,20 +3,23 @@
 //! UTF-8 with a byte-order mark so Excel and WPS read the Chinese, RFC 4180 quoting, cells that
 //! would run as formulas neutralised. XLSX: rust_xlsxwriter, date cells, frozen header.
 
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use doorstep_core::event::Event;
 use doorstep_core::export::{
-    event_rows, household_rows, neutralise, visit_rows, Table, EVENTS, HOUSEHOLDS, IDENTITY, VISITS,
+    event_row, household_rows, identity_cells, neutralise, visit_row, Table, EVENTS, HOUSEHOLDS,
+    IDENTITY, VISITS,
 };
 use doorstep_core::household::Household;
 use doorstep_core::store::RecordKind;
 use doorstep_core::visit::Visit;
-use doorstep_core::{Day, Lang};
+use doorstep_core::{Day, Lang, RecordId};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 use crate::auth::Coordinator;
 use crate::error::ApiError;
@@ -94,7 +97,7 @@ fn day(name: &str, v: Option<&str>) -> Result<Option<Day>, ApiError> {
 
 /// CSV text of `headers` and `rows`, with a byte-order mark, every cell neutralised.
 fn csv_text(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
-    let mut w = csv::WriterBuilder::new().from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = csv::WriterBuilder::new().from_writer(BOM.to_vec());
     let internal = |e: csv::Error| ApiError::Internal(e.to_string());
     w.write_record(headers).map_err(internal)?;
     for row in rows {
@@ -105,48 +108,201 @@ fn csv_text(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError>
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// An XLSX workbook: bold frozen header, column widths, days as date cells, counts as
-/// numbers, text as text (a string cell is never run as a formula: nothing to neutralise).
+struct Formats {
+    bold: rust_xlsxwriter::Format,
+    date: rust_xlsxwriter::Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            bold: rust_xlsxwriter::Format::new().set_bold(),
+            date: rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
+        }
+    }
+}
+
+/// Bold frozen header and column widths.
+fn write_header(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    table: Table,
+    headers: &[&str],
+    fmt: &Formats,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &fmt.bold)?;
+        sheet.set_column_width(c as u16, table.widths.get(c).copied().unwrap_or(12.0))?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// Days as date cells, counts as numbers, text as text (a string cell is never run as a
+/// formula: nothing to neutralise).
+fn write_row(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    table: Table,
+    r: u32,
+    row: &[String],
+    fmt: &Formats,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    for (c, cell) in row.iter().enumerate() {
+        let col = c as u16;
+        let as_day = table
+            .day_columns
+            .contains(&c)
+            .then(|| Day::parse(cell).ok());
+        let as_number = table
+            .number_columns
+            .contains(&c)
+            .then(|| cell.parse::<u32>().ok());
+        if let Some(Some(d)) = as_day {
+            let (y, m, dd) = d.ymd();
+            let at = rust_xlsxwriter::ExcelDateTime::from_ymd(y as u16, m, dd)?;
+            sheet.write_date_with_format(r, col, &at, &fmt.date)?;
+        } else if let Some(Some(n)) = as_number {
+            sheet.write_number(r, col, f64::from(n))?;
+        } else if !cell.is_empty() {
+            sheet.write_string(r, col, cell)?;
+        }
+    }
+    Ok(())
+}
+
+/// A whole (small) table as XLSX.
 fn xlsx(
     table: Table,
     headers: &[&str],
     rows: &[Vec<String>],
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    use rust_xlsxwriter::{ExcelDateTime, Format as Cell, Workbook};
-    let mut book = Workbook::new();
+    let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let bold = Cell::new().set_bold();
-    let date = Cell::new().set_num_format("yyyy-mm-dd");
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-        sheet.set_column_width(c as u16, table.widths.get(c).copied().unwrap_or(12.0))?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
+    let fmt = Formats::new();
+    write_header(sheet, table, headers, &fmt)?;
     for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let col = c as u16;
-            let as_day = table
-                .day_columns
-                .contains(&c)
-                .then(|| Day::parse(cell).ok());
-            let as_number = table
-                .number_columns
-                .contains(&c)
-                .then(|| cell.parse::<u32>().ok());
-            if let Some(Some(d)) = as_day {
-                let (y, m, dd) = d.ymd();
-                let at = ExcelDateTime::from_ymd(y as u16, m, dd)?;
-                sheet.write_date_with_format(r, col, &at, &date)?;
-            } else if let Some(Some(n)) = as_number {
-                sheet.write_number(r, col, f64::from(n))?;
-            } else if !cell.is_empty() {
-                sheet.write_string(r, col, cell)?;
-            }
-        }
+        write_row(sheet, table, r as u32 + 1, row, &fmt)?;
     }
     book.save_to_buffer()
 }
+
+/// What a streamed export reads: the team's visits or events in a day range, made into
+/// rows as the database sends them.
+struct RowSource {
+    db: sqlx::AnyPool,
+    team: String,
+    sheet: Sheet,
+    lang: Lang,
+    identified: bool,
+    range: (Option<Day>, Option<Day>),
+    households: Vec<Household>,
+}
+
+type Row = Result<Vec<String>, String>;
+
+impl RowSource {
+    /// Rows into a channel from a task of their own: an export of 100,000 visits never holds
+    /// them all. An error is the last item.
+    fn spawn(self) -> tokio::sync::mpsc::Receiver<Row> {
+        use futures_util::StreamExt;
+        let (tx, rx) = tokio::sync::mpsc::channel::<Row>(1_000);
+        tokio::spawn(async move {
+            let by_id: HashMap<RecordId, &Household> =
+                self.households.iter().map(|h| (h.id, h)).collect();
+            let (from, to) = (
+                self.range.0.map(|d| d.to_string()),
+                self.range.1.map(|d| d.to_string()),
+            );
+            let kind = match self.sheet {
+                Sheet::Events => RecordKind::Event,
+                _ => RecordKind::Visit,
+            };
+            let docs =
+                records::stream_docs(&self.db, &self.team, kind, from.as_deref(), to.as_deref());
+            let mut docs = std::pin::pin!(docs);
+            while let Some(doc) = docs.next().await {
+                let row = doc.map_err(|e| e.to_string()).and_then(|d| {
+                    let json = serde_json::Value::Object(d.record());
+                    match self.sheet {
+                        Sheet::Events => {
+                            serde_json::from_value::<Event>(json).map(|e| event_row(&e, self.lang))
+                        }
+                        _ => serde_json::from_value::<Visit>(json).map(|v| {
+                            let h = by_id.get(&v.household_id).copied();
+                            let mut row = visit_row(&v, h, self.lang);
+                            if self.identified {
+                                row.extend(identity_cells(h, self.lang));
+                            }
+                            row
+                        }),
+                    }
+                    .map_err(|e| e.to_string())
+                });
+                let failed = row.is_err();
+                if tx.send(row).await.is_err() || failed {
+                    return; // the client went away, or the export broke
+                }
+            }
+        });
+        rx
+    }
+}
+
+/// CSV as the rows arrive, 500 to a chunk. A failure halfway ends the download broken (the
+/// status was sent already) and is logged.
+fn stream_csv(source: RowSource, headers: Vec<String>) -> Body {
+    use futures_util::StreamExt;
+    let rows = tokio_stream::wrappers::ReceiverStream::new(source.spawn());
+    let head = {
+        let mut w = csv::WriterBuilder::new().from_writer(BOM.to_vec());
+        let _ = w.write_record(&headers);
+        w.into_inner().unwrap_or_default()
+    };
+    let chunks = rows.chunks(500).map(|chunk| {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        for row in chunk {
+            let row = row.map_err(|e| {
+                tracing::error!(error = %e, "export stopped halfway");
+                std::io::Error::other(e)
+            })?;
+            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))
+                .map_err(std::io::Error::other)?;
+        }
+        w.into_inner()
+            .map_err(|e| std::io::Error::other(e.to_string()))
+    });
+    let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) });
+    Body::from_stream(head.chain(chunks))
+}
+
+/// XLSX as the rows arrive, in rust_xlsxwriter's constant-memory mode on a blocking thread:
+/// only the finished (compressed) file is held.
+async fn stream_xlsx(
+    source: RowSource,
+    table: Table,
+    headers: Vec<String>,
+) -> Result<Vec<u8>, ApiError> {
+    let mut rows = source.spawn();
+    tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet_with_constant_memory();
+        let fmt = Formats::new();
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        write_header(sheet, table, &headers, &fmt).map_err(|e| e.to_string())?;
+        let mut r = 1;
+        while let Some(row) = rows.blocking_recv() {
+            write_row(sheet, table, r, &row?, &fmt).map_err(|e| e.to_string())?;
+            r += 1;
+        }
+        book.save_to_buffer().map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(ApiError::Internal)
+}
+
+const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 async fn export(
     sheet: Sheet,
@@ -154,53 +310,38 @@ async fn export(
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
     Query(q): Query<ExportQuery>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
     let from = day("from", q.from.as_deref())?;
     let to = day("to", q.to.as_deref())?;
     let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
-    let in_range = |d: Day| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t);
     let team = auth.team_id();
     let why = reason(&q)?;
     let identified = why.is_some();
     let households: Vec<Household> =
         records::all_of(&state.db, team, RecordKind::Household).await?;
-    let (table, rows, name) = match sheet {
-        Sheet::Visits => {
-            let mut visits: Vec<Visit> =
-                records::all_of(&state.db, team, RecordKind::Visit).await?;
-            visits.retain(|v| in_range(v.day));
-            (
-                VISITS,
-                visit_rows(&households, &visits, lang, identified),
-                "visits",
-            )
-        }
-        Sheet::Events => {
-            let mut events: Vec<Event> =
-                records::all_of(&state.db, team, RecordKind::Event).await?;
-            events.retain(|e| in_range(e.day));
-            (EVENTS, event_rows(&events, lang), "events")
-        }
-        Sheet::Households => (
-            HOUSEHOLDS,
-            household_rows(&households, lang, identified),
-            "households",
-        ),
+    let name = match sheet {
+        Sheet::Visits => "visits",
+        Sheet::Events => "events",
+        Sheet::Households => "households",
+    };
+    let ext = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    let table = match sheet {
+        Sheet::Visits => VISITS,
+        Sheet::Events => EVENTS,
+        Sheet::Households => HOUSEHOLDS,
     };
     let mut headers: Vec<&str> = table.headers.iter().map(|h| h.get(lang)).collect();
+    if identified && !matches!(sheet, Sheet::Events) {
+        headers.extend(IDENTITY.iter().map(|h| h.get(lang)));
+    }
     if let Some(why) = &why {
-        if !matches!(sheet, Sheet::Events) {
-            headers.extend(IDENTITY.iter().map(|h| h.get(lang)));
-        }
         let what = format!(
-            "{name}.{} from={} to={} rows={}",
-            match format {
-                Format::Csv => "csv",
-                Format::Xlsx => "xlsx",
-            },
+            "{name}.{ext} from={} to={}",
             q.from.as_deref().unwrap_or("-"),
             q.to.as_deref().unwrap_or("-"),
-            rows.len()
         );
         crate::audit::record(
             &state.db,
@@ -211,25 +352,51 @@ async fn export(
             why,
         )
         .await?;
-        // Ids and counts only: the reason may name someone.
+        // Ids only: the reason may name someone.
         tracing::info!(user = %auth.user.id, %what, "identified export");
     }
-    let (body, kind, ext) = match format {
-        Format::Csv => (csv_text(&headers, &rows)?, "text/csv; charset=utf-8", "csv"),
+    let disposition = format!("attachment; filename=\"{name}.{ext}\"");
+    if !matches!(sheet, Sheet::Households) {
+        let source = RowSource {
+            db: state.db.clone(),
+            team: team.to_owned(),
+            sheet,
+            lang,
+            identified,
+            range: (from, to),
+            households,
+        };
+        let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+        let (body, kind) = match format {
+            Format::Csv => (stream_csv(source, headers), "text/csv; charset=utf-8"),
+            Format::Xlsx => (
+                Body::from(stream_xlsx(source, table, headers).await?),
+                XLSX_TYPE,
+            ),
+        };
+        return Ok((
+            [
+                (header::CONTENT_TYPE, kind.to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+            ],
+            body,
+        )
+            .into_response());
+    }
+    let rows = household_rows(&households, lang, identified);
+    let (body, kind) = match format {
+        Format::Csv => (csv_text(&headers, &rows)?, "text/csv; charset=utf-8"),
         Format::Xlsx => (
             xlsx(table, &headers, &rows).map_err(|e| ApiError::Internal(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
+            XLSX_TYPE,
         ),
     };
     Ok((
         [
             (header::CONTENT_TYPE, kind.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{ext}\""),
-            ),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         body,
-    ))
+    )
+        .into_response())
 }
