@@ -97,6 +97,8 @@ test("the app locks on start and opens offline with the PIN; five wrong PINs end
   const me = newTeam().volunteer;
   await openControlled(page, "/", me);
   await addHousehold(page, A);
+  // On the server before going offline (the wipe below keeps what the server lacks).
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
   await context.setOffline(true);
   await page.reload();
   await expect(page.getByRole("heading", { name: "应用已锁定" })).toBeVisible();
