@@ -359,12 +359,21 @@ pub fn has_unsynced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> bool {
 /// (kept here, different by design). Sorted; at most [`super::wire::DIGEST_EXCEPT`] — with
 /// more, the phone does not check.
 pub fn digest_except<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Vec<RecordId> {
-    let ids: std::collections::BTreeSet<RecordId> = quarantined(db)
+    quarantined_ids(db)
         .unwrap_or_default()
+        .into_iter()
+        .take(super::wire::DIGEST_EXCEPT)
+        .collect()
+}
+
+/// The records of the changes the server refused, sorted.
+pub(super) fn quarantined_ids<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+) -> Result<std::collections::BTreeSet<RecordId>, StoreError> {
+    Ok(quarantined(db)?
         .iter()
         .filter_map(|q| q.change.as_ref().map(Change::record_id))
-        .collect();
-    ids.into_iter().take(super::wire::DIGEST_EXCEPT).collect()
+        .collect())
 }
 
 /// Ids with a change on this phone that the server has not taken yet.

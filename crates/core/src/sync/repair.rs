@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use super::client::local_changes;
+use super::client::{local_changes, quarantined_ids};
 use super::digest::Digest;
 use super::fields::Synced;
 use super::wire::{IdEntry, IdsResponse, PullResponse};
@@ -135,15 +135,6 @@ pub(super) fn check<S: KvStore + ?Sized>(
     }
     begin(db)?;
     Ok(true)
-}
-
-fn quarantined_ids<S: KvStore + ?Sized>(
-    db: &LocalDb<'_, S>,
-) -> Result<std::collections::BTreeSet<RecordId>, StoreError> {
-    Ok(super::client::quarantined(db)?
-        .iter()
-        .filter_map(|q| q.change.as_ref().map(Change::record_id))
-        .collect())
 }
 
 /// A record's `updated_at` without decoding all of it (a walk over every record).

@@ -317,8 +317,11 @@ async fn export(
     let team = auth.team_id();
     let why = reason(&q)?;
     let identified = why.is_some();
-    let households: Vec<Household> =
-        records::all_of(&state.db, team, RecordKind::Household).await?;
+    // Events name no household: only visits and households need them.
+    let households: Vec<Household> = match sheet {
+        Sheet::Events => Vec::new(),
+        _ => records::all_of(&state.db, team, RecordKind::Household).await?,
+    };
     let name = match sheet {
         Sheet::Visits => "visits",
         Sheet::Events => "events",
