@@ -90,6 +90,25 @@ async fn call<T: DeserializeOwned>(
     body: Option<String>,
     token: Option<&str>,
 ) -> Result<Option<T>, ApiProblem> {
+    let response = send(method, path, body, token).await?;
+    let text = text_of(&response).await;
+    if response.ok() {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        return serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|_| ApiProblem::Server("unreadable answer".into()));
+    }
+    Err(problem(&response, &text))
+}
+
+async fn send(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<&str>,
+) -> Result<Response, ApiProblem> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(b) = &body {
@@ -105,37 +124,53 @@ async fn call<T: DeserializeOwned>(
         let _ = headers.set("Authorization", &format!("Bearer {t}"));
     }
     let window = web_sys::window().ok_or(ApiProblem::Offline)?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|_| ApiProblem::Offline)?
         .dyn_into()
-        .map_err(|_| ApiProblem::Offline)?;
-    let text = match response.text() {
+        .map_err(|_| ApiProblem::Offline)
+}
+
+async fn text_of(response: &Response) -> String {
+    match response.text() {
         Ok(p) => JsFuture::from(p)
             .await
             .ok()
             .and_then(|t| t.as_string())
             .unwrap_or_default(),
         Err(_) => String::new(),
-    };
-    if response.ok() {
-        if text.is_empty() {
-            return Ok(None);
-        }
-        return serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|_| ApiProblem::Server("unreadable answer".into()));
     }
-    let code = serde_json::from_str::<ErrorBody>(&text)
+}
+
+/// The server's error code, as a problem the UI can show.
+fn problem(response: &Response, text: &str) -> ApiProblem {
+    let code = serde_json::from_str::<ErrorBody>(text)
         .map(|b| b.error.code)
         .unwrap_or_else(|_| response.status().to_string());
-    Err(match code.as_str() {
+    match code.as_str() {
         "invalid_credentials" => ApiProblem::InvalidCredentials,
         "too_many_attempts" => ApiProblem::TooManyAttempts,
         "device_revoked" => ApiProblem::Revoked,
         "unauthorized" => ApiProblem::SignedOut,
         _ => ApiProblem::Server(code),
-    })
+    }
+}
+
+/// A file the server makes (an export, a report), as a blob to save.
+pub async fn file(token: &str, path: &str) -> Result<web_sys::Blob, ApiProblem> {
+    let response = send("GET", path, None, Some(token)).await?;
+    if !response.ok() {
+        let text = text_of(&response).await;
+        return Err(problem(&response, &text));
+    }
+    let blob = response
+        .blob()
+        .map_err(|_| ApiProblem::Server("no body".into()))?;
+    JsFuture::from(blob)
+        .await
+        .ok()
+        .and_then(|b| b.dyn_into().ok())
+        .ok_or(ApiProblem::Offline)
 }
 
 pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiProblem> {

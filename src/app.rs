@@ -3,7 +3,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::app_header::AppHeader;
+use crate::components::period_picker::provide_period;
 use crate::i18n::*;
+use crate::routes::dashboard::DashboardPage;
 use crate::routes::devices::DevicesPage;
 use crate::routes::event_form::EventFormPage;
 use crate::routes::events::EventsPage;
@@ -13,9 +15,11 @@ use crate::routes::household_form::HouseholdFormPage;
 use crate::routes::household_page::HouseholdPage;
 use crate::routes::households::HouseholdsPage;
 use crate::routes::lock::{PinSetupPage, UnlockPage};
+use crate::routes::review::ReviewPage;
 use crate::routes::sign_in::SignInPage;
 use crate::routes::sync_problems::SyncProblemsPage;
 use crate::routes::visit_form::VisitFormPage;
+use crate::routes::visit_page::VisitPage;
 use crate::session::SessionCtx;
 use crate::state::Db;
 
@@ -29,6 +33,7 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     let sync = crate::sync::provide_sync(db, session);
     check_session(session, sync);
+    provide_period();
     lock_after_background(session);
     // Keep <html lang> in step, so screen readers and fonts pick the right language.
     Effect::new(move |_| {
@@ -50,6 +55,8 @@ pub fn App() -> impl IntoView {
                 <a href="/households">{tr(NAV_HOUSEHOLDS)}</a>
                 <a href="/events">{tr(NAV_EVENTS)}</a>
                 <Show when=move || session.session.with(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()))>
+                    <a href="/dashboard">{tr(NAV_DASHBOARD)}</a>
+                    <a href="/review">{tr(NAV_REVIEW)}</a>
                     <a href="/devices">{tr(NAV_DEVICES)}</a>
                 </Show>
             </nav>
@@ -61,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/households/:id") view=HouseholdPage/>
                     <Route path=path!("/households/:id/edit") view=HouseholdFormPage/>
                     <Route path=path!("/visits/new") view=VisitFormPage/>
+                    <Route path=path!("/visits/:id") view=VisitPage/>
                     <Route path=path!("/visits/:id/edit") view=VisitFormPage/>
                     <Route path=path!("/greetings") view=GreetingsPage/>
                     <Route path=path!("/events") view=EventsPage/>
@@ -68,6 +76,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>
                     <Route path=path!("/sync-problems") view=SyncProblemsPage/>
                     <Route path=path!("/devices") view=DevicesPage/>
+                    <Route path=path!("/dashboard") view=DashboardPage/>
+                    <Route path=path!("/review") view=ReviewPage/>
                 </Routes>
             </main>
             </Show>

@@ -61,3 +61,30 @@ pub fn measure(name: &str, since: &str) {
         let _ = p.measure_with_start_mark(name, since);
     }
 }
+
+/// Hands a blob to the browser as a download named `file_name`.
+pub fn save_blob(blob: &web_sys::Blob, file_name: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
+        return false;
+    };
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    let Some(link) = link else {
+        return false;
+    };
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    // The download has started from the URL; free it once the click is handled.
+    let later = url.clone();
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&later);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    true
+}

@@ -8,6 +8,9 @@ use leptos::prelude::*;
 
 use crate::local_store::LocalStore;
 
+mod coordinator;
+pub use coordinator::*;
+
 pub const APP_NAME: Text = Text::new("走访助手", "Doorstep");
 pub const SWITCH_LANGUAGE: Text = Text::new("English", "中文");
 pub const ONLINE: Text = Text::new("在线", "Online");

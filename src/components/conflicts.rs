@@ -57,6 +57,7 @@ pub fn HouseholdConflicts(household: Household) -> impl IntoView {
                         </ul>
                     }
                 }).collect_view()}
+                <a class="button" href=format!("/households/{}/edit", household.id)>{tr(EDIT_INSTEAD)}</a>
                 <p class="error" role="alert">{move || error.get()}</p>
             </section>
         }

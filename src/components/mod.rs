@@ -1,9 +1,12 @@
 pub mod account_menu;
 pub mod app_header;
+pub mod bar_chart;
 pub mod conflicts;
 pub mod due_list;
+pub mod export_panel;
 pub mod field;
 pub mod household_row;
+pub mod period_picker;
 pub mod recent_visits;
 pub mod storage_panel;
 pub mod sync_status;

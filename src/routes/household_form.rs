@@ -31,6 +31,9 @@ pub fn HouseholdFormPage() -> impl IntoView {
     let lang = use_lang();
     let navigate = use_navigate();
     let is_edit = existing.is_some();
+    let coordinator = crate::session::use_session()
+        .session
+        .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()));
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -95,6 +98,7 @@ pub fn HouseholdFormPage() -> impl IntoView {
                     }/>
                 <BasisFields draft=draft errors=errors/>
                 {bound_text!(draft, errors, "notes", "notes", NOTES, "text", false, notes)}
+                {coordinator.then(|| view! { <AssignField draft=draft errors=errors/> })}
                 {is_edit.then(|| view! {
                     <CheckField id="archived".to_string() label=Signal::derive(move || ARCHIVED.get(lang.get()))
                         checked=Signal::derive(move || draft.with(|d| d.archived))
@@ -227,5 +231,45 @@ fn BasisFields(
                     error=error_of(errors, "basis.recorded_by")/>
             </Show>
         </fieldset>
+    }
+}
+
+/// The volunteer who looks after the household (coordinators assign it): a name as the team
+/// writes it, suggested from the names on the team's visits.
+#[component]
+fn AssignField(
+    draft: RwSignal<HouseholdDraft>,
+    errors: RwSignal<Vec<FieldError>>,
+) -> impl IntoView {
+    let db = crate::state::use_db();
+    let names = move || {
+        let mut names = std::collections::BTreeSet::new();
+        db.visits.with(|vs| {
+            for v in vs {
+                names.extend(v.volunteers.iter().cloned());
+            }
+        });
+        db.households.with(|hs| {
+            names.extend(
+                hs.iter()
+                    .map(|h| h.assigned_to.clone())
+                    .filter(|n| !n.is_empty()),
+            )
+        });
+        names
+    };
+    let error = error_of(errors, "assigned_to");
+    view! {
+        <div class="field">
+            <label for="assigned-to">{tr(ASSIGNED_TO)}</label>
+            <input id="assigned-to" type="text" list="volunteer-names" autocomplete="off"
+                aria-describedby="assigned-to-error"
+                prop:value=move || draft.with(|d| d.assigned_to.clone())
+                on:input=move |ev| draft.update(|d| d.assigned_to = event_target_value(&ev))/>
+            <datalist id="volunteer-names">
+                {move || names().into_iter().map(|n| view! { <option value=n/> }).collect_view()}
+            </datalist>
+            <p id="assigned-to-error" class="field-error">{move || error.get()}</p>
+        </div>
     }
 }

@@ -63,6 +63,10 @@ pub fn HouseholdPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         <p class="muted">{tr(CADENCE)} ": " {move || h.cadence.label(lang.get())}</p>
+                        <p class="muted">{tr(ASSIGNED_TO)} ": " {
+                            let who = h.assigned_to.clone();
+                            move || if who.is_empty() { UNASSIGNED.get(lang.get()).to_owned() } else { who.clone() }
+                        }</p>
                         <a class="button primary" href=format!("/visits/new?household={}", h.id)>
                             {move || if visits_count > 0 { LOG_ANOTHER.get(lang.get()) } else { LOG_A_VISIT.get(lang.get()) }}
                         </a>

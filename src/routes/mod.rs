@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod dashboard;
 pub mod devices;
 pub mod event_form;
 pub mod events;
@@ -9,7 +10,9 @@ pub mod household_form;
 pub mod household_page;
 pub mod households;
 pub mod lock;
+pub mod review;
 pub mod sign_in;
 pub mod sync_problems;
 pub mod visit_form;
+pub mod visit_page;
 pub mod visit_services;

@@ -202,7 +202,11 @@ test("two phones change the same household offline: all agree, and the coordinat
   const coord = await coordContext.newPage();
   await openControlled(coord, "/", team.coordinator);
   await expect(status(coord)).toContainText("已全部同步");
-  await openHousehold(coord);
+  // The review lists what waits to be settled, and leads to it.
+  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "审阅" }).click();
+  const toSettle = coord.getByRole("region", { name: "待处理的同步冲突" });
+  await toSettle.getByRole("link", { name: /幸福社区 5幢 502室/ }).click();
+  await expect(coord.getByRole("heading", { name: "幸福社区 5幢 502室" })).toBeVisible();
   const card = coord.getByRole("region", { name: "两台手机同时改了这些内容，请选定一个" });
   await expect(card).toContainText("备注");
   await expect(card.getByRole("button", { name: "用这个: 腿脚不便" })).toBeVisible();
@@ -210,6 +214,9 @@ test("two phones change the same household offline: all agree, and the coordinat
   await card.getByRole("button", { name: "用这个: 耳背" }).click();
   await expect(card).toHaveCount(0);
   await expect(status(coord)).toContainText("已全部同步");
+  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "审阅" }).click();
+  await expect(coord.getByRole("heading", { name: "审阅记录" })).toBeVisible();
+  await expect(coord.getByRole("region", { name: "待处理的同步冲突" })).toHaveCount(0);
 
   const settled = await (await request.get("/api/v1/households", { headers: auth })).json();
   expect(settled.items[0].notes).toBe("耳背");

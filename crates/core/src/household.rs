@@ -111,6 +111,10 @@ pub struct Household {
     pub basis: Option<DataBasis>,
     #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub archived: bool,
+    /// The volunteer who looks after this household, by name as the team writes it (the
+    /// same names visits list); empty: nobody yet. Coordinators set it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub assigned_to: String,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
     /// User id of whoever created the record.
@@ -133,6 +137,7 @@ pub struct HouseholdDraft {
     pub basis_recorded_on: String,
     pub basis_recorded_by: String,
     pub archived: bool,
+    pub assigned_to: String,
 }
 
 pub const NAME_MAX: usize = 40;
@@ -169,6 +174,7 @@ impl HouseholdDraft {
             basis_recorded_on: on,
             basis_recorded_by: by,
             archived: h.archived,
+            assigned_to: h.assigned_to.clone(),
         }
     }
 
@@ -253,6 +259,7 @@ impl HouseholdDraft {
         needs.sort();
         needs.dedup();
         let notes = e.text("notes", &self.notes, false, NOTES_MAX);
+        let assigned_to = e.text("assigned_to", &self.assigned_to, false, NAME_MAX);
         e.finish(Household {
             id,
             address,
@@ -262,6 +269,7 @@ impl HouseholdDraft {
             cadence: self.cadence,
             basis,
             archived: self.archived,
+            assigned_to,
             created_at,
             updated_at: stamp.now,
             author,
@@ -354,7 +362,7 @@ pub fn describe_field(name: &str, json: &str, lang: Lang) -> String {
                 .collect::<Vec<_>>()
                 .join("、")
         }),
-        "notes" => parse::<String>(json),
+        "notes" | "assigned_to" => parse::<String>(json),
         "cadence" => parse::<Cadence>(json).map(|c| c.label(lang).to_owned()),
         "basis" => parse::<Option<DataBasis>>(json)
             .map(|b| b.map(|b| b.kind.label(lang).to_owned()).unwrap_or_default()),
@@ -387,6 +395,7 @@ pub fn field_label(name: &str, lang: Lang) -> &'static str {
         "cadence" => Text::new("走访频率", "How often to visit"),
         "basis" => Text::new("信息依据", "Basis for keeping the data"),
         "archived" => Text::new("归档", "Archived"),
+        "assigned_to" => Text::new("负责志愿者", "Assigned volunteer"),
         _ => Text::new("其他", "Other"),
     }
     .get(lang)

@@ -105,6 +105,23 @@ labelled!(
 );
 
 labelled!(
+    /// A kind of service given at a visit or an event (the review's filter, the dashboard's
+    /// chart). Words as in `services::words`.
+    ServiceKind {
+        Chat => "聊天陪伴", "Companionship chat";
+        Cleaning => "打扫卫生", "Cleaning help";
+        Greeting => "节日慰问", "Holiday greeting";
+        Supplies => "送生活必需品", "Daily necessities delivered";
+        BloodPressure => "量血压", "Blood pressure check";
+        Haircut => "理发", "Haircut";
+        Knives => "磨刀", "Knife sharpening";
+        Clinic => "义诊", "Free clinic";
+        AntiFraud => "反诈宣传", "Anti-fraud talk";
+        Leaflet => "发放宣传册", "Leaflet handed out";
+    }
+);
+
+labelled!(
     /// What a user may do: log visits (volunteer), run the team (coordinator), run the
     /// server's teams (admin).
     Role {

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod ids;
 pub mod labels;
 pub mod lock;
+pub mod review;
 pub mod services;
 mod skip;
 pub mod stats;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::day::Day;
 use crate::event::Event;
 use crate::household::Household;
-use crate::labels::EventKind;
+use crate::labels::{EventKind, ServiceKind};
 use crate::visit::Visit;
 use crate::RecordId;
 
@@ -49,6 +49,24 @@ pub struct ServiceCounts {
     pub clinic_consultations: u64,
     pub anti_fraud_talks: u64,
     pub leaflets: u64,
+}
+
+impl ServiceCounts {
+    /// Each kind with its count, in the order of `ServiceKind::ALL` (the dashboard's chart).
+    pub fn by_kind(&self) -> [(ServiceKind, u64); 10] {
+        [
+            (ServiceKind::Chat, self.companionship_chat),
+            (ServiceKind::Cleaning, self.cleaning_help),
+            (ServiceKind::Greeting, self.holiday_greeting),
+            (ServiceKind::Supplies, self.supplies_delivered),
+            (ServiceKind::BloodPressure, self.bp_checks),
+            (ServiceKind::Haircut, self.haircuts),
+            (ServiceKind::Knives, self.knives_sharpened),
+            (ServiceKind::Clinic, self.clinic_consultations),
+            (ServiceKind::AntiFraud, self.anti_fraud_talks),
+            (ServiceKind::Leaflet, self.leaflets),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

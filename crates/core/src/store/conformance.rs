@@ -347,6 +347,7 @@ pub fn household(n: u32) -> Household {
         cadence: Cadence::Monthly,
         basis: None,
         archived: false,
+        assigned_to: "李四".into(),
         created_at: UnixMillis(1_795_714_200_000),
         updated_at: UnixMillis(1_795_714_200_000),
         author: "u-1".into(),

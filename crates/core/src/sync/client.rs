@@ -52,6 +52,16 @@ pub fn conflicts<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, id: RecordId) -> Vec<
         .unwrap_or_default()
 }
 
+/// The records the last pulls reported in conflict (the coordinator's review lists them).
+pub fn conflicted_ids<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Vec<RecordId> {
+    db.kv()
+        .keys(CONFLICTS)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|k| RecordId::parse(&k[CONFLICTS.len()..]).ok())
+        .collect()
+}
+
 /// Forgets a record's conflicts on the phone (settled here; the next pull says what is left).
 pub fn forget_conflicts<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,

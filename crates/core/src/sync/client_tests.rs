@@ -64,6 +64,7 @@ fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
     sync(&mut server, &a, wa);
     sync(&mut server, &b, wb);
     sync(&mut server, &c, wc);
+    assert_eq!(client::conflicted_ids(&c), [h.id]);
     let seen = client::conflicts(&c, h.id);
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].field, "notes");
@@ -84,6 +85,7 @@ fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
         let got: Household = db.households().get(&h.id.to_string()).unwrap().unwrap();
         assert_eq!(got.notes, "耳背");
         assert!(client::conflicts(db, h.id).is_empty());
+        assert!(client::conflicted_ids(db).is_empty());
     }
     assert!(server.docs[&h.id].conflicts().is_empty());
 }

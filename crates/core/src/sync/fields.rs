@@ -124,7 +124,16 @@ macro_rules! synced {
 synced!(
     Household,
     RecordKind::Household,
-    [address, residents, needs, notes, cadence, basis, archived]
+    [
+        address,
+        residents,
+        needs,
+        notes,
+        cadence,
+        basis,
+        archived,
+        assigned_to
+    ]
 );
 synced!(
     Visit,

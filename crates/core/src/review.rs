@@ -1,0 +1,110 @@
+//! The coordinator's review of the team's records (审阅): which visits and events a set of
+//! filters keeps, and the services a record gave — one rule for the app's list and its tests.
+
+use crate::event::Event;
+use crate::labels::{ConditionLevel, EventKind, ServiceKind};
+use crate::services::Services;
+use crate::stats::Period;
+use crate::visit::Visit;
+use crate::RecordId;
+
+/// Each filter narrows; an empty one keeps everything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewFilter {
+    pub period: Period,
+    /// Part of a volunteer's name, as typed (case-insensitive); empty: anyone.
+    pub volunteer: String,
+    pub household: Option<RecordId>,
+    pub service: Option<ServiceKind>,
+    /// Only visits that found the living conditions needing attention or urgent.
+    pub attention: bool,
+    /// Only visits with a follow-up not yet done.
+    pub open_follow_up: bool,
+}
+
+impl ReviewFilter {
+    pub fn new(period: Period) -> Self {
+        ReviewFilter {
+            period,
+            volunteer: String::new(),
+            household: None,
+            service: None,
+            attention: false,
+            open_follow_up: false,
+        }
+    }
+
+    fn names_match(&self, names: &[String]) -> bool {
+        let want = self.volunteer.trim().to_lowercase();
+        want.is_empty() || names.iter().any(|n| n.to_lowercase().contains(&want))
+    }
+
+    pub fn keeps_visit(&self, v: &Visit) -> bool {
+        self.period.contains(v.day)
+            && self.names_match(&v.volunteers)
+            && self.household.is_none_or(|h| h == v.household_id)
+            && self.service.is_none_or(|s| visit_gave(&v.services, s))
+            && (!self.attention
+                || v.conditions
+                    .as_ref()
+                    .is_some_and(|c| c.level != ConditionLevel::Good))
+            && (!self.open_follow_up || v.open_follow_up().is_some())
+    }
+
+    /// Events are at no one's home and carry no conditions or follow-ups: those filters, and
+    /// a household, leave them out.
+    pub fn keeps_event(&self, e: &Event) -> bool {
+        self.period.contains(e.day)
+            && self.names_match(&e.volunteers)
+            && self.household.is_none()
+            && !self.attention
+            && !self.open_follow_up
+            && self.service.is_none_or(|s| event_gave(e, s))
+    }
+}
+
+/// Whether a visit gave this service.
+pub fn visit_gave(s: &Services, kind: ServiceKind) -> bool {
+    match kind {
+        ServiceKind::Chat => s.companionship_chat,
+        ServiceKind::Cleaning => s.cleaning_help,
+        ServiceKind::Greeting => s.holiday_greeting,
+        ServiceKind::Supplies => !s.supplies.is_empty(),
+        ServiceKind::BloodPressure => s.blood_pressure.is_some(),
+        ServiceKind::Haircut => s.haircut,
+        ServiceKind::Knives => s.knife_sharpening,
+        ServiceKind::Clinic => s.free_clinic,
+        ServiceKind::AntiFraud => s.anti_fraud_talk,
+        ServiceKind::Leaflet => s.leaflet_given,
+    }
+}
+
+/// Whether an event gave this service (counted it, or was anti-fraud outreach).
+pub fn event_gave(e: &Event, kind: ServiceKind) -> bool {
+    let t = &e.tallies;
+    match kind {
+        ServiceKind::BloodPressure => t.bp_checks > 0,
+        ServiceKind::Haircut => t.haircuts > 0,
+        ServiceKind::Knives => t.knives_sharpened > 0,
+        ServiceKind::Clinic => t.clinic_consultations > 0,
+        ServiceKind::Leaflet => t.leaflets > 0,
+        ServiceKind::AntiFraud => e.kind == EventKind::AntiFraud,
+        ServiceKind::Chat
+        | ServiceKind::Cleaning
+        | ServiceKind::Greeting
+        | ServiceKind::Supplies => false,
+    }
+}
+
+/// The services a visit gave, in the order of `ServiceKind::ALL` (the record's summary).
+pub fn services_given(s: &Services) -> Vec<ServiceKind> {
+    ServiceKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| visit_gave(s, *k))
+        .collect()
+}
+
+#[cfg(test)]
+#[path = "review_tests.rs"]
+mod tests;

@@ -1,0 +1,207 @@
+use proptest::prelude::*;
+
+use super::*;
+use crate::day::Day;
+use crate::event::Tallies;
+use crate::household::Household;
+use crate::services::BloodPressure;
+use crate::stats::totals;
+use crate::store::conformance::{full_visit, household};
+use crate::visit::{FollowUp, LivingConditions};
+use crate::UnixMillis;
+
+fn day(s: &str) -> Day {
+    Day::parse(s).unwrap()
+}
+
+fn november() -> Period {
+    Period::month_of(day("2026-11-15"))
+}
+
+fn event(kind: EventKind, tallies: Tallies) -> Event {
+    Event {
+        id: RecordId::mint(UnixMillis(1_800_000_000_000), [7; 10]),
+        kind,
+        title: "便民服务日".into(),
+        day: day("2026-11-20"),
+        start_time: None,
+        place: String::new(),
+        partners: vec![],
+        volunteers: vec!["Li Si".into()],
+        attendance: 30,
+        tallies,
+        notes: String::new(),
+        created_at: UnixMillis(0),
+        updated_at: UnixMillis(0),
+        author: "u-1".into(),
+        rev: 0,
+    }
+}
+
+#[test]
+fn each_filter_narrows_visits() {
+    let (h1, h2) = (household(1), household(2));
+    let mut urgent = full_visit(1, &h1, "");
+    urgent.conditions = Some(LivingConditions {
+        level: ConditionLevel::Urgent,
+        text: String::new(),
+    });
+    urgent.follow_up = Some(FollowUp {
+        what: "修水管".into(),
+        due: day("2026-11-30"),
+        done_on: None,
+    });
+    let mut other = full_visit(2, &h2, "");
+    other.volunteers = vec!["Wang Wu".into()];
+    other.services.blood_pressure = Some(BloodPressure {
+        systolic: 120,
+        diastolic: 80,
+    });
+    let mut last_month = full_visit(3, &h1, "");
+    last_month.day = day("2026-10-31");
+
+    let kept = |f: &ReviewFilter| {
+        [&urgent, &other, &last_month]
+            .into_iter()
+            .filter(|v| f.keeps_visit(v))
+            .map(|v| v.id)
+            .collect::<Vec<_>>()
+    };
+    let all = ReviewFilter::new(november());
+    assert_eq!(kept(&all), [urgent.id, other.id]);
+    let by_name = ReviewFilter {
+        volunteer: "wang".into(),
+        ..all.clone()
+    };
+    assert_eq!(kept(&by_name), [other.id]);
+    let by_household = ReviewFilter {
+        household: Some(h1.id),
+        ..all.clone()
+    };
+    assert_eq!(kept(&by_household), [urgent.id]);
+    let bp = ReviewFilter {
+        service: Some(ServiceKind::BloodPressure),
+        ..all.clone()
+    };
+    assert_eq!(kept(&bp), [other.id]);
+    let attention = ReviewFilter {
+        attention: true,
+        ..all.clone()
+    };
+    assert_eq!(kept(&attention), [urgent.id]);
+    let open = ReviewFilter {
+        open_follow_up: true,
+        ..all.clone()
+    };
+    assert_eq!(kept(&open), [urgent.id]);
+    urgent.follow_up.as_mut().unwrap().done_on = Some(day("2026-11-27"));
+    assert!(!open.keeps_visit(&urgent));
+}
+
+#[test]
+fn events_pass_only_filters_that_apply_to_them() {
+    let day_out = event(
+        EventKind::ConvenienceDay,
+        Tallies {
+            haircuts: 12,
+            ..Tallies::default()
+        },
+    );
+    let all = ReviewFilter::new(november());
+    assert!(all.keeps_event(&day_out));
+    let haircut = ReviewFilter {
+        service: Some(ServiceKind::Haircut),
+        ..all.clone()
+    };
+    assert!(haircut.keeps_event(&day_out));
+    let knives = ReviewFilter {
+        service: Some(ServiceKind::Knives),
+        ..all.clone()
+    };
+    assert!(!knives.keeps_event(&day_out));
+    let fraud = event(EventKind::AntiFraud, Tallies::default());
+    assert!(ReviewFilter {
+        service: Some(ServiceKind::AntiFraud),
+        ..all.clone()
+    }
+    .keeps_event(&fraud));
+    for f in [
+        ReviewFilter {
+            attention: true,
+            ..all.clone()
+        },
+        ReviewFilter {
+            open_follow_up: true,
+            ..all.clone()
+        },
+        ReviewFilter {
+            household: Some(household(1).id),
+            ..all.clone()
+        },
+    ] {
+        assert!(!f.keeps_event(&day_out), "{f:?}");
+    }
+}
+
+fn visits_from(bits: &[(u8, u8, u8)], h: &[Household]) -> Vec<Visit> {
+    bits.iter()
+        .enumerate()
+        .map(|(i, (services, day_n, who))| {
+            let mut v = full_visit(i as u32 + 1, &h[usize::from(*who % 2)], "");
+            v.day = day("2026-10-20").add_days(i64::from(*day_n % 40));
+            v.volunteers = vec![["张三", "李四"][usize::from(*who % 2)].into()];
+            let s = &mut v.services;
+            s.companionship_chat = services & 1 != 0;
+            s.haircut = services & 2 != 0;
+            s.leaflet_given = services & 4 != 0;
+            s.free_clinic = services & 8 != 0;
+            if services & 16 != 0 {
+                v.conditions = Some(LivingConditions {
+                    level: ConditionLevel::NeedsAttention,
+                    text: String::new(),
+                });
+            }
+            v
+        })
+        .collect()
+}
+
+proptest! {
+    /// Filters combine as "and": two together keep exactly what each keeps alone.
+    #[test]
+    fn filters_combine_as_and(
+        bits in prop::collection::vec((any::<u8>(), any::<u8>(), any::<u8>()), 0..30),
+        service in prop::sample::select(ServiceKind::ALL.to_vec()),
+        attention in any::<bool>(),
+    ) {
+        let hs = [household(1), household(2)];
+        let visits = visits_from(&bits, &hs);
+        let base = ReviewFilter::new(november());
+        let a = ReviewFilter { service: Some(service), ..base.clone() };
+        let b = ReviewFilter { volunteer: "李".into(), attention, household: Some(hs[1].id), ..base.clone() };
+        let both = ReviewFilter { service: Some(service), ..b.clone() };
+        for v in &visits {
+            prop_assert_eq!(both.keeps_visit(v), a.keeps_visit(v) && b.keeps_visit(v));
+        }
+    }
+
+    /// The review lists as many visits with a service as the dashboard counts.
+    #[test]
+    fn review_counts_match_the_dashboard(
+        bits in prop::collection::vec((any::<u8>(), any::<u8>(), any::<u8>()), 0..30),
+    ) {
+        let hs = [household(1), household(2)];
+        let visits = visits_from(&bits, &hs);
+        let t = totals(november(), day("2026-11-27"), &hs, &visits, &[]);
+        let count = |s| {
+            let f = ReviewFilter { service: Some(s), ..ReviewFilter::new(november()) };
+            visits.iter().filter(|v| f.keeps_visit(v)).count() as u64
+        };
+        // Every kind, through the dashboard chart's own pairing of kinds and counts.
+        for (kind, n) in t.services.by_kind() {
+            prop_assert_eq!(count(kind), n, "{:?}", kind);
+        }
+        let all = ReviewFilter::new(november());
+        prop_assert_eq!(visits.iter().filter(|v| all.keeps_visit(v)).count() as u64, t.visits);
+    }
+}

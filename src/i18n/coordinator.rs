@@ -1,0 +1,115 @@
+//! The coordinator's screens: dashboard (统计), review (审阅), exports (导出).
+
+use doorstep_core::i18n::Text;
+use doorstep_core::Lang;
+
+pub const NAV_DASHBOARD: Text = Text::new("统计", "Dashboard");
+pub const NAV_REVIEW: Text = Text::new("审阅", "Review");
+pub const DASHBOARD: Text = Text::new("队伍统计", "Team dashboard");
+pub const PERIOD_FROM: Text = Text::new("开始日期", "From");
+pub const PERIOD_TO: Text = Text::new("结束日期", "To");
+pub const THIS_MONTH: Text = Text::new("本月", "This month");
+pub const LAST_MONTH: Text = Text::new("上月", "Last month");
+pub const BAD_PERIOD: Text = Text::new(
+    "请填写开始和结束日期，开始不能晚于结束。",
+    "Give a from and a to date, the from not after the to.",
+);
+pub const HOUSEHOLDS_VISITED: Text = Text::new("走访住户", "Households visited");
+pub const OF_THEM_ALONE: Text = Text::new("其中独居", "of them living alone");
+pub const OF_THEM_LIMITED: Text = Text::new("其中行动不便", "of them with limited mobility");
+pub const VISITS_COUNT: Text = Text::new("走访次数", "Visits");
+pub const EVENTS_COUNT: Text = Text::new("活动场次", "Events");
+pub const VOLUNTEERS_ACTIVE: Text = Text::new("参与志愿者", "Volunteers active");
+pub const FOLLOW_UPS_OPEN: Text = Text::new("待办跟进", "Follow-ups open");
+pub const FOLLOW_UPS_OVERDUE: Text = Text::new("其中逾期", "of them overdue");
+pub const EVENTS_BY_KIND: Text = Text::new("各类活动", "Events by kind");
+pub const SUPPLIES_GIVEN: Text = Text::new("送出的生活必需品", "Daily necessities delivered");
+pub const CHART_WEEKS: Text = Text::new("每周走访次数", "Visits per week");
+pub const CHART_SERVICES: Text = Text::new("各项服务(人次)", "Services given, by kind");
+pub const CHART_NOT_VISITED: Text = Text::new("多久没走访的住户", "Households not visited for");
+pub const NONE_IN_PERIOD: Text = Text::new("这段时间没有记录。", "Nothing in this period.");
+
+/// "Week from 11-02".
+pub fn week_of(lang: Lang, monday: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{monday} 起一周"),
+        Lang::En => format!("Week from {monday}"),
+    }
+}
+
+/// "30 days or more".
+pub fn days_or_more(lang: Lang, days: u32) -> String {
+    match lang {
+        Lang::Zh => format!("{days} 天以上"),
+        Lang::En => format!("{days} days or more"),
+    }
+}
+
+/// Where the numbers come from: the records synced to this phone, as of the last sync.
+pub fn data_as_of(lang: Lang, at: Option<&str>) -> String {
+    match (lang, at) {
+        (Lang::Zh, Some(at)) => format!("根据本机数据，最后同步于 {at}。"),
+        (Lang::Zh, None) => "根据本机数据，尚未同步过。".to_owned(),
+        (Lang::En, Some(at)) => format!("From the records on this phone, last synced {at}."),
+        (Lang::En, None) => "From the records on this phone, not yet synced.".to_owned(),
+    }
+}
+
+// Exports and the monthly report (from the server).
+pub const EXPORTS: Text = Text::new("导出和报告", "Exports and report");
+pub const EXPORTS_WHY: Text = Text::new(
+    "导出所选时间段的记录。默认不含姓名、电话和门牌号（用住户编号代替）。",
+    "Exports the records of the chosen period. Without names, phone numbers or rooms unless asked (a household code instead).",
+);
+pub const EXPORTS_OFFLINE: Text = Text::new(
+    "导出和报告需要联网，由服务器生成。",
+    "Exports and the report need a connection: the server makes them.",
+);
+pub const EXPORT_VISITS_XLSX: Text = Text::new("导出走访(Excel)", "Export visits (Excel)");
+pub const EXPORT_VISITS_CSV: Text = Text::new("导出走访(CSV)", "Export visits (CSV)");
+pub const EXPORT_EVENTS_XLSX: Text = Text::new("导出活动(Excel)", "Export events (Excel)");
+pub const EXPORT_HOUSEHOLDS_XLSX: Text = Text::new("导出住户(Excel)", "Export households (Excel)");
+pub const MONTHLY_REPORT: Text = Text::new("下载月度报告", "Download the monthly report");
+pub const MONTHLY_REPORT_HINT: Text = Text::new(
+    "月度报告按开始日期所在的月份生成，用浏览器打开即可打印或复制。",
+    "The report is for the month of the from date; open it in a browser to print or copy.",
+);
+pub const IDENTIFIED: Text = Text::new(
+    "包含姓名、电话和门牌号",
+    "Include names, phone numbers and rooms",
+);
+pub const IDENTIFIED_REASON: Text = Text::new(
+    "原因(必填，会记录在审计日志中)",
+    "Reason (required; kept in the audit log)",
+);
+pub const REASON_NEEDED: Text = Text::new(
+    "请写明为什么需要姓名和电话(至少 2 个字)。",
+    "Say why names and phone numbers are needed (2 characters or more).",
+);
+pub const DOWNLOADING: Text = Text::new("正在生成……", "Preparing…");
+pub const DOWNLOADED: Text = Text::new("已下载：", "Downloaded: ");
+
+// Review.
+pub const REVIEW: Text = Text::new("审阅记录", "Review records");
+pub const FILTER_VOLUNTEER: Text = Text::new("志愿者姓名", "Volunteer's name");
+pub const FILTER_SERVICE: Text = Text::new("服务内容", "Service");
+pub const ANY: Text = Text::new("全部", "Any");
+pub const FILTER_ATTENTION: Text = Text::new("只看需关注或紧急", "Only needs attention or urgent");
+pub const FILTER_OPEN_FOLLOW_UPS: Text =
+    Text::new("只看有待办跟进的", "Only with an open follow-up");
+
+/// "12 visits, 3 events".
+pub fn found(lang: Lang, visits: usize, events: usize) -> String {
+    match lang {
+        Lang::Zh => format!("找到 {visits} 次走访、{events} 场活动。"),
+        Lang::En => format!("{visits} visits, {events} events."),
+    }
+}
+pub const CONFLICTS_TO_SETTLE: Text = Text::new("待处理的同步冲突", "Sync conflicts to settle");
+pub const SETTLE: Text = Text::new("去处理", "Settle");
+pub const EDIT_INSTEAD: Text = Text::new("改成别的(编辑)", "Edit instead");
+pub const VISIT_RECORD: Text = Text::new("走访记录", "Visit record");
+pub const RECORD_NOT_FOUND: Text = Text::new("找不到这条记录。", "This record was not found.");
+pub const VOLUNTEER_NAMES: Text = Text::new("志愿者", "Volunteers");
+pub const ASSIGNED_TO: Text = Text::new("负责志愿者", "Assigned volunteer");
+pub const UNASSIGNED: Text = Text::new("未分配", "Not assigned");

@@ -1,0 +1,141 @@
+//! The coordinator's dashboard (统计): the team's numbers for a period, from the records
+//! synced to this phone (so it opens offline too), charts, and the server's exports.
+
+use doorstep_core::event::Event;
+use doorstep_core::household::Household;
+use doorstep_core::stats::{self, Totals};
+use doorstep_core::visit::Visit;
+use leptos::prelude::*;
+
+use crate::components::bar_chart::BarChart;
+use crate::components::export_panel::ExportPanel;
+use crate::components::period_picker::{use_period, PeriodPicker};
+use crate::i18n::*;
+use crate::state::{today, use_db, Db};
+
+/// The live records of the team on this phone (deleted ones left out).
+pub fn live_records(db: &Db) -> (Vec<Household>, Vec<Visit>, Vec<Event>) {
+    let deleted = db.deleted.get();
+    let keep = |id| !deleted.contains(&id);
+    (
+        db.households
+            .with(|xs| xs.iter().filter(|x| keep(x.id)).cloned().collect()),
+        db.visits
+            .with(|xs| xs.iter().filter(|x| keep(x.id)).cloned().collect()),
+        db.events
+            .with(|xs| xs.iter().filter(|x| keep(x.id)).cloned().collect()),
+    )
+}
+
+#[component]
+fn Figure(label: doorstep_core::i18n::Text, #[prop(into)] value: Signal<u64>) -> impl IntoView {
+    view! {
+        <div class="figure">
+            <dt>{tr(label)}</dt>
+            <dd>{move || value.get()}</dd>
+        </div>
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let period = use_period();
+    let sync = crate::sync::use_sync();
+    let totals = Memo::new(move |_| {
+        let (hs, vs, es) = live_records(&db);
+        stats::totals(period.get(), today(), &hs, &vs, &es)
+    });
+    let num = move |f: fn(&Totals) -> u64| Signal::derive(move || totals.with(f));
+    let as_of = move || {
+        let l = lang.get();
+        let at = sync
+            .last_ok
+            .get()
+            .map(|t| crate::browser::format_time(t, l.tag()));
+        data_as_of(l, at.as_deref())
+    };
+    let weeks = Signal::derive(move || {
+        let l = lang.get();
+        totals.with(|t| {
+            t.visits_per_week
+                .iter()
+                .map(|(monday, n)| (week_of(l, &monday.to_string()[5..]), *n))
+                .collect()
+        })
+    });
+    let services = Signal::derive(move || {
+        let l = lang.get();
+        totals.with(|t| {
+            t.services
+                .by_kind()
+                .iter()
+                .map(|(k, n)| (k.label(l).to_owned(), *n))
+                .collect()
+        })
+    });
+    let not_visited = Signal::derive(move || {
+        let l = lang.get();
+        totals.with(|t| {
+            t.not_visited
+                .iter()
+                .map(|(days, n)| (days_or_more(l, *days), *n))
+                .collect()
+        })
+    });
+    view! {
+        <section class="card" aria-labelledby="dashboard-title">
+            <h2 id="dashboard-title">{tr(DASHBOARD)}</h2>
+            <PeriodPicker/>
+            <p class="muted" id="data-as-of">{as_of}</p>
+            <dl class="figures">
+                <Figure label=HOUSEHOLDS_VISITED value=num(|t| t.households_visited)/>
+                <Figure label=OF_THEM_ALONE value=num(|t| t.visited_living_alone)/>
+                <Figure label=OF_THEM_LIMITED value=num(|t| t.visited_limited_mobility)/>
+                <Figure label=VISITS_COUNT value=num(|t| t.visits)/>
+                <Figure label=EVENTS_COUNT value=num(|t| t.events)/>
+                <Figure label=ATTENDANCE value=num(|t| t.attendance)/>
+                <Figure label=VOLUNTEERS_ACTIVE value=num(|t| t.volunteers_active)/>
+                <Figure label=FOLLOW_UPS_OPEN value=num(|t| t.follow_ups_open)/>
+                <Figure label=FOLLOW_UPS_OVERDUE value=num(|t| t.follow_ups_overdue)/>
+            </dl>
+        </section>
+        <section class="card charts">
+            <BarChart id="chart-weeks" title=CHART_WEEKS rows=weeks/>
+            <BarChart id="chart-services" title=CHART_SERVICES rows=services/>
+            <BarChart id="chart-not-visited" title=CHART_NOT_VISITED rows=not_visited/>
+        </section>
+        <section class="card" aria-labelledby="by-kind-title">
+            <h2 id="by-kind-title">{tr(EVENTS_BY_KIND)}</h2>
+            {move || {
+                let l = lang.get();
+                totals.with(|t| {
+                    if t.events_by_kind.is_empty() {
+                        return view! { <p class="muted">{NONE_IN_PERIOD.get(l)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain">
+                            {t.events_by_kind.iter().map(|(k, n)| view! { <li>{k.label(l)} ": " {*n}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })
+            }}
+            <h2>{tr(SUPPLIES_GIVEN)}</h2>
+            {move || {
+                let l = lang.get();
+                totals.with(|t| {
+                    if t.supplies.is_empty() {
+                        return view! { <p class="muted">{NONE_IN_PERIOD.get(l)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="plain">
+                            {t.supplies.iter().map(|s| view! { <li>{s.item.clone()} " " {s.quantity} " " {s.unit.clone()}</li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                })
+            }}
+        </section>
+        <ExportPanel period=period/>
+    }
+}

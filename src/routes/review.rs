@@ -1,0 +1,182 @@
+//! The coordinator's review (审阅): the team's visits and events for a period, narrowed by
+//! volunteer, household, service, "needs attention" and open follow-ups (rules in
+//! `doorstep_core::review`), and the sync conflicts waiting to be settled.
+
+use doorstep_core::labels::ServiceKind;
+use doorstep_core::review::ReviewFilter;
+use doorstep_core::store::LocalDb;
+use doorstep_core::sync::client;
+use doorstep_core::visit::join_names;
+use doorstep_core::RecordId;
+use leptos::prelude::*;
+
+use crate::components::field::{enum_choice, ShowMore};
+use crate::components::period_picker::{use_period, PeriodPicker};
+use crate::i18n::*;
+use crate::local_store::LocalStore;
+use crate::routes::households::PAGE;
+use crate::state::use_db;
+
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let period = use_period();
+    let volunteer = RwSignal::new(String::new());
+    let household = RwSignal::new(None::<RecordId>);
+    let service = RwSignal::new(None::<ServiceKind>);
+    let attention = RwSignal::new(false);
+    let open = RwSignal::new(false);
+    let limit = RwSignal::new(PAGE);
+    let filter = Memo::new(move |_| ReviewFilter {
+        period: period.get(),
+        volunteer: volunteer.get(),
+        household: household.get(),
+        service: service.get(),
+        attention: attention.get(),
+        open_follow_up: open.get(),
+    });
+    let visits = Memo::new(move |_| {
+        let f = filter.get();
+        db.live_visits(|v| f.keeps_visit(v))
+    });
+    let events = Memo::new(move |_| {
+        let f = filter.get();
+        let deleted = db.deleted.get();
+        let mut es: Vec<_> = db.events.with(|es| {
+            es.iter()
+                .filter(|e| !deleted.contains(&e.id) && f.keeps_event(e))
+                .cloned()
+                .collect()
+        });
+        es.sort_by_key(|e| std::cmp::Reverse((e.day, e.created_at)));
+        es
+    });
+    let households = Memo::new(move |_| {
+        let deleted = db.deleted.get();
+        let mut hs: Vec<(RecordId, String)> = db.households.with(|hs| {
+            hs.iter()
+                .filter(|h| !deleted.contains(&h.id))
+                .map(|h| (h.id, h.address.one_line()))
+                .collect()
+        });
+        hs.sort_by(|a, b| a.1.cmp(&b.1));
+        hs
+    });
+    let address = move |id: RecordId| {
+        households.with(|hs| {
+            hs.iter()
+                .find(|h| h.0 == id)
+                .map(|h| h.1.clone())
+                .unwrap_or_default()
+        })
+    };
+    let shown = move || visits.with(|vs| vs.iter().take(limit.get()).cloned().collect::<Vec<_>>());
+    view! {
+        <Conflicts/>
+        <section class="card" aria-labelledby="review-title">
+            <h2 id="review-title">{tr(REVIEW)}</h2>
+            <PeriodPicker/>
+            <div class="field">
+                <label for="filter-volunteer">{tr(FILTER_VOLUNTEER)}</label>
+                <input id="filter-volunteer" type="search" autocomplete="off"
+                    prop:value=move || volunteer.get()
+                    on:input=move |ev| { volunteer.set(event_target_value(&ev)); limit.set(PAGE); }/>
+            </div>
+            <div class="field">
+                <label for="filter-household">{tr(HOUSEHOLD)}</label>
+                <select id="filter-household"
+                    on:change=move |ev| household.set(RecordId::parse(&event_target_value(&ev)).ok())>
+                    <option value="">{tr(ANY)}</option>
+                    {move || households.get().into_iter().map(|(id, line)| view! {
+                        <option value=id.to_string() prop:selected=move || household.get() == Some(id)>{line}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-service">{tr(FILTER_SERVICE)}</label>
+                <select id="filter-service"
+                    on:change=move |ev| service.set(enum_choice(ServiceKind::ALL, &event_target_value(&ev)))>
+                    <option value="">{tr(ANY)}</option>
+                    {ServiceKind::ALL.iter().map(|k| {
+                        let k = *k;
+                        view! { <option value=format!("{k:?}")>{move || k.label(lang.get())}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <crate::components::field::CheckField id="filter-attention".into()
+                label=Signal::derive(move || FILTER_ATTENTION.get(lang.get()))
+                checked=attention on_change=move |on: bool| attention.set(on)/>
+            <crate::components::field::CheckField id="filter-open".into()
+                label=Signal::derive(move || FILTER_OPEN_FOLLOW_UPS.get(lang.get()))
+                checked=open on_change=move |on: bool| open.set(on)/>
+            <p role="status" id="review-count">
+                {move || found(lang.get(), visits.with(Vec::len), events.with(Vec::len))}
+            </p>
+            <ul class="rows" aria-label=tr(SAVED_VISITS)>
+                <For each=shown key=|v| (v.id, v.updated_at) let(v)>
+                    {let follow = v.open_follow_up();
+                    let level = v.conditions.as_ref().map(|c| c.level).filter(|l| *l != doorstep_core::labels::ConditionLevel::Good);
+                    let services = v.services.clone();
+                    view! {
+                    <li>
+                        <a class="row-link" href=format!("/visits/{}", v.id)>
+                            <span class="row-title">{v.day.to_string()} " " {address(v.household_id)}</span>
+                            <div>{move || join_names(&v.volunteers, lang.get())}</div>
+                            <div class="muted">{move || services.summary(lang.get())}</div>
+                            {level.map(|level| view! { <span class="badge warn">{move || level.label(lang.get())}</span> })}
+                            {follow.map(|due| view! {
+                                " " <span class="badge">{tr(FOLLOW_UP)} " " {due.to_string()}</span>
+                            })}
+                        </a>
+                    </li>
+                    }}
+                </For>
+            </ul>
+            <ShowMore total=Signal::derive(move || visits.with(Vec::len)) limit=limit step=PAGE/>
+            <Show when=move || events.with(|e| !e.is_empty())>
+                <h3>{tr(EVENTS)}</h3>
+                <ul class="rows" aria-label=tr(EVENTS)>
+                    {move || events.get().into_iter().take(PAGE).map(|e| view! {
+                        <li>
+                            <a class="row-link" href=format!("/events/{}/edit", e.id)>
+                                <span class="row-title">{e.day.to_string()} " " {e.title.clone()}</span>
+                                <div class="muted">{move || e.kind.label(lang.get())} " · " {tr(ATTENDANCE)} " " {e.attendance}</div>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+/// The records a pull reported in conflict: households link to their page, where each
+/// field's values are shown side by side to pick from (or edit).
+#[component]
+fn Conflicts() -> impl IntoView {
+    let db = use_db();
+    let ids = Memo::new(move |_| {
+        // Again after every pull (it reloads the records).
+        db.households.track();
+        LocalStore::open()
+            .map(|s| client::conflicted_ids(&LocalDb::new(&s)))
+            .unwrap_or_default()
+    });
+    view! {
+        <Show when=move || ids.with(|i| !i.is_empty())>
+            <section class="card warn" aria-labelledby="to-settle-title">
+                <h2 id="to-settle-title">{tr(CONFLICTS_TO_SETTLE)}</h2>
+                <ul class="rows">
+                    {move || ids.get().into_iter().map(|id| {
+                        let (href, line) = match db.household(id) {
+                            Some(h) => (format!("/households/{id}"), h.address.one_line()),
+                            None => (format!("/visits/{id}"), id.to_string()),
+                        };
+                        view! { <li><a class="row-link" href=href>{line} " · " {tr(SETTLE)}</a></li> }
+                    }).collect_view()}
+                </ul>
+            </section>
+        </Show>
+    }
+}

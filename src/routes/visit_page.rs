@@ -1,0 +1,112 @@
+//! One visit's full record (走访记录), read-only: what the review opens. Editing stays on
+//! the visit form, for whoever logged it or a coordinator.
+
+use doorstep_core::visit::{join_names, Visit};
+use doorstep_core::RecordId;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::i18n::*;
+use crate::state::use_db;
+
+/// A labelled line, left out when there is nothing to say.
+fn line(label: doorstep_core::i18n::Text, text: String) -> impl IntoView {
+    (!text.is_empty()).then(|| {
+        view! {
+            <div class="record-line">
+                <dt>{tr(label)}</dt>
+                <dd>{text}</dd>
+            </div>
+        }
+    })
+}
+
+#[component]
+pub fn VisitPage() -> impl IntoView {
+    let db = use_db();
+    let lang = use_lang();
+    let params = use_params_map();
+    let visit = move || {
+        let id = params
+            .read()
+            .get("id")
+            .and_then(|s| RecordId::parse(&s).ok())?;
+        if db.deleted.with(|d| d.contains(&id)) {
+            return None;
+        }
+        db.visits.with(|vs| vs.iter().find(|v| v.id == id).cloned())
+    };
+    view! {
+        {move || match visit() {
+            None => view! { <section class="card"><p role="alert">{tr(RECORD_NOT_FOUND)}</p></section> }.into_any(),
+            Some(v) => record(v, lang.get(), &db).into_any(),
+        }}
+    }
+}
+
+fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoView {
+    let household = db.household(v.household_id);
+    let address = household
+        .as_ref()
+        .map(|h| h.address.one_line())
+        .unwrap_or_default();
+    let partners = v
+        .partners
+        .iter()
+        .map(|p| p.label(l))
+        .collect::<Vec<_>>()
+        .join("、");
+    let needs = v
+        .needs
+        .iter()
+        .map(|n| n.label(l))
+        .collect::<Vec<_>>()
+        .join("、");
+    let conditions = v
+        .conditions
+        .as_ref()
+        .map(|c| {
+            if c.text.is_empty() {
+                c.level.label(l).to_owned()
+            } else {
+                format!("{}：{}", c.level.label(l), c.text)
+            }
+        })
+        .unwrap_or_default();
+    let follow_up = v
+        .follow_up
+        .as_ref()
+        .map(|f| {
+            let done = f.done_on.map(|d| format!(" ✓ {d}")).unwrap_or_default();
+            format!("{}（{} {}）{done}", f.what, FOLLOW_UP_DUE.get(l), f.due)
+        })
+        .unwrap_or_default();
+    let synced = db.is_synced(v.id, v.rev);
+    view! {
+        <section class="card" aria-labelledby="visit-title">
+            <h2 id="visit-title">{VISIT_RECORD.get(l)} " · " {v.day.to_string()}</h2>
+            <p><a href=format!("/households/{}", v.household_id)>{address}</a></p>
+            <dl class="record">
+                {line(VOLUNTEER_NAMES, join_names(&v.volunteers, l))}
+                {line(PARTNERS, partners)}
+                {line(SERVICES_DONE, v.services.summary(l))}
+                {line(CONDITIONS, conditions)}
+                {line(NEEDS, needs)}
+                {line(NEEDS_TEXT, v.needs_text.clone())}
+                {line(RESIDENTS_WORDS, v.residents_words.clone())}
+                {line(FOLLOW_UP, follow_up)}
+                {line(NOTES, v.notes.clone())}
+            </dl>
+            <p>
+                <span class="badge" class:synced=synced>
+                    {if synced {
+                        received(l, &crate::browser::format_clock(v.received_at, l.tag()))
+                    } else {
+                        SAVED_ON_PHONE.get(l).to_owned()
+                    }}
+                </span>
+            </p>
+            <a class="button" href=format!("/visits/{}/edit", v.id) aria-label=EDIT_THIS_VISIT.get(l)>{EDIT.get(l)}</a>
+        </section>
+    }
+}
