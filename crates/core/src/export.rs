@@ -84,9 +84,10 @@ pub const HOUSEHOLDS: Table = Table {
         Text::new("年龄段", "Age bands"),
         Text::new("需求", "Needs"),
         Text::new("走访频率", "Visit cadence"),
+        Text::new("负责志愿者", "Assigned volunteer"),
         Text::new("已归档", "Archived"),
     ],
-    widths: &[10.0, 14.0, 8.0, 6.0, 6.0, 9.0, 16.0, 20.0, 10.0, 7.0],
+    widths: &[10.0, 14.0, 8.0, 6.0, 6.0, 9.0, 16.0, 20.0, 10.0, 10.0, 7.0],
     day_columns: &[],
     number_columns: &[3],
 };
@@ -176,6 +177,7 @@ pub fn household_row(h: &Household, lang: Lang) -> Vec<String> {
         bands.join(list(lang)),
         needs.join(list(lang)),
         h.cadence.label(lang).to_owned(),
+        h.assigned_to.clone(),
         yes_no(h.archived, lang),
     ]
 }
@@ -274,6 +276,7 @@ mod tests {
         let hrow = household_row(&h, Lang::Zh);
         assert_eq!(hrow.len(), HOUSEHOLDS.headers.len());
         assert_eq!(hrow[0], household_code(h.id));
+        assert_eq!(hrow[9], h.assigned_to);
         assert!(!hrow.join("|").contains("王奶奶") && !hrow.join("|").contains("502室"));
     }
 

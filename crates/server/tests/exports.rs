@@ -220,6 +220,7 @@ async fn events_and_households_export_too_and_only_to_coordinators() {
     let row = r.records().next().unwrap().unwrap();
     assert_eq!(&row[0], household_code(h.id));
     assert_eq!((&row[3], &row[4]), ("1", "是"));
+    assert_eq!(&row[9], h.assigned_to, "the assigned volunteer");
     for secret in ["王奶奶", "502室", "儿子"] {
         assert!(!text.contains(secret), "{secret} in the households export");
     }
