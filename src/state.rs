@@ -9,6 +9,7 @@ use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{
     LocalDb, Metered, Mutation, Outbox, RecordKind, StorageUse, StoreError, Tombstone,
 };
+use doorstep_core::sync::{client, Synced};
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
@@ -181,29 +182,39 @@ impl Db {
         self.put(self.events, e, |e| e.id, |db, e| db.save_event(e, now()))
     }
 
-    /// Settles a sync conflict on a household's field with one of its values (`json`): saved
+    /// Settles a sync conflict on a field of a record with one of its values (`json`): saved
     /// as a change that names the field even when the value shown is kept.
-    pub fn settle_household(
+    pub fn settle(
         &self,
-        mut h: Household,
+        kind: RecordKind,
+        id: RecordId,
         field: &str,
         json: &str,
     ) -> Result<(), StoreError> {
-        use doorstep_core::sync::{client, Synced};
-        if !h.set_field_json(field, json) {
-            return Err(StoreError::Other(format!("unusable value for {field}")));
+        match kind {
+            RecordKind::Household => self.settle_in(self.households, id, field, json),
+            RecordKind::Visit => self.settle_in(self.visits, id, field, json),
+            RecordKind::Event => self.settle_in(self.events, id, field, json),
         }
-        h.updated_at = now().max(h.updated_at);
-        if let Ok(store) = LocalStore::open() {
-            let _ = client::forget_conflicts(&LocalDb::new(&store), h.id);
-        }
-        let also = Household::field(field);
-        self.put(
-            self.households,
-            h,
-            |h| h.id,
-            move |db, h| db.save_with(h, now(), also),
-        )
+    }
+
+    fn settle_in<T: Synced + Send + Sync + 'static>(
+        &self,
+        list: RwSignal<Vec<T>>,
+        id: RecordId,
+        field: &str,
+        json: &str,
+    ) -> Result<(), StoreError> {
+        let unusable = || StoreError::Other(format!("unusable value for {field}"));
+        let record = list
+            .with_untracked(|xs| xs.iter().find(|x| x.id() == id).cloned())
+            .ok_or_else(unusable)?;
+        let store = self.open_metered()?;
+        let result = client::settle(&LocalDb::new(&store), record, field, json, now());
+        self.account(&store);
+        let saved = result?.ok_or_else(unusable)?;
+        self.show_saved(list, saved, |r| r.id());
+        Ok(())
     }
 
     /// Deletes a record by tombstone (kept for undo and for sync).
@@ -254,6 +265,16 @@ impl Db {
         let result = write(&LocalDb::new(&store), &record);
         self.account(&store);
         result?;
+        self.show_saved(list, record, id);
+        measure("doorstep:save", "doorstep:save");
+        Ok(())
+    }
+
+    /// A stored change: counted as waiting to sync, and its record shown.
+    fn show_saved<T>(&self, list: RwSignal<Vec<T>>, record: T, id: fn(&T) -> RecordId)
+    where
+        T: Send + Sync + 'static,
+    {
         self.pending.update(|n| *n += 1);
         self.unsent.update(|u| {
             u.insert(id(&record));
@@ -262,8 +283,6 @@ impl Db {
             Some(slot) => *slot = record,
             None => xs.push(record),
         });
-        measure("doorstep:save", "doorstep:save");
-        Ok(())
     }
 
     /// Visits that are not deleted and match `keep`, newest first.

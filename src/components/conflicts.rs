@@ -1,9 +1,11 @@
-//! For coordinators: the fields of a household that two phones changed without seeing each
-//! other, every value side by side, and "use this" to settle each (the choice syncs to all).
+//! For coordinators: the fields of a record (household, visit or event) that two phones
+//! changed without seeing each other, every value side by side, "use this" to settle each
+//! (the choice syncs to all), or "edit instead".
 
-use doorstep_core::household::{describe_field, field_label, Household};
-use doorstep_core::store::LocalDb;
+use doorstep_core::describe::{describe_field, field_label};
+use doorstep_core::store::{LocalDb, RecordKind};
 use doorstep_core::sync::client;
+use doorstep_core::RecordId;
 use leptos::prelude::*;
 
 use crate::i18n::*;
@@ -11,14 +13,21 @@ use crate::local_store::LocalStore;
 use crate::state::use_db;
 
 #[component]
-pub fn HouseholdConflicts(household: Household) -> impl IntoView {
+pub fn RecordConflicts(
+    kind: RecordKind,
+    id: RecordId,
+    edit_href: String,
+    /// After a value is chosen (a form showing the record reloads it).
+    #[prop(optional)]
+    on_settled: Option<Callback<()>>,
+) -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
     let coordinator = crate::session::use_session()
         .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()));
     let found = LocalStore::open()
-        .map(|s| client::conflicts(&LocalDb::new(&s), household.id))
+        .map(|s| client::conflicts(&LocalDb::new(&s), id))
         .unwrap_or_default();
     let error = RwSignal::new(None::<String>);
     (coordinator && !found.is_empty()).then(|| {
@@ -28,13 +37,13 @@ pub fn HouseholdConflicts(household: Household) -> impl IntoView {
                 {found.into_iter().map(|c| {
                     let field = c.field.clone();
                     view! {
-                        <h3>{move || field_label(&field, lang.get())}</h3>
+                        <h3>{move || field_label(kind, &field, lang.get())}</h3>
                         <ul class="plain">
                             {c.values.into_iter().map(|json| {
-                                let (field, h) = (c.field.clone(), household.clone());
+                                let field = c.field.clone();
                                 let text = {
                                     let (f, j) = (c.field.clone(), json.clone());
-                                    move || describe_field(&f, &j, lang.get())
+                                    move || describe_field(kind, &f, &j, lang.get())
                                 };
                                 let label = {
                                     let text = text.clone();
@@ -45,8 +54,9 @@ pub fn HouseholdConflicts(household: Household) -> impl IntoView {
                                         <span>{text}</span> " "
                                         <button type="button" class="small" aria-label=label
                                             on:click=move |_| {
-                                                if let Err(e) = db.settle_household(h.clone(), &field, &json) {
-                                                    error.set(Some(e.message(lang.get_untracked()).to_owned()));
+                                                match db.settle(kind, id, &field, &json) {
+                                                    Err(e) => error.set(Some(e.message(lang.get_untracked()).to_owned())),
+                                                    Ok(()) => if let Some(f) = on_settled { f.run(()) },
                                                 }
                                             }>
                                             {tr(USE_THIS)}
@@ -57,7 +67,7 @@ pub fn HouseholdConflicts(household: Household) -> impl IntoView {
                         </ul>
                     }
                 }).collect_view()}
-                <a class="button" href=format!("/households/{}/edit", household.id)>{tr(EDIT_INSTEAD)}</a>
+                <a class="button" href=edit_href>{tr(EDIT_INSTEAD)}</a>
                 <p class="error" role="alert">{move || error.get()}</p>
             </section>
         }

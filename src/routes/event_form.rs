@@ -51,6 +51,7 @@ pub fn EventFormPage() -> impl IntoView {
     let save_error = RwSignal::new(None::<StoreError>);
     let navigate = use_navigate();
     let is_edit = existing.is_some();
+    let event_id = existing.as_ref().map(|e| e.id);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -68,7 +69,13 @@ pub fn EventFormPage() -> impl IntoView {
             },
         }
     };
+    let back = use_navigate();
     view! {
+        {event_id.map(|id| view! {
+            <crate::components::conflicts::RecordConflicts kind=doorstep_core::store::RecordKind::Event id=id
+                edit_href=format!("/events/{id}/edit")
+                on_settled=Callback::new(move |()| back("/events", Default::default()))/>
+        })}
         <section class="card" aria-labelledby="event-form-title">
             <h2 id="event-form-title">{tr(if is_edit { EDIT_EVENT } else { ADD_EVENT })}</h2>
             <form on:submit=on_submit novalidate>

@@ -4,7 +4,7 @@ use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::conflicts::HouseholdConflicts;
+use crate::components::conflicts::RecordConflicts;
 use crate::components::undo::{delete_with_undo, JustDeleted, UndoBanner};
 use crate::i18n::*;
 use crate::state::use_db;
@@ -81,7 +81,7 @@ pub fn HouseholdPage() -> impl IntoView {
                             </button>
                         })}
                     </section>
-                    <HouseholdConflicts household=h.clone()/>
+                    <RecordConflicts kind=RecordKind::Household id=h.id edit_href=format!("/households/{}/edit", h.id)/>
                     {(!open.is_empty()).then(|| view! {
                         <section class="card" aria-labelledby="follow-ups-title">
                             <h2 id="follow-ups-title">{tr(OPEN_FOLLOW_UPS)}</h2>

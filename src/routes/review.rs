@@ -157,8 +157,10 @@ pub fn ReviewPage() -> impl IntoView {
 fn Conflicts() -> impl IntoView {
     let db = use_db();
     let ids = Memo::new(move |_| {
-        // Again after every pull (it reloads the records).
+        // Again after every pull or settled conflict (they change the records).
         db.households.track();
+        db.visits.track();
+        db.events.track();
         LocalStore::open()
             .map(|s| client::conflicted_ids(&LocalDb::new(&s)))
             .unwrap_or_default()
@@ -169,14 +171,31 @@ fn Conflicts() -> impl IntoView {
                 <h2 id="to-settle-title">{tr(CONFLICTS_TO_SETTLE)}</h2>
                 <ul class="rows">
                     {move || ids.get().into_iter().map(|id| {
-                        let (href, line) = match db.household(id) {
-                            Some(h) => (format!("/households/{id}"), h.address.one_line()),
-                            None => (format!("/visits/{id}"), id.to_string()),
-                        };
+                        let (href, line) = where_to_settle(&db, id);
                         view! { <li><a class="row-link" href=href>{line} " · " {tr(SETTLE)}</a></li> }
                     }).collect_view()}
                 </ul>
             </section>
         </Show>
     }
+}
+
+/// The page that settles a record's conflicts, and a line that names the record.
+fn where_to_settle(db: &crate::state::Db, id: RecordId) -> (String, String) {
+    if let Some(h) = db.household(id) {
+        return (format!("/households/{id}"), h.address.one_line());
+    }
+    if let Some(v) = db.visits.with(|vs| vs.iter().find(|v| v.id == id).cloned()) {
+        let at = db
+            .household(v.household_id)
+            .map(|h| h.address.one_line())
+            .unwrap_or_default();
+        return (format!("/visits/{id}"), format!("{} {at}", v.day));
+    }
+    let title = db.events.with(|es| {
+        es.iter()
+            .find(|e| e.id == id)
+            .map(|e| format!("{} {}", e.day, e.title))
+    });
+    (format!("/events/{id}/edit"), title.unwrap_or_default())
 }

@@ -6,8 +6,10 @@ use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::conflicts::RecordConflicts;
 use crate::i18n::*;
 use crate::state::use_db;
+use doorstep_core::store::RecordKind;
 
 /// A labelled line, left out when there is nothing to say.
 fn line(label: doorstep_core::i18n::Text, text: String) -> impl IntoView {
@@ -108,5 +110,6 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
             </p>
             <a class="button" href=format!("/visits/{}/edit", v.id) aria-label=EDIT_THIS_VISIT.get(l)>{EDIT.get(l)}</a>
         </section>
+        <RecordConflicts kind=RecordKind::Visit id=v.id edit_href=format!("/visits/{}/edit", v.id)/>
     }
 }

@@ -179,3 +179,56 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await coordCtx.close();
   void context;
 });
+
+test("a visit changed offline by its volunteer and by the coordinator: the review leads to it, the coordinator picks a value", async ({ page, context, browser, request }, info) => {
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer);
+  await addHousehold(page, { community: "幸福社区", building: "9幢", room: "303室", name: "孙奶奶" });
+  await logVisit(page, "张三", "腿疼");
+  await expect(status(page)).toContainText("已全部同步");
+  const [coordCtx, coord] = await phone(browser, info.project.use.baseURL);
+  await openControlled(coord, "/", team.coordinator);
+  await expect(status(coord)).toContainText("已全部同步");
+
+  // Both offline, both change the visit's notes.
+  await context.setOffline(true);
+  await coordCtx.setOffline(true);
+  await page.getByRole("link", { name: "编辑这次走访" }).click();
+  await page.getByLabel("备注").fill("带了膏药");
+  await page.getByRole("button", { name: "保存走访" }).click();
+  await expect(page.getByRole("list", { name: /走访记录/ })).toBeVisible();
+  await mainNav(coord).getByRole("link", { name: "审阅" }).click();
+  await coord.getByRole("list", { name: "已保存的走访" }).getByRole("link").first().click();
+  await coord.getByRole("link", { name: "编辑这次走访" }).click();
+  await coord.getByLabel("备注").fill("已联系家属");
+  await coord.getByRole("button", { name: "保存走访" }).click();
+  await expect(coord.getByRole("heading", { name: "幸福社区 9幢 303室" })).toBeVisible();
+
+  // Back online: the volunteer's change first, then the coordinator's; a pull shows both.
+  await context.setOffline(false);
+  await expect(status(page)).toContainText("已全部同步");
+  await coordCtx.setOffline(false);
+  await expect(status(coord)).toContainText("已全部同步");
+  await coord.getByRole("button", { name: "立即同步" }).click();
+  await expect(status(coord)).toContainText("已全部同步");
+
+  await mainNav(coord).getByRole("link", { name: "审阅" }).click();
+  await coord.getByRole("region", { name: "待处理的同步冲突" }).getByRole("link", { name: /幸福社区 9幢 303室/ }).click();
+  const card = coord.getByRole("region", { name: "两台手机同时改了这些内容，请选定一个" });
+  await expect(card).toContainText("备注");
+  await expect(card.getByRole("button", { name: "用这个: 已联系家属" })).toBeVisible();
+  await card.getByRole("button", { name: "用这个: 带了膏药" }).click();
+  await expect(card).toHaveCount(0);
+  await expect(coord.getByRole("region", { name: /走访记录/ })).toContainText("带了膏药");
+  await expect(status(coord)).toContainText("已全部同步");
+
+  // The server keeps the choice, with no conflict left.
+  const login = await request.post("/api/v1/login", {
+    data: { username: team.coordinator.username, password: team.coordinator.password, device_name: "协调员电脑" },
+  });
+  const auth = { Authorization: `Bearer ${(await login.json()).token}` };
+  const visits = (await (await request.get("/api/v1/visits", { headers: auth })).json()).items;
+  expect(visits[0].notes).toBe("带了膏药");
+  expect(visits[0].conflicts).toBeUndefined();
+  await coordCtx.close();
+});

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod day;
+pub mod describe;
 pub mod due;
 pub mod event;
 pub mod export;

@@ -52,6 +52,27 @@ pub fn conflicts<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, id: RecordId) -> Vec<
         .unwrap_or_default()
 }
 
+/// Settles a conflict on one field of `record` with one of its values (`json`), on this
+/// phone: saved as a change that names the field even when the value shown is kept (so the
+/// server records the choice), and the phone forgets the record's conflicts (the next pull
+/// says what is left). Returns the record as saved; `None` if the value does not fit.
+pub fn settle<T: Synced, S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    mut record: T,
+    field: &str,
+    json: &str,
+    now: UnixMillis,
+) -> Result<Option<T>, StoreError> {
+    if !record.set_field_json(field, json) {
+        return Ok(None);
+    }
+    let at = now.max(record.updated_at());
+    record.set_updated_at(at);
+    db.save_with(&record, at, T::field(field))?;
+    forget_conflicts(db, record.id())?;
+    Ok(Some(record))
+}
+
 /// The records the last pulls reported in conflict (the coordinator's review lists them).
 pub fn conflicted_ids<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Vec<RecordId> {
     db.kv()

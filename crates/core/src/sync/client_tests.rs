@@ -72,12 +72,15 @@ fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
     values.sort();
     assert_eq!(values, ["\"耳背\"", "\"腿脚不便\""]);
     // The shown value is the later one; the coordinator keeps the other.
-    let mut shown: Household = c.households().get(&h.id.to_string()).unwrap().unwrap();
+    let shown: Household = c.households().get(&h.id.to_string()).unwrap().unwrap();
     assert_eq!(shown.notes, "腿脚不便");
-    assert!(shown.set_field_json("notes", "\"耳背\""));
-    c.save_with(&shown, UnixMillis(40), Household::field("notes"))
-        .unwrap();
-    client::forget_conflicts(&c, h.id).unwrap();
+    let kept = client::settle(&c, shown.clone(), "notes", "\"耳背\"", UnixMillis(40));
+    assert_eq!(kept.unwrap().unwrap().notes, "耳背");
+    assert_eq!(
+        client::settle(&c, shown, "notes", "42", UnixMillis(41)).unwrap(),
+        None,
+        "a value of the wrong type is refused"
+    );
     for (db, w) in [(&c, wc), (&a, wa), (&b, wb)] {
         sync(&mut server, db, w);
     }

@@ -54,6 +54,7 @@ pub trait Synced: Record + Serialize + DeserializeOwned + Clone {
     fn rev(&self) -> u64;
     fn set_rev(&mut self, rev: u64);
     fn updated_at(&self) -> crate::UnixMillis;
+    fn set_updated_at(&mut self, at: crate::UnixMillis);
     fn author(&self) -> &str;
     /// The fields whose value differs from `before`.
     fn changed_since(&self, before: &Self) -> FieldSet;
@@ -87,6 +88,9 @@ macro_rules! synced {
             }
             fn updated_at(&self) -> crate::UnixMillis {
                 self.updated_at
+            }
+            fn set_updated_at(&mut self, at: crate::UnixMillis) {
+                self.updated_at = at;
             }
             fn author(&self) -> &str {
                 &self.author
