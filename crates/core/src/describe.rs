@@ -42,10 +42,11 @@ fn parse<T: DeserializeOwned>(json: &str) -> Option<T> {
     serde_json::from_str(json).ok()
 }
 
-fn joined<T: Copy>(json: &str, label: fn(T, Lang) -> &'static str, lang: Lang) -> Option<String>
-where
-    T: DeserializeOwned,
-{
+fn joined<T: Copy + DeserializeOwned>(
+    json: &str,
+    label: fn(T, Lang) -> &'static str,
+    lang: Lang,
+) -> Option<String> {
     parse::<Vec<T>>(json).map(|xs| {
         xs.into_iter()
             .map(|x| label(x, lang))
