@@ -232,3 +232,31 @@ test("a visit changed offline by its volunteer and by the coordinator: the revie
   expect(visits[0].conflicts).toBeUndefined();
   await coordCtx.close();
 });
+
+test.describe("in English, at 200 % font size", () => {
+  test.use({ locale: "en-US" });
+
+  test("the dashboard and the review read in English and nothing overflows sideways", async ({ page }) => {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Page.setFontSizes", { fontSizes: { standard: 32 } });
+    await openControlled(page, "/", newTeam().coordinator);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Dashboard" }).click();
+    await expect(page.getByRole("heading", { name: "Team dashboard" })).toBeVisible();
+    await expect(figure(page, "Visits")).toHaveText("0");
+    await expect(bar(page, "Services given, by kind", /Haircut/)).toContainText("0");
+    await expect(page.getByRole("table", { name: "Households not visited for" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Export visits (Excel)" })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    const button = await page.getByRole("button", { name: "Export visits (Excel)" }).boundingBox();
+    expect(button!.height).toBeGreaterThanOrEqual(48);
+    await page.screenshot({ path: `${SHOTS}/dashboard-en-US-200pct.png`, fullPage: true });
+
+    await nav.getByRole("link", { name: "Review" }).click();
+    await expect(page.getByRole("heading", { name: "Review records" })).toBeVisible();
+    await expect(page.getByLabel("Volunteer's name")).toBeVisible();
+    await expect(page.getByLabel("Only needs attention or urgent")).toBeVisible();
+    await expect(page.locator("#review-count")).toHaveText("0 visits, 0 events.");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+  });
+});
