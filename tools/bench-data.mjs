@@ -61,6 +61,23 @@ async function wasmHeap(page) {
   return `JS heap ${(usedSize / 1048576).toFixed(1)} MiB, WASM memory ${(wasm / 1048576).toFixed(1)} MiB`;
 }
 
+// The app asks for a PIN after sign-in (a fresh storage: set one) and on every start (unlock).
+const PIN = "2580";
+async function ready(page) {
+  const setup = page.getByLabel(/解锁密码\(/), unlock = page.getByLabel(/^解锁密码$/);
+  const home = page.getByRole("navigation", { name: "主导航" });
+  await setup.or(unlock).or(home).first().waitFor();
+  if (await setup.isVisible()) {
+    await setup.fill(PIN);
+    await page.getByLabel("再输一次").fill(PIN);
+    await page.getByRole("button", { name: "设置解锁密码" }).click();
+  } else if (await unlock.isVisible()) {
+    await unlock.fill(PIN);
+    await page.getByRole("button", { name: "解锁" }).click();
+  }
+  await home.waitFor();
+}
+
 async function saveVisits(page, householdId, n) {
   const total = [], store = [];
   for (let i = 0; i < n; i++) {
@@ -109,7 +126,7 @@ try {
     localStorage.setItem("doorstep/session", session);
   }, seed["doorstep/session"]);
   await page.reload();
-  await page.getByRole("link", { name: "添加住户" }).or(page.getByRole("link", { name: "记录走访" })).first().waitFor();
+  await ready(page);
   // Only the busy household (its index page written as plain JSON, which the app also reads).
   const key = `doorstep/v1/households/r/${busyId}`;
   await page.evaluate(([k, v, id]) => {
@@ -118,6 +135,7 @@ try {
     localStorage.setItem("doorstep/v1/households/pages", "1");
   }, [key, seed[key], busyId]);
   await page.reload();
+  await ready(page);
   const empty = await saveVisits(page, busyId, SAVES);
 
   // The data set.
@@ -148,6 +166,7 @@ try {
   }
   console.log(`start offline (navigation → mounted, 5 reloads): median ${ms(median(starts))}, ` +
     `of which reading 11,000 records: median ${ms(median(loads))}`);
+  await ready(page);
   console.log(`heap after start: ${await wasmHeap(page)}`);
   const walk = await page.evaluate(() => {
     const t0 = performance.now();
@@ -182,6 +201,26 @@ try {
       { url: `/households/${busyId}` }));
   }
   console.log(`open a household with 50 visits: median ${ms(median(opens))}`);
+
+  // The coordinator's screens over the same records: the dashboard's numbers (core::stats in
+  // WASM over every record), a change of period, and the review's filtered list.
+  const dash = [], period = [], review = [];
+  for (let i = 0; i < 5; i++) {
+    await page.evaluate(GO_FN, { url: "/" });
+    await page.getByRole("heading", { name: /需要走访/ }).first().waitFor();
+    dash.push(await timed(page, GO,
+      "return document.querySelectorAll('.figure dd').length === 9 && document.querySelector('#chart-weeks td.num') != null",
+      { url: "/dashboard" }));
+    period.push(await timed(page,
+      "arg.before = document.querySelector('#chart-weeks th').textContent; [...document.querySelectorAll('.period-quick button')][arg.i % 2 ? 0 : 1].click();",
+      "return document.querySelector('#chart-weeks th').textContent !== arg.before", { i }));
+    review.push(await timed(page, GO,
+      "return /\\d/.test(document.querySelector('#review-count')?.textContent ?? '') && document.querySelectorAll('ul.rows li').length > 0",
+      { url: "/review" }));
+  }
+  const shown = await page.evaluate(() => document.querySelector('#review-count').textContent);
+  console.log(`dashboard (stats over 10,000 visits): median ${ms(median(dash))}; change of period: median ${ms(median(period))}; ` +
+    `review list: median ${ms(median(review))} (${shown})`);
 
   const full = await saveVisits(page, busyId, SAVES);
   console.log(`save a visit (${SAVES} each), storage part: empty store median ${ms(median(empty.store))} ` +
