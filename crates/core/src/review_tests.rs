@@ -6,9 +6,8 @@ use crate::event::Tallies;
 use crate::household::Household;
 use crate::services::BloodPressure;
 use crate::stats::totals;
-use crate::store::conformance::{full_visit, household};
+use crate::store::conformance::{self, full_visit, household};
 use crate::visit::{FollowUp, LivingConditions};
-use crate::UnixMillis;
 
 fn day(s: &str) -> Day {
     Day::parse(s).unwrap()
@@ -19,23 +18,7 @@ fn november() -> Period {
 }
 
 fn event(kind: EventKind, tallies: Tallies) -> Event {
-    Event {
-        id: RecordId::mint(UnixMillis(1_800_000_000_000), [7; 10]),
-        kind,
-        title: "便民服务日".into(),
-        day: day("2026-11-20"),
-        start_time: None,
-        place: String::new(),
-        partners: vec![],
-        volunteers: vec!["Li Si".into()],
-        attendance: 30,
-        tallies,
-        notes: String::new(),
-        created_at: UnixMillis(0),
-        updated_at: UnixMillis(0),
-        author: "u-1".into(),
-        rev: 0,
-    }
+    conformance::event(7, kind, "2026-11-20", 30, tallies)
 }
 
 #[test]

@@ -3,32 +3,11 @@ use proptest::prelude::*;
 use super::*;
 use crate::event::Tallies;
 use crate::services::{BloodPressure, Supply};
-use crate::store::conformance::{full_visit, household};
+use crate::store::conformance::{event, full_visit, household};
 use crate::visit::FollowUp;
-use crate::UnixMillis;
 
 fn day(s: &str) -> Day {
     Day::parse(s).unwrap()
-}
-
-fn event(n: u8, kind: EventKind, on: &str, attendance: u32, tallies: Tallies) -> Event {
-    Event {
-        id: RecordId::mint(UnixMillis(1_800_000_000_000), [n; 10]),
-        kind,
-        title: "活动".into(),
-        day: day(on),
-        start_time: None,
-        place: String::new(),
-        partners: vec![],
-        volunteers: vec!["李四".into(), "王五".into()],
-        attendance,
-        tallies,
-        notes: String::new(),
-        created_at: UnixMillis(0),
-        updated_at: UnixMillis(0),
-        author: "u-1".into(),
-        rev: 0,
-    }
 }
 
 #[test]

@@ -102,6 +102,33 @@ macro_rules! kv_conformance {
 const P: &str = "doorstep/conformance/";
 
 /// A visit to household 0, numbered `n`.
+/// An event of the team on `on` (YYYY-MM-DD), by two volunteers.
+pub fn event(
+    n: u8,
+    kind: crate::labels::EventKind,
+    on: &str,
+    attendance: u32,
+    tallies: crate::event::Tallies,
+) -> crate::event::Event {
+    crate::event::Event {
+        id: RecordId::mint(UnixMillis(1_800_000_000_000), [n; 10]),
+        kind,
+        title: "活动".into(),
+        day: Day::parse(on).unwrap(),
+        start_time: None,
+        place: String::new(),
+        partners: vec![],
+        volunteers: vec!["李四".into(), "王五".into()],
+        attendance,
+        tallies,
+        notes: String::new(),
+        created_at: UnixMillis(0),
+        updated_at: UnixMillis(0),
+        author: "u-1".into(),
+        rev: 0,
+    }
+}
+
 pub fn visit(n: u32, note: &str) -> Visit {
     full_visit(n, &household(0), note)
 }
