@@ -3,6 +3,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::app_header::AppHeader;
+use crate::components::coordinator_only::CoordinatorOnly;
 use crate::components::period_picker::provide_period;
 use crate::i18n::*;
 use crate::routes::dashboard::DashboardPage;
@@ -76,8 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>
                     <Route path=path!("/sync-problems") view=SyncProblemsPage/>
                     <Route path=path!("/devices") view=DevicesPage/>
-                    <Route path=path!("/dashboard") view=DashboardPage/>
-                    <Route path=path!("/review") view=ReviewPage/>
+                    <Route path=path!("/dashboard") view=|| view! { <CoordinatorOnly><DashboardPage/></CoordinatorOnly> }/>
+                    <Route path=path!("/review") view=|| view! { <CoordinatorOnly><ReviewPage/></CoordinatorOnly> }/>
                 </Routes>
             </main>
             </Show>

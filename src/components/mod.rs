@@ -2,6 +2,7 @@ pub mod account_menu;
 pub mod app_header;
 pub mod bar_chart;
 pub mod conflicts;
+pub mod coordinator_only;
 pub mod due_list;
 pub mod export_panel;
 pub mod field;

@@ -5,6 +5,8 @@ use doorstep_core::Lang;
 
 pub const NAV_DASHBOARD: Text = Text::new("统计", "Dashboard");
 pub const NAV_REVIEW: Text = Text::new("审阅", "Review");
+pub const COORDINATORS_ONLY: Text =
+    Text::new("这一页只给协调员使用。", "This page is for coordinators.");
 pub const DASHBOARD: Text = Text::new("队伍统计", "Team dashboard");
 pub const PERIOD_FROM: Text = Text::new("开始日期", "From");
 pub const PERIOD_TO: Text = Text::new("结束日期", "To");

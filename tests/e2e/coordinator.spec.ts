@@ -1,6 +1,6 @@
 import { test, expect, devices, type Page, type BrowserContext } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { addHousehold, logVisit, newTeam, openControlled, reload } from "./helpers";
+import { addHousehold, logVisit, newTeam, openControlled, reload, unlockIfLocked } from "./helpers";
 
 // The coordinator's screens with the real server: the dashboard counts what two volunteers
 // logged (and still opens offline), the review narrows and opens a visit, a household is
@@ -156,6 +156,10 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await expect(vol2.getByText("负责志愿者: 李四")).toBeVisible();
   // Volunteers do not see the coordinator's tabs.
   await expect(mainNav(vol2).getByRole("link", { name: "统计" })).toHaveCount(0);
+  await vol2.goto("/dashboard");
+  await unlockIfLocked(vol2);
+  await expect(vol2.getByRole("alert").filter({ hasText: "这一页只给协调员使用。" })).toBeVisible();
+  await expect(vol2.getByRole("heading", { name: "队伍统计" })).toHaveCount(0);
 
   // Offline, the dashboard still opens from the phone's data; exports wait for a connection.
   await coordCtx.setOffline(true);

@@ -265,6 +265,13 @@ pub fn apply(
                 None => new_doc(kind, id, &record, w, by, m.at, rev),
             };
             for name in names {
+                // Coordinators assign households: a volunteer's phone may hold another value
+                // (an old app, a crafted request), which is left out; its next pull brings
+                // the server's back. A new household keeps what it came with (a re-send of
+                // what a restored server lost).
+                if existing.is_some() && !w.coordinator && coordinators_only(kind, name) {
+                    continue;
+                }
                 let value = record.get(name).cloned().unwrap_or(Value::Null);
                 let next = merge_field(doc.fields.get(name), stamp(value, by, m, w), base, rev);
                 doc.fields.insert(name.to_owned(), next);
@@ -288,6 +295,11 @@ pub fn apply(
     doc.rev = rev;
     check(&doc)?;
     Ok(Some(doc))
+}
+
+/// Fields only a coordinator changes.
+fn coordinators_only(kind: RecordKind, name: &str) -> bool {
+    kind == RecordKind::Household && name == "assigned_to"
 }
 
 fn stamp(value: Value, by: &str, m: &PushMutation, w: Writer<'_>) -> Candidate {

@@ -264,6 +264,39 @@ fn two_phones_editing_different_fields_of_a_household_both_win() {
 }
 
 #[test]
+fn only_a_coordinator_assigns_a_household() {
+    let h = household(1);
+    let doc = merge::apply(None, &put(&h, 0, None), VOL, 1)
+        .unwrap()
+        .unwrap();
+    let mut mine = h.clone();
+    mine.assigned_to = "我自己".into();
+    mine.notes = "耳背".into();
+    let doc = merge::apply(Some(&doc), &put(&mine, 1, None), VOL, 2)
+        .unwrap()
+        .unwrap();
+    let shown = |d: &merge::Doc| -> crate::household::Household {
+        serde_json::from_value(Value::Object(d.record())).unwrap()
+    };
+    // The volunteer's other change lands; the assignment is left as it was.
+    assert_eq!(shown(&doc).notes, "耳背");
+    assert_eq!(shown(&doc).assigned_to, h.assigned_to);
+    let coordinator = merge::Writer {
+        coordinator: true,
+        ..OTHER
+    };
+    let doc = merge::apply(
+        Some(&doc),
+        &put(&mine, 2, Some(vec!["assigned_to"])),
+        coordinator,
+        3,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(shown(&doc).assigned_to, "我自己");
+}
+
+#[test]
 fn same_id_with_other_content_is_kept_as_a_conflict() {
     let h = household(1);
     let doc = merge::apply(None, &put(&h, 0, None), VOL, 1)
