@@ -116,7 +116,7 @@ pub fn ReviewPage() -> impl IntoView {
             <ul class="rows" aria-label=tr(SAVED_VISITS)>
                 <For each=shown key=|v| (v.id, v.updated_at) let(v)>
                     {let follow = v.open_follow_up();
-                    let level = v.conditions.as_ref().map(|c| c.level).filter(|l| *l != doorstep_core::labels::ConditionLevel::Good);
+                    let level = v.condition_level().filter(|_| v.needs_attention());
                     let services = v.services.clone();
                     view! {
                     <li>

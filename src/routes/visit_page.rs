@@ -64,17 +64,11 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
         .map(|n| n.label(l))
         .collect::<Vec<_>>()
         .join("、");
-    let conditions = v
-        .conditions
-        .as_ref()
-        .map(|c| {
-            if c.text.is_empty() {
-                c.level.label(l).to_owned()
-            } else {
-                format!("{}：{}", c.level.label(l), c.text)
-            }
-        })
-        .unwrap_or_default();
+    let conditions = match (v.condition_level(), v.condition_text()) {
+        (None, _) => String::new(),
+        (Some(level), "") => level.label(l).to_owned(),
+        (Some(level), text) => format!("{}：{text}", level.label(l)),
+    };
     let follow_up = v
         .follow_up
         .as_ref()

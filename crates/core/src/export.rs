@@ -117,14 +117,10 @@ pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
         join_names(&v.volunteers, lang),
         labels(v.partners.iter().map(|p| p.label(lang)).collect()),
         v.services.summary(lang),
-        v.conditions
-            .as_ref()
-            .map(|c| c.level.label(lang).to_owned())
+        v.condition_level()
+            .map(|l| l.label(lang).to_owned())
             .unwrap_or_default(),
-        v.conditions
-            .as_ref()
-            .map(|c| c.text.clone())
-            .unwrap_or_default(),
+        v.condition_text().to_owned(),
         labels(v.needs.iter().map(|n| n.label(lang)).collect()),
         v.needs_text.clone(),
         v.residents_words.clone(),

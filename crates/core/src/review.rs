@@ -2,7 +2,7 @@
 //! filters keeps, and the services a record gave — one rule for the app's list and its tests.
 
 use crate::event::Event;
-use crate::labels::{ConditionLevel, EventKind, ServiceKind};
+use crate::labels::{EventKind, ServiceKind};
 use crate::services::Services;
 use crate::stats::Period;
 use crate::visit::Visit;
@@ -44,10 +44,7 @@ impl ReviewFilter {
             && self.names_match(&v.volunteers)
             && self.household.is_none_or(|h| h == v.household_id)
             && self.service.is_none_or(|s| visit_gave(&v.services, s))
-            && (!self.attention
-                || v.conditions
-                    .as_ref()
-                    .is_some_and(|c| c.level != ConditionLevel::Good))
+            && (!self.attention || v.needs_attention())
             && (!self.open_follow_up || v.open_follow_up().is_some())
     }
 

@@ -3,6 +3,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::day::Day;
 use crate::event::Tallies;
+use crate::labels::ConditionLevel;
 use crate::household::Household;
 use crate::services::BloodPressure;
 use crate::stats::totals;

@@ -225,12 +225,7 @@ pub fn household_code(id: RecordId) -> String {
 
 /// A visit worth naming in a report: urgent or needing attention, or with needs recorded.
 pub fn is_notable(v: &Visit) -> bool {
-    use crate::labels::ConditionLevel;
-    v.conditions
-        .as_ref()
-        .is_some_and(|c| c.level != ConditionLevel::Good)
-        || !v.needs.is_empty()
-        || !v.needs_text.is_empty()
+    v.needs_attention() || !v.needs.is_empty() || !v.needs_text.is_empty()
 }
 
 /// One line of a report about a visit, de-identified: the household's code, community and
@@ -260,12 +255,8 @@ impl VisitLine {
             household: household_code(v.household_id),
             community: h.map(|h| h.address.community.clone()).unwrap_or_default(),
             building: h.map(|h| h.address.building.clone()).unwrap_or_default(),
-            condition: v.conditions.as_ref().map(|c| c.level),
-            condition_text: v
-                .conditions
-                .as_ref()
-                .map(|c| c.text.clone())
-                .unwrap_or_default(),
+            condition: v.condition_level(),
+            condition_text: v.condition_text().to_owned(),
             needs: v.needs.clone(),
             needs_text: v.needs_text.clone(),
             residents_words: v.residents_words.clone(),

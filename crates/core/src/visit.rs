@@ -65,6 +65,21 @@ pub struct Visit {
 }
 
 impl Visit {
+    pub fn condition_level(&self) -> Option<ConditionLevel> {
+        self.conditions.as_ref().map(|c| c.level)
+    }
+
+    /// What the volunteer saw, in words ("" when not said).
+    pub fn condition_text(&self) -> &str {
+        self.conditions.as_ref().map_or("", |c| c.text.as_str())
+    }
+
+    /// The living conditions need attention or are urgent.
+    pub fn needs_attention(&self) -> bool {
+        self.condition_level()
+            .is_some_and(|l| l != ConditionLevel::Good)
+    }
+
     /// The due date of this visit's follow-up while it is open.
     pub fn open_follow_up(&self) -> Option<Day> {
         self.follow_up
@@ -130,12 +145,8 @@ impl VisitDraft {
             volunteers: v.volunteers.clone(),
             partners: v.partners.clone(),
             services: ServicesDraft::from_services(&v.services),
-            condition_level: v.conditions.as_ref().map(|c| c.level),
-            condition_text: v
-                .conditions
-                .as_ref()
-                .map(|c| c.text.clone())
-                .unwrap_or_default(),
+            condition_level: v.condition_level(),
+            condition_text: v.condition_text().to_owned(),
             needs: v.needs.clone(),
             needs_text: v.needs_text.clone(),
             residents_words: v.residents_words.clone(),
