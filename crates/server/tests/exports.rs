@@ -15,10 +15,7 @@ const PW: &str = "correct horse 1";
 #[tokio::test]
 async fn the_visits_csv_parses_back_de_identified_with_formulas_neutralised() {
     let app = spawn_app().await;
-    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
-    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
-    let vol = app.login("vol-a", PW).await;
-    let coord = app.login("coord-a", PW).await;
+    let (vol, coord) = app.volunteer_and_coordinator(PW).await;
     let mut h = household(1);
     h.address.room = "502室".into();
     h.residents[0].phone = "13800000000".into();
@@ -103,10 +100,7 @@ async fn the_visits_csv_parses_back_de_identified_with_formulas_neutralised() {
 async fn the_visits_xlsx_opens_with_date_cells_and_text_kept_as_text() {
     use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
     let app = spawn_app().await;
-    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
-    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
-    let vol = app.login("vol-a", PW).await;
-    let coord = app.login("coord-a", PW).await;
+    let (vol, coord) = app.volunteer_and_coordinator(PW).await;
     let mut h = household(1);
     h.address.room = "502室".into();
     let mut v = full_visit(1, &h, "");
@@ -162,10 +156,7 @@ async fn events_and_households_export_too_and_only_to_coordinators() {
     use doorstep_core::labels::EventKind;
     use doorstep_core::{RecordId, UnixMillis};
     let app = spawn_app().await;
-    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
-    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
-    let vol = app.login("vol-a", PW).await;
-    let coord = app.login("coord-a", PW).await;
+    let (vol, coord) = app.volunteer_and_coordinator(PW).await;
     let mut h = household(1);
     h.address.room = "502室".into();
     h.residents[0].lives_alone = true;
@@ -238,11 +229,8 @@ async fn events_and_households_export_too_and_only_to_coordinators() {
 #[tokio::test]
 async fn identified_data_needs_a_reason_and_is_audited_for_admins_to_read() {
     let app = spawn_app().await;
-    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
-    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    let (vol, coord) = app.volunteer_and_coordinator(PW).await;
     app.add_user("A队", "admin-a", Role::Admin, PW).await;
-    let vol = app.login("vol-a", PW).await;
-    let coord = app.login("coord-a", PW).await;
     let admin = app.login("admin-a", PW).await;
     let mut h = household(1);
     h.address.room = "502室".into();

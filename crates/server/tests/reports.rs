@@ -4,7 +4,6 @@
 mod common;
 
 use common::{error_code, spawn_app};
-use doorstep_core::account::Role;
 use doorstep_core::services::Supply;
 use doorstep_core::store::conformance::{full_visit, household};
 use doorstep_core::visit::Visit;
@@ -28,10 +27,7 @@ impl Lcg {
 #[tokio::test]
 async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
     let app = spawn_app().await;
-    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
-    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
-    let vol = app.login("vol-a", PW).await;
-    let coord = app.login("coord-a", PW).await;
+    let (vol, coord) = app.volunteer_and_coordinator(PW).await;
 
     let mut rng = Lcg(2026);
     let households: Vec<_> = (1..=6u32)

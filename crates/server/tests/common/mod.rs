@@ -138,6 +138,20 @@ impl TestApp {
         }
     }
 
+    /// Team "A队" with a volunteer and a coordinator (password `password`), both signed in:
+    /// (volunteer's token, coordinator's token).
+    #[allow(dead_code)] // not every test binary uses it
+    pub async fn volunteer_and_coordinator(&self, password: &str) -> (String, String) {
+        self.add_user("A队", "vol-a", Role::Volunteer, password)
+            .await;
+        self.add_user("A队", "coord-a", Role::Coordinator, password)
+            .await;
+        (
+            self.login("vol-a", password).await,
+            self.login("coord-a", password).await,
+        )
+    }
+
     /// Signs in and returns the device token.
     pub async fn login(&self, username: &str, password: &str) -> String {
         let res = self
