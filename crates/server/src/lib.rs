@@ -14,6 +14,7 @@ pub mod records;
 mod report_html;
 mod routes;
 mod security;
+mod spreadsheet;
 mod static_files;
 pub mod telemetry;
 

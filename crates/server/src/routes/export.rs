@@ -1,7 +1,7 @@
 //! Exports for coordinators: `GET /api/v1/export/{visits,events,households}.{csv,xlsx}`, with
-//! `from=YYYY-MM-DD`, `to=…` (visits and events) and `lang=en`. De-identified rows (`doorstep_core::export`). CSV:
-//! UTF-8 with a byte-order mark so Excel and WPS read the Chinese, RFC 4180 quoting, cells that
-//! would run as formulas neutralised. XLSX: rust_xlsxwriter, date cells, frozen header.
+//! `from=YYYY-MM-DD`, `to=…` (visits and events) and `lang=en`. De-identified rows
+//! (`doorstep_core::export`) unless asked with a reason (audited); the files are made by
+//! `crate::spreadsheet`.
 
 use axum::body::Body;
 use axum::extract::{Query, State};
@@ -11,8 +11,7 @@ use axum::routing::get;
 use axum::Router;
 use doorstep_core::event::Event;
 use doorstep_core::export::{
-    event_row, household_rows, identity_cells, neutralise, visit_row, Table, EVENTS, HOUSEHOLDS,
-    IDENTITY, VISITS,
+    event_row, household_rows, identity_cells, visit_row, EVENTS, HOUSEHOLDS, IDENTITY, VISITS,
 };
 use doorstep_core::household::Household;
 use doorstep_core::store::RecordKind;
@@ -24,6 +23,7 @@ use std::collections::HashMap;
 use crate::auth::Coordinator;
 use crate::error::ApiError;
 use crate::records;
+use crate::spreadsheet::{csv_text, stream_csv, stream_xlsx, xlsx, Row, XLSX_TYPE};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -95,96 +95,6 @@ fn day(name: &str, v: Option<&str>) -> Result<Option<Day>, ApiError> {
     .transpose()
 }
 
-/// CSV text of `headers` and `rows`, with a byte-order mark, every cell neutralised.
-fn csv_text(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, ApiError> {
-    let mut w = csv::WriterBuilder::new().from_writer(BOM.to_vec());
-    let internal = |e: csv::Error| ApiError::Internal(e.to_string());
-    w.write_record(headers).map_err(internal)?;
-    for row in rows {
-        w.write_record(row.iter().map(|c| neutralise(c).into_owned()))
-            .map_err(internal)?;
-    }
-    w.into_inner()
-        .map_err(|e| ApiError::Internal(e.to_string()))
-}
-
-struct Formats {
-    bold: rust_xlsxwriter::Format,
-    date: rust_xlsxwriter::Format,
-}
-
-impl Formats {
-    fn new() -> Self {
-        Formats {
-            bold: rust_xlsxwriter::Format::new().set_bold(),
-            date: rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd"),
-        }
-    }
-}
-
-/// Bold frozen header and column widths.
-fn write_header(
-    sheet: &mut rust_xlsxwriter::Worksheet,
-    table: Table,
-    headers: &[&str],
-    fmt: &Formats,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string_with_format(0, c as u16, *h, &fmt.bold)?;
-        sheet.set_column_width(c as u16, table.widths.get(c).copied().unwrap_or(12.0))?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
-}
-
-/// Days as date cells, counts as numbers, text as text (a string cell is never run as a
-/// formula: nothing to neutralise).
-fn write_row(
-    sheet: &mut rust_xlsxwriter::Worksheet,
-    table: Table,
-    r: u32,
-    row: &[String],
-    fmt: &Formats,
-) -> Result<(), rust_xlsxwriter::XlsxError> {
-    for (c, cell) in row.iter().enumerate() {
-        let col = c as u16;
-        let as_day = table
-            .day_columns
-            .contains(&c)
-            .then(|| Day::parse(cell).ok());
-        let as_number = table
-            .number_columns
-            .contains(&c)
-            .then(|| cell.parse::<u32>().ok());
-        if let Some(Some(d)) = as_day {
-            let (y, m, dd) = d.ymd();
-            let at = rust_xlsxwriter::ExcelDateTime::from_ymd(y as u16, m, dd)?;
-            sheet.write_date_with_format(r, col, &at, &fmt.date)?;
-        } else if let Some(Some(n)) = as_number {
-            sheet.write_number(r, col, f64::from(n))?;
-        } else if !cell.is_empty() {
-            sheet.write_string(r, col, cell)?;
-        }
-    }
-    Ok(())
-}
-
-/// A whole (small) table as XLSX.
-fn xlsx(
-    table: Table,
-    headers: &[&str],
-    rows: &[Vec<String>],
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    let fmt = Formats::new();
-    write_header(sheet, table, headers, &fmt)?;
-    for (r, row) in rows.iter().enumerate() {
-        write_row(sheet, table, r as u32 + 1, row, &fmt)?;
-    }
-    book.save_to_buffer()
-}
-
 /// What a streamed export reads: the team's visits or events in a day range, made into
 /// rows as the database sends them.
 struct RowSource {
@@ -196,8 +106,6 @@ struct RowSource {
     range: (Option<Day>, Option<Day>),
     households: Vec<Household>,
 }
-
-type Row = Result<Vec<String>, String>;
 
 impl RowSource {
     /// Rows into a channel from a task of their own: an export of 100,000 visits never holds
@@ -246,63 +154,6 @@ impl RowSource {
         rx
     }
 }
-
-/// CSV as the rows arrive, 500 to a chunk. A failure halfway ends the download broken (the
-/// status was sent already) and is logged.
-fn stream_csv(source: RowSource, headers: Vec<String>) -> Body {
-    use futures_util::StreamExt;
-    let rows = tokio_stream::wrappers::ReceiverStream::new(source.spawn());
-    let head = {
-        let mut w = csv::WriterBuilder::new().from_writer(BOM.to_vec());
-        let _ = w.write_record(&headers);
-        w.into_inner().unwrap_or_default()
-    };
-    let chunks = rows.chunks(500).map(|chunk| {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        for row in chunk {
-            let row = row.map_err(|e| {
-                tracing::error!(error = %e, "export stopped halfway");
-                std::io::Error::other(e)
-            })?;
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))
-                .map_err(std::io::Error::other)?;
-        }
-        w.into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    });
-    let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) });
-    Body::from_stream(head.chain(chunks))
-}
-
-/// XLSX as the rows arrive, in rust_xlsxwriter's constant-memory mode on a blocking thread:
-/// only the finished (compressed) file is held.
-async fn stream_xlsx(
-    source: RowSource,
-    table: Table,
-    headers: Vec<String>,
-) -> Result<Vec<u8>, ApiError> {
-    let mut rows = source.spawn();
-    tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
-        let mut book = rust_xlsxwriter::Workbook::new();
-        let sheet = book.add_worksheet_with_constant_memory();
-        let fmt = Formats::new();
-        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-        write_header(sheet, table, &headers, &fmt).map_err(|e| e.to_string())?;
-        let mut r = 1;
-        while let Some(row) = rows.blocking_recv() {
-            write_row(sheet, table, r, &row?, &fmt).map_err(|e| e.to_string())?;
-            r += 1;
-        }
-        book.save_to_buffer().map_err(|e| e.to_string())
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))?
-    .map_err(ApiError::Internal)
-}
-
-const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 async fn export(
     sheet: Sheet,
@@ -371,9 +222,12 @@ async fn export(
         };
         let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
         let (body, kind) = match format {
-            Format::Csv => (stream_csv(source, headers), "text/csv; charset=utf-8"),
+            Format::Csv => (
+                stream_csv(source.spawn(), headers),
+                "text/csv; charset=utf-8",
+            ),
             Format::Xlsx => (
-                Body::from(stream_xlsx(source, table, headers).await?),
+                Body::from(stream_xlsx(source.spawn(), table, headers).await?),
                 XLSX_TYPE,
             ),
         };
