@@ -15,6 +15,9 @@ pub fn HouseholdRow(household: Household, href: String) -> impl IntoView {
             <a class="row-link" href=href>
                 <span class="row-title">{household.address.one_line()}</span>
                 <span class="muted">{names}</span>
+                {(!household.assigned_to.is_empty()).then(|| view! {
+                    <span class="muted">{crate::i18n::tr(crate::i18n::ASSIGNED_TO)} ": " {household.assigned_to.clone()}</span>
+                })}
             </a>
         </li>
     }

@@ -148,6 +148,13 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await coord.getByRole("button", { name: "保存住户" }).click();
   await expect(coord.getByText("负责志愿者: 李四")).toBeVisible();
   await expect(status(coord)).toContainText("已全部同步");
+  // The households of one volunteer, found by the volunteer's name (to reassign them).
+  await mainNav(coord).getByRole("link", { name: "住户" }).click();
+  await coord.getByLabel("搜索住户(地址或姓名)").fill("李四");
+  const found = coord.getByRole("list", { name: /住户/ }).getByRole("listitem");
+  await expect(found).toHaveCount(1);
+  await expect(found).toContainText("7幢");
+  await expect(found).toContainText("负责志愿者: 李四");
   await vol2.getByRole("button", { name: "立即同步" }).click();
   await expect(status(vol2)).toContainText("已全部同步");
   await reload(vol2);

@@ -323,6 +323,9 @@ impl Household {
             s.push(' ');
             s.push_str(&r.name);
         }
+        // A coordinator finds the households of one volunteer (to reassign them) by name.
+        s.push(' ');
+        s.push_str(&self.assigned_to);
         s.make_ascii_lowercase();
         s
     }

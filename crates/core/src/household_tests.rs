@@ -145,6 +145,8 @@ fn search_matches_every_term_in_address_or_names() {
     let mut d = draft();
     d.residents[0].name = "Wang Nainai".into();
     assert!(d.create(id(), &stamp()).unwrap().matches("WANG"));
+    d.assigned_to = "李四".into();
+    assert!(d.create(id(), &stamp()).unwrap().matches("3幢 李四"));
 }
 
 proptest! {
