@@ -6,6 +6,7 @@ pub mod coordinator_only;
 pub mod due_list;
 pub mod export_panel;
 pub mod field;
+pub mod follow_up_done;
 pub mod household_row;
 pub mod period_picker;
 pub mod recent_visits;

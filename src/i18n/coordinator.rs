@@ -113,5 +113,6 @@ pub const EDIT_INSTEAD: Text = Text::new("改成别的(编辑)", "Edit instead")
 pub const VISIT_RECORD: Text = Text::new("走访记录", "Visit record");
 pub const RECORD_NOT_FOUND: Text = Text::new("找不到这条记录。", "This record was not found.");
 pub const VOLUNTEER_NAMES: Text = Text::new("志愿者", "Volunteers");
+pub const MARK_DONE: Text = Text::new("已完成", "Done");
 pub const ASSIGNED_TO: Text = Text::new("负责志愿者", "Assigned volunteer");
 pub const UNASSIGNED: Text = Text::new("未分配", "Not assigned");

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::conflicts::RecordConflicts;
+use crate::components::follow_up_done::FollowUpDone;
 use crate::components::undo::{delete_with_undo, JustDeleted, UndoBanner};
 use crate::i18n::*;
 use crate::state::use_db;
@@ -45,7 +46,9 @@ pub fn HouseholdPage() -> impl IntoView {
             {move || household().map(|h| {
                 let visits = db.visits_of(h.id);
                 let visits_count = visits.len();
-                let open: Vec<_> = visits.iter().filter_map(|v| v.follow_up.clone().filter(|f| f.done_on.is_none())).collect();
+                let open: Vec<_> = visits.iter()
+                    .filter_map(|v| v.follow_up.clone().filter(|f| f.done_on.is_none()).map(|f| (v.clone(), f)))
+                    .collect();
                 view! {
                     <section class="card" aria-labelledby="household-title">
                         <h2 id="household-title">{h.address.one_line()}</h2>
@@ -86,7 +89,15 @@ pub fn HouseholdPage() -> impl IntoView {
                         <section class="card" aria-labelledby="follow-ups-title">
                             <h2 id="follow-ups-title">{tr(OPEN_FOLLOW_UPS)}</h2>
                             <ul class="plain">
-                                {open.into_iter().map(|f| view! { <li>{f.due.to_string()} " " {f.what}</li> }).collect_view()}
+                                {open.into_iter().map(|(v, f)| {
+                                    let mine = may_change(&v.author);
+                                    view! {
+                                        <li>
+                                            {f.due.to_string()} " " {f.what} " "
+                                            {mine.then(|| view! { <FollowUpDone visit=v error=error/> })}
+                                        </li>
+                                    }
+                                }).collect_view()}
                             </ul>
                         </section>
                     })}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::conflicts::RecordConflicts;
+use crate::components::follow_up_done::FollowUpDone;
 use crate::i18n::*;
 use crate::state::use_db;
 use doorstep_core::store::RecordKind;
@@ -78,6 +79,8 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
         })
         .unwrap_or_default();
     let synced = db.is_synced(v.id, v.rev);
+    let open = v.open_follow_up().is_some().then(|| v.clone());
+    let error = RwSignal::new(None::<doorstep_core::store::StoreError>);
     view! {
         <section class="card" aria-labelledby="visit-title">
             <h2 id="visit-title">{VISIT_RECORD.get(l)} " · " {v.day.to_string()}</h2>
@@ -93,6 +96,8 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
                 {line(FOLLOW_UP, follow_up)}
                 {line(NOTES, v.notes.clone())}
             </dl>
+            {open.map(|v| view! { <p><FollowUpDone visit=v error=error/></p> })}
+            <p class="error" role="alert">{move || error.get().map(|e| e.message(l))}</p>
             <p>
                 <span class="badge" class:synced=synced>
                     {if synced {

@@ -140,6 +140,7 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await expect(record).toContainText("紧急");
   await expect(record).toContainText("联系物业修水管");
   await expect(record).toContainText("李四");
+  await expect(record.getByRole("button", { name: "已完成: 联系物业修水管" })).toBeVisible();
 
   // Assign the household to a volunteer; the volunteer's phone shows it after a sync.
   await record.getByRole("link", { name: "幸福社区 7幢 101室" }).click();
@@ -161,6 +162,14 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await mainNav(vol2).getByRole("link", { name: "住户" }).click();
   await vol2.getByRole("link", { name: /7幢/ }).click();
   await expect(vol2.getByText("负责志愿者: 李四")).toBeVisible();
+  // The volunteer who logged it closes the follow-up from the household's page.
+  const followUps = vol2.getByRole("region", { name: "后续跟进" });
+  await expect(followUps).toContainText("联系物业修水管");
+  await followUps.getByRole("button", { name: "已完成: 联系物业修水管" }).click();
+  await expect(followUps).toHaveCount(0);
+  await expect(status(vol2)).toContainText("已全部同步");
+  await coord.getByRole("button", { name: "立即同步" }).click();
+  await expect(status(coord)).toContainText("已全部同步");
   // Volunteers do not see the coordinator's tabs.
   await expect(mainNav(vol2).getByRole("link", { name: "统计" })).toHaveCount(0);
   await vol2.goto("/dashboard");
@@ -173,6 +182,7 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await coord.goto("/dashboard");
   await reload(coord);
   await expect(figure(coord, "走访次数")).toHaveText("3");
+  await expect(figure(coord, "待办跟进")).toHaveText("0");
   await expect(coord.getByText("导出和报告需要联网，由服务器生成。")).toBeVisible();
   await expect(coord.getByRole("button", { name: "导出走访(Excel)" })).toBeDisabled();
 

@@ -87,6 +87,18 @@ impl Visit {
             .filter(|f| f.done_on.is_none())
             .map(|f| f.due)
     }
+
+    /// Marks the open follow-up done on `on` (an edit made at `now`); false if none is open.
+    pub fn close_follow_up(&mut self, on: Day, now: UnixMillis) -> bool {
+        match self.follow_up.as_mut().filter(|f| f.done_on.is_none()) {
+            Some(f) => {
+                f.done_on = Some(on);
+                self.updated_at = now.max(self.updated_at);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Volunteers typed in one field as "张三、李四" or "Zhang San, Li Si". Spaces do not separate:

@@ -268,3 +268,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_follow_up_is_closed_once_and_stays_closed_through_an_edit() {
+    let h = household(false);
+    let mut d = draft(&h);
+    d.follow_up_what = "修水管".into();
+    d.follow_up_due = "2026-12-01".into();
+    let mut v = d.create(id(), Some(&h), &stamp()).unwrap();
+    assert_eq!(v.open_follow_up(), Day::parse("2026-12-01").ok());
+    let done = Day::parse("2026-11-28").unwrap();
+    assert!(v.close_follow_up(done, UnixMillis(1_795_714_300_000)));
+    assert_eq!(v.open_follow_up(), None);
+    assert_eq!(v.follow_up.as_ref().unwrap().done_on, Some(done));
+    assert_eq!(v.updated_at, UnixMillis(1_795_714_300_000));
+    assert!(!v.close_follow_up(done, UnixMillis(1_795_714_400_000)));
+    // Editing the visit keeps it closed.
+    let again = VisitDraft::from_visit(&v)
+        .update(&v, Some(&h), &stamp())
+        .unwrap();
+    assert_eq!(again.open_follow_up(), None);
+    let mut none = d.clone();
+    none.follow_up_what.clear();
+    none.follow_up_due.clear();
+    let mut plain = none.create(id(), Some(&h), &stamp()).unwrap();
+    assert!(!plain.close_follow_up(done, UnixMillis(0)));
+}
