@@ -97,8 +97,10 @@ pub const FILTER_VOLUNTEER: Text = Text::new("志愿者姓名", "Volunteer's nam
 pub const FILTER_SERVICE: Text = Text::new("服务内容", "Service");
 pub const ANY: Text = Text::new("全部", "Any");
 pub const FILTER_ATTENTION: Text = Text::new("只看需关注或紧急", "Only needs attention or urgent");
-pub const FILTER_OPEN_FOLLOW_UPS: Text =
-    Text::new("只看有待办跟进的", "Only with an open follow-up");
+pub const FILTER_OPEN_FOLLOW_UPS: Text = Text::new(
+    "只看有待办跟进的(不限日期)",
+    "Only with an open follow-up (any date)",
+);
 
 /// "12 visits, 3 events".
 pub fn found(lang: Lang, visits: usize, events: usize) -> String {

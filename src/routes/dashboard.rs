@@ -27,12 +27,21 @@ pub fn live_records(db: &Db) -> (Vec<Household>, Vec<Visit>, Vec<Event>) {
     )
 }
 
+/// A number with its label; with `href`, a link to the records behind it (the review).
 #[component]
-fn Figure(label: doorstep_core::i18n::Text, #[prop(into)] value: Signal<u64>) -> impl IntoView {
+fn Figure(
+    label: doorstep_core::i18n::Text,
+    #[prop(into)] value: Signal<u64>,
+    #[prop(optional)] href: Option<&'static str>,
+) -> impl IntoView {
+    let number = move || value.get();
     view! {
         <div class="figure">
             <dt>{tr(label)}</dt>
-            <dd>{move || value.get()}</dd>
+            <dd>{match href {
+                Some(href) => view! { <a href=href>{number}</a> }.into_any(),
+                None => number.into_any(),
+            }}</dd>
         </div>
     }
 }
@@ -93,12 +102,12 @@ pub fn DashboardPage() -> impl IntoView {
                 <Figure label=HOUSEHOLDS_VISITED value=num(|t| t.households_visited)/>
                 <Figure label=OF_THEM_ALONE value=num(|t| t.visited_living_alone)/>
                 <Figure label=OF_THEM_LIMITED value=num(|t| t.visited_limited_mobility)/>
-                <Figure label=VISITS_COUNT value=num(|t| t.visits)/>
+                <Figure label=VISITS_COUNT value=num(|t| t.visits) href="/review"/>
                 <Figure label=EVENTS_COUNT value=num(|t| t.events)/>
                 <Figure label=ATTENDANCE value=num(|t| t.attendance)/>
                 <Figure label=VOLUNTEERS_ACTIVE value=num(|t| t.volunteers_active)/>
-                <Figure label=FOLLOW_UPS_OPEN value=num(|t| t.follow_ups_open)/>
-                <Figure label=FOLLOW_UPS_OVERDUE value=num(|t| t.follow_ups_overdue)/>
+                <Figure label=FOLLOW_UPS_OPEN value=num(|t| t.follow_ups_open) href="/review?open=1"/>
+                <Figure label=FOLLOW_UPS_OVERDUE value=num(|t| t.follow_ups_overdue) href="/review?open=1"/>
             </dl>
         </section>
         <section class="card charts">

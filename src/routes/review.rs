@@ -25,8 +25,16 @@ pub fn ReviewPage() -> impl IntoView {
     let volunteer = RwSignal::new(String::new());
     let household = RwSignal::new(None::<RecordId>);
     let service = RwSignal::new(None::<ServiceKind>);
+    // The dashboard's figures link here with a filter on (`?open=1`, `?attention=1`).
+    let query = leptos_router::hooks::use_query_map();
+    let flag = move |name: &str| query.with(|q| q.get(name).as_deref() == Some("1"));
     let attention = RwSignal::new(false);
     let open = RwSignal::new(false);
+    // The address is the outside world here: a link (or "审阅" in the menu) sets the flags.
+    Effect::new(move |_| {
+        attention.set(flag("attention"));
+        open.set(flag("open"));
+    });
     let limit = RwSignal::new(PAGE);
     let filter = Memo::new(move |_| ReviewFilter {
         period: period.get(),

@@ -76,6 +76,11 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   expect((await weeks.allTextContents()).map((t) => Number(t.match(/(\d+)$/)![1])).reduce((a, b) => a + b, 0)).toBe(3);
   await expect(coord.locator("#data-as-of")).toContainText("最后同步于");
   await coord.screenshot({ path: `${SHOTS}/dashboard-zh-CN.png`, fullPage: true });
+  // The open follow-ups figure leads to them in the review.
+  await figure(coord, "待办跟进").getByRole("link").click();
+  await expect(coord.getByLabel("只看有待办跟进的(不限日期)")).toBeChecked();
+  await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
+  await mainNav(coord).getByRole("link", { name: "统计" }).click();
 
   // Last month had nothing.
   await coord.getByRole("button", { name: "上月" }).click();

@@ -18,7 +18,8 @@ pub struct ReviewFilter {
     pub service: Option<ServiceKind>,
     /// Only visits that found the living conditions needing attention or urgent.
     pub attention: bool,
-    /// Only visits with a follow-up not yet done.
+    /// Only visits with a follow-up not yet done — from any day: they are what is still to
+    /// do, and the dashboard counts them all (so the period does not narrow this one).
     pub open_follow_up: bool,
 }
 
@@ -40,7 +41,7 @@ impl ReviewFilter {
     }
 
     pub fn keeps_visit(&self, v: &Visit) -> bool {
-        self.period.contains(v.day)
+        (self.open_follow_up || self.period.contains(v.day))
             && self.names_match(&v.volunteers)
             && self.household.is_none_or(|h| h == v.household_id)
             && self.service.is_none_or(|s| visit_gave(&v.services, s))

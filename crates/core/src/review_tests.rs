@@ -139,6 +139,13 @@ fn visits_from(bits: &[(u8, u8, u8)], h: &[Household]) -> Vec<Visit> {
             s.haircut = services & 2 != 0;
             s.leaflet_given = services & 4 != 0;
             s.free_clinic = services & 8 != 0;
+            if services & 32 != 0 {
+                v.follow_up = Some(FollowUp {
+                    what: "回访".into(),
+                    due: day("2026-11-20"),
+                    done_on: (services & 64 != 0).then(|| day("2026-11-21")),
+                });
+            }
             if services & 16 != 0 {
                 v.conditions = Some(LivingConditions {
                     level: ConditionLevel::NeedsAttention,
@@ -187,5 +194,8 @@ proptest! {
         }
         let all = ReviewFilter::new(november());
         prop_assert_eq!(visits.iter().filter(|v| all.keeps_visit(v)).count() as u64, t.visits);
+        // Open follow-ups: as many as the dashboard counts, whatever the period.
+        let open = ReviewFilter { open_follow_up: true, ..all.clone() };
+        prop_assert_eq!(visits.iter().filter(|v| open.keeps_visit(v)).count() as u64, t.follow_ups_open);
     }
 }
