@@ -22,6 +22,7 @@ pub const OF_THEM_LIMITED: Text = Text::new("其中行动不便", "of them with 
 pub const VISITS_COUNT: Text = Text::new("走访次数", "Visits");
 pub const EVENTS_COUNT: Text = Text::new("活动场次", "Events");
 pub const VOLUNTEERS_ACTIVE: Text = Text::new("参与志愿者", "Volunteers active");
+pub const NEEDING_ATTENTION: Text = Text::new("需关注或紧急", "Needs attention or urgent");
 pub const FOLLOW_UPS_OPEN: Text = Text::new("待办跟进", "Follow-ups open");
 pub const FOLLOW_UPS_OVERDUE: Text = Text::new("其中逾期", "of them overdue");
 pub const EVENTS_BY_KIND: Text = Text::new("各类活动", "Events by kind");

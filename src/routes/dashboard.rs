@@ -106,6 +106,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <Figure label=EVENTS_COUNT value=num(|t| t.events)/>
                 <Figure label=ATTENDANCE value=num(|t| t.attendance)/>
                 <Figure label=VOLUNTEERS_ACTIVE value=num(|t| t.volunteers_active)/>
+                <Figure label=NEEDING_ATTENTION value=num(|t| t.visits_needing_attention) href="/review?attention=1"/>
                 <Figure label=FOLLOW_UPS_OPEN value=num(|t| t.follow_ups_open) href="/review?open=1"/>
                 <Figure label=FOLLOW_UPS_OVERDUE value=num(|t| t.follow_ups_overdue) href="/review?open=1"/>
             </dl>

@@ -81,6 +81,12 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await expect(coord.getByLabel("只看有待办跟进的(不限日期)")).toBeChecked();
   await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
   await mainNav(coord).getByRole("link", { name: "统计" }).click();
+  await expect(figure(coord, "需关注或紧急")).toHaveText("1");
+  await figure(coord, "需关注或紧急").getByRole("link").click();
+  await expect(coord.getByLabel("只看需关注或紧急")).toBeChecked();
+  await expect(coord.getByLabel("只看有待办跟进的(不限日期)")).not.toBeChecked();
+  await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
+  await mainNav(coord).getByRole("link", { name: "统计" }).click();
 
   // Last month had nothing.
   await coord.getByRole("button", { name: "上月" }).click();

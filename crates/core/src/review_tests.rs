@@ -194,6 +194,8 @@ proptest! {
         }
         let all = ReviewFilter::new(november());
         prop_assert_eq!(visits.iter().filter(|v| all.keeps_visit(v)).count() as u64, t.visits);
+        let attention = ReviewFilter { attention: true, ..all.clone() };
+        prop_assert_eq!(visits.iter().filter(|v| attention.keeps_visit(v)).count() as u64, t.visits_needing_attention);
         // Open follow-ups: as many as the dashboard counts, whatever the period.
         let open = ReviewFilter { open_follow_up: true, ..all.clone() };
         prop_assert_eq!(visits.iter().filter(|v| open.keeps_visit(v)).count() as u64, t.follow_ups_open);

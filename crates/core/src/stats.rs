@@ -91,6 +91,8 @@ pub struct Totals {
     pub services: ServiceCounts,
     pub supplies: Vec<SupplyTotal>,
     pub volunteers_active: u64,
+    /// Visits in the period that found the living conditions needing attention or urgent.
+    pub visits_needing_attention: u64,
     pub follow_ups_open: u64,
     pub follow_ups_overdue: u64,
     /// Monday of each week the period touches, and the visits in it (within the period).
@@ -210,6 +212,7 @@ pub fn totals(
             })
             .collect(),
         volunteers_active: volunteers.len() as u64,
+        visits_needing_attention: in_period.iter().filter(|v| v.needs_attention()).count() as u64,
         follow_ups_open: open.len() as u64,
         follow_ups_overdue: open.iter().filter(|d| **d < today).count() as u64,
         visits_per_week: weeks.into_iter().collect(),

@@ -4,7 +4,7 @@ use super::*;
 use crate::event::Tallies;
 use crate::services::{BloodPressure, Supply};
 use crate::store::conformance::{event, full_visit, household};
-use crate::visit::FollowUp;
+use crate::visit::{FollowUp, LivingConditions};
 
 fn day(s: &str) -> Day {
     Day::parse(s).unwrap()
@@ -55,6 +55,10 @@ fn a_month_counted_by_hand() {
     let mut v3 = full_visit(3, &bedridden, "");
     v3.day = day("2026-11-30");
     v3.services.haircut = true;
+    v3.conditions = Some(LivingConditions {
+        level: crate::labels::ConditionLevel::NeedsAttention,
+        text: "暖气不热".into(),
+    });
     v3.follow_up = Some(FollowUp {
         what: "送药".into(),
         due: day("2026-12-05"),
@@ -149,6 +153,7 @@ fn a_month_counted_by_hand() {
     // 张三 on every visit, 赵六 once, 李四 and 王五 at the events.
     assert_eq!(t.volunteers_active, 4);
     assert_eq!((t.follow_ups_open, t.follow_ups_overdue), (2, 1));
+    assert_eq!(t.visits_needing_attention, 1);
     // Weeks from Monday 26 October (1 November is a Sunday) to Monday 30 November.
     assert_eq!(t.visits_per_week.first(), Some(&(day("2026-10-26"), 0)));
     assert_eq!(t.visits_per_week.len(), 6);
@@ -204,7 +209,6 @@ proptest! {
 #[test]
 fn the_monthly_report_names_no_one() {
     use crate::labels::{ConditionLevel, NeedCategory};
-    use crate::visit::LivingConditions;
     let mut h = household(1);
     h.address.room = "502室".into();
     h.residents[0].phone = "13800000000".into();

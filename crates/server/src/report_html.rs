@@ -100,6 +100,14 @@ pub fn render(r: &MonthlyReport, month: &str, lang: Lang) -> String {
     );
     row(
         &mut out,
+        tr(
+            "需关注或紧急的走访",
+            "Visits finding needs attention or urgent",
+        ),
+        t.visits_needing_attention,
+    );
+    row(
+        &mut out,
         tr("待办跟进", "Follow-ups open"),
         t.follow_ups_open,
     );

@@ -47,6 +47,12 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
             v.author = String::new();
             v.day = start.add_days(rng.below(45) as i64);
             v.services.haircut = rng.below(3) == 0;
+            if rng.below(5) == 0 {
+                v.conditions = Some(doorstep_core::visit::LivingConditions {
+                    level: doorstep_core::labels::ConditionLevel::NeedsAttention,
+                    text: "暖气不热".into(),
+                });
+            }
             if rng.below(4) == 0 {
                 v.services.supplies = vec![Supply {
                     item: "大米".into(),
@@ -94,6 +100,10 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
         .filter(|h| visited.contains(&h.id) && h.residents[0].lives_alone)
         .count();
     assert_eq!(t["visited_living_alone"], alone);
+    assert_eq!(
+        t["visits_needing_attention"],
+        in_month.iter().filter(|v| v.needs_attention()).count()
+    );
     let weeks: u64 = t["visits_per_week"]
         .as_array()
         .unwrap()
