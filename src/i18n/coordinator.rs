@@ -95,6 +95,8 @@ pub const DOWNLOADED: Text = Text::new("已下载：", "Downloaded: ");
 // Review.
 pub const REVIEW: Text = Text::new("审阅记录", "Review records");
 pub const FILTER_VOLUNTEER: Text = Text::new("志愿者姓名", "Volunteer's name");
+pub const FILTER_HOUSEHOLD: Text =
+    Text::new("住户(地址或居民姓名)", "Household (address or resident)");
 pub const FILTER_SERVICE: Text = Text::new("服务内容", "Service");
 pub const ANY: Text = Text::new("全部", "Any");
 pub const FILTER_ATTENTION: Text = Text::new("只看需关注或紧急", "Only needs attention or urgent");

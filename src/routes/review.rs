@@ -3,7 +3,7 @@
 //! `doorstep_core::review`), and the sync conflicts waiting to be settled.
 
 use doorstep_core::labels::ServiceKind;
-use doorstep_core::review::ReviewFilter;
+use doorstep_core::review::{households_matching, ReviewFilter};
 use doorstep_core::store::LocalDb;
 use doorstep_core::sync::client;
 use doorstep_core::visit::join_names;
@@ -23,7 +23,7 @@ pub fn ReviewPage() -> impl IntoView {
     let lang = use_lang();
     let period = use_period();
     let volunteer = RwSignal::new(String::new());
-    let household = RwSignal::new(None::<RecordId>);
+    let household = RwSignal::new(String::new());
     let service = RwSignal::new(None::<ServiceKind>);
     // The dashboard's figures link here with a filter on (`?open=1`, `?attention=1`).
     let query = leptos_router::hooks::use_query_map();
@@ -39,7 +39,7 @@ pub fn ReviewPage() -> impl IntoView {
     let filter = Memo::new(move |_| ReviewFilter {
         period: period.get(),
         volunteer: volunteer.get(),
-        household: household.get(),
+        households: household.with(|q| db.households.with(|hs| households_matching(hs, q))),
         service: service.get(),
         attention: attention.get(),
         open_follow_up: open.get(),
@@ -92,14 +92,10 @@ pub fn ReviewPage() -> impl IntoView {
                     on:input=move |ev| { volunteer.set(event_target_value(&ev)); limit.set(PAGE); }/>
             </div>
             <div class="field">
-                <label for="filter-household">{tr(HOUSEHOLD)}</label>
-                <select id="filter-household"
-                    on:change=move |ev| household.set(RecordId::parse(&event_target_value(&ev)).ok())>
-                    <option value="">{tr(ANY)}</option>
-                    {move || households.get().into_iter().map(|(id, line)| view! {
-                        <option value=id.to_string() prop:selected=move || household.get() == Some(id)>{line}</option>
-                    }).collect_view()}
-                </select>
+                <label for="filter-household">{tr(FILTER_HOUSEHOLD)}</label>
+                <input id="filter-household" type="search" autocomplete="off"
+                    prop:value=move || household.get()
+                    on:input=move |ev| { household.set(event_target_value(&ev)); limit.set(PAGE); }/>
             </div>
             <div class="field">
                 <label for="filter-service">{tr(FILTER_SERVICE)}</label>

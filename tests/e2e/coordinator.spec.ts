@@ -141,7 +141,7 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await coord.getByLabel("服务内容").selectOption({ label: "聊天陪伴" });
   await expect(coord.locator("#review-count")).toHaveText("找到 2 次走访、0 场活动。");
   await coord.getByLabel("服务内容").selectOption({ label: "全部" });
-  await coord.getByLabel("住户", { exact: true }).selectOption({ label: "幸福社区 7幢 101室" });
+  await coord.getByLabel("住户(地址或居民姓名)").fill("7幢");
   await coord.getByLabel("只看有待办跟进的").check();
   await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
   await coord.screenshot({ path: `${SHOTS}/review-zh-CN.png`, fullPage: true });

@@ -1,7 +1,10 @@
 //! The coordinator's review of the team's records (审阅): which visits and events a set of
 //! filters keeps, and the services a record gave — one rule for the app's list and its tests.
 
+use std::collections::HashSet;
+
 use crate::event::Event;
+use crate::household::Household;
 use crate::labels::{EventKind, ServiceKind};
 use crate::services::Services;
 use crate::stats::Period;
@@ -14,7 +17,8 @@ pub struct ReviewFilter {
     pub period: Period,
     /// Part of a volunteer's name, as typed (case-insensitive); empty: anyone.
     pub volunteer: String,
-    pub household: Option<RecordId>,
+    /// Only visits to these households (see [`households_matching`]); `None`: any.
+    pub households: Option<HashSet<RecordId>>,
     pub service: Option<ServiceKind>,
     /// Only visits that found the living conditions needing attention or urgent.
     pub attention: bool,
@@ -28,7 +32,7 @@ impl ReviewFilter {
         ReviewFilter {
             period,
             volunteer: String::new(),
-            household: None,
+            households: None,
             service: None,
             attention: false,
             open_follow_up: false,
@@ -43,7 +47,10 @@ impl ReviewFilter {
     pub fn keeps_visit(&self, v: &Visit) -> bool {
         (self.open_follow_up || self.period.contains(v.day))
             && self.names_match(&v.volunteers)
-            && self.household.is_none_or(|h| h == v.household_id)
+            && self
+                .households
+                .as_ref()
+                .is_none_or(|hs| hs.contains(&v.household_id))
             && self.service.is_none_or(|s| visit_gave(&v.services, s))
             && (!self.attention || v.needs_attention())
             && (!self.open_follow_up || v.open_follow_up().is_some())
@@ -54,11 +61,23 @@ impl ReviewFilter {
     pub fn keeps_event(&self, e: &Event) -> bool {
         self.period.contains(e.day)
             && self.names_match(&e.volunteers)
-            && self.household.is_none()
+            && self.households.is_none()
             && !self.attention
             && !self.open_follow_up
             && self.service.is_none_or(|s| event_gave(e, s))
     }
+}
+
+/// The households whose address or residents' names match `query` (as the households search
+/// does); `None` for an empty query (any household).
+pub fn households_matching(households: &[Household], query: &str) -> Option<HashSet<RecordId>> {
+    (!query.trim().is_empty()).then(|| {
+        households
+            .iter()
+            .filter(|h| h.matches(query))
+            .map(|h| h.id)
+            .collect()
+    })
 }
 
 /// Whether a visit gave this service.

@@ -58,8 +58,10 @@ fn each_filter_narrows_visits() {
         ..all.clone()
     };
     assert_eq!(kept(&by_name), [other.id]);
+    let mut h2_elsewhere = h2.clone();
+    h2_elsewhere.address.building = "9幢".into();
     let by_household = ReviewFilter {
-        household: Some(h1.id),
+        households: households_matching(&[h1.clone(), h2_elsewhere], "1幢"),
         ..all.clone()
     };
     assert_eq!(kept(&by_household), [urgent.id]);
@@ -119,7 +121,7 @@ fn events_pass_only_filters_that_apply_to_them() {
             ..all.clone()
         },
         ReviewFilter {
-            household: Some(household(1).id),
+            households: households_matching(&[household(1)], "幸福"),
             ..all.clone()
         },
     ] {
@@ -169,7 +171,7 @@ proptest! {
         let visits = visits_from(&bits, &hs);
         let base = ReviewFilter::new(november());
         let a = ReviewFilter { service: Some(service), ..base.clone() };
-        let b = ReviewFilter { volunteer: "李".into(), attention, household: Some(hs[1].id), ..base.clone() };
+        let b = ReviewFilter { volunteer: "李".into(), attention, households: Some([hs[1].id].into()), ..base.clone() };
         let both = ReviewFilter { service: Some(service), ..b.clone() };
         for v in &visits {
             prop_assert_eq!(both.keeps_visit(v), a.keeps_visit(v) && b.keeps_visit(v));
@@ -200,4 +202,12 @@ proptest! {
         let open = ReviewFilter { open_follow_up: true, ..all.clone() };
         prop_assert_eq!(visits.iter().filter(|v| open.keeps_visit(v)).count() as u64, t.follow_ups_open);
     }
+}
+
+#[test]
+fn an_empty_household_query_is_any_household() {
+    let hs = [household(1), household(2)];
+    assert_eq!(households_matching(&hs, "  "), None);
+    assert_eq!(households_matching(&hs, "和平"), Some(Default::default()));
+    assert_eq!(households_matching(&hs, "2幢").map(|s| s.len()), Some(1));
 }
