@@ -71,7 +71,13 @@ impl Application {
                 security::headers,
             ))
             .layer(CompressionLayer::new())
-            .layer(TraceLayer::new_for_http())
+            // Method and path only: a query can carry what a coordinator typed (an export's
+            // reason), and logs never hold what people wrote.
+            .layer(TraceLayer::new_for_http().make_span_with(
+                |req: &axum::http::Request<axum::body::Body>| {
+                    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+                },
+            ))
             .with_state(AppState {
                 db: pool,
                 failed_logins: Arc::default(),

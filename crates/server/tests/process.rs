@@ -57,6 +57,57 @@ fn env_config_and_graceful_shutdown_on_sigterm() {
 }
 
 #[test]
+fn request_logs_name_the_path_never_the_query() {
+    // A query can carry what a coordinator typed (an export's reason, dates): even at the most
+    // verbose level, requests are logged by method and path only.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .env("DOORSTEP_ADDR", "127.0.0.1:0")
+        .env(
+            "DOORSTEP_DATABASE",
+            format!("sqlite://{}/db.sqlite", dir.path().display()),
+        )
+        .env("DOORSTEP_STATIC_DIR", dir.path().join("dist"))
+        .env("RUST_LOG", "trace")
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (tx, lines) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut addr = None;
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
+        if let (true, Some(rest)) = (line.contains("listening"), line.split("addr=").nth(1)) {
+            addr = Some(rest.split_whitespace().next().unwrap().to_owned());
+            break;
+        }
+    }
+    let addr = addr.expect("server logs its address");
+    let body = http_get(&addr, "/healthz?reason=secret-marker-42");
+    assert!(body.starts_with("HTTP/1.1 200"), "{body}");
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    wait_timeout(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
+    let logged: Vec<String> = lines.iter().collect();
+    assert!(
+        logged.iter().any(|l| l.contains("/healthz")),
+        "requests are logged: {logged:?}"
+    );
+    assert!(
+        !logged.iter().any(|l| l.contains("secret-marker-42")),
+        "the query reached the log: {logged:?}"
+    );
+}
+
+#[test]
 fn unsupported_database_url_fails_with_a_clear_message() {
     let out = Command::new(BIN)
         .args(["serve", "--addr", "127.0.0.1:0", "--database", "mysql://x"])
