@@ -6,16 +6,23 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_doorstep-server");
 
-#[test]
-fn env_config_and_graceful_shutdown_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("nested/db.sqlite");
+/// The binary serving on a free port, configured from the environment: the process, its
+/// log lines as they come, and the address it logged.
+fn serve(
+    dir: &tempfile::TempDir,
+    db: &std::path::Path,
+    log: &str,
+) -> (
+    std::process::Child,
+    std::sync::mpsc::Receiver<String>,
+    String,
+) {
     let mut child = Command::new(BIN)
         .arg("serve")
         .env("DOORSTEP_ADDR", "127.0.0.1:0")
         .env("DOORSTEP_DATABASE", format!("sqlite://{}", db.display()))
         .env("DOORSTEP_STATIC_DIR", dir.path().join("dist"))
-        .env("RUST_LOG", "info")
+        .env("RUST_LOG", log)
         .env("NO_COLOR", "1")
         .stderr(Stdio::piped())
         .spawn()
@@ -27,17 +34,22 @@ fn env_config_and_graceful_shutdown_on_sigterm() {
             let _ = tx.send(line);
         }
     });
-    let mut addr = None;
     while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
         if let (true, Some(rest)) = (line.contains("listening"), line.split("addr=").nth(1)) {
-            addr = Some(rest.split_whitespace().next().unwrap().to_owned());
-            break;
+            let addr = rest.split_whitespace().next().unwrap().to_owned();
+            return (child, lines, addr);
         }
     }
-    let Some(addr) = addr else {
-        let _ = child.kill();
-        panic!("server did not log its address within 30 s");
-    };
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("server did not log its address within 30 s");
+}
+
+#[test]
+fn env_config_and_graceful_shutdown_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("nested/db.sqlite");
+    let (mut child, lines, addr) = serve(&dir, &db, "info");
     assert!(db.is_file(), "database file created from DOORSTEP_DATABASE");
 
     let body = http_get(&addr, "/healthz");
@@ -61,34 +73,7 @@ fn request_logs_name_the_path_never_the_query() {
     // A query can carry what a coordinator typed (an export's reason, dates): even at the most
     // verbose level, requests are logged by method and path only.
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .env("DOORSTEP_ADDR", "127.0.0.1:0")
-        .env(
-            "DOORSTEP_DATABASE",
-            format!("sqlite://{}/db.sqlite", dir.path().display()),
-        )
-        .env("DOORSTEP_STATIC_DIR", dir.path().join("dist"))
-        .env("RUST_LOG", "trace")
-        .env("NO_COLOR", "1")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let (tx, lines) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in stderr.lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut addr = None;
-    while let Ok(line) = lines.recv_timeout(Duration::from_secs(30)) {
-        if let (true, Some(rest)) = (line.contains("listening"), line.split("addr=").nth(1)) {
-            addr = Some(rest.split_whitespace().next().unwrap().to_owned());
-            break;
-        }
-    }
-    let addr = addr.expect("server logs its address");
+    let (mut child, lines, addr) = serve(&dir, &dir.path().join("db.sqlite"), "trace");
     let body = http_get(&addr, "/healthz?reason=secret-marker-42");
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
     let _ = Command::new("kill")
