@@ -34,12 +34,15 @@ fn Figure(
     #[prop(into)] value: Signal<u64>,
     #[prop(optional)] href: Option<&'static str>,
 ) -> impl IntoView {
+    let lang = use_lang();
     let number = move || value.get();
+    // The link's name says what the number counts (a bare "3" tells a screen reader little).
+    let name = move || format!("{}: {}", label.get(lang.get()), value.get());
     view! {
         <div class="figure">
             <dt>{tr(label)}</dt>
             <dd>{match href {
-                Some(href) => view! { <a href=href>{number}</a> }.into_any(),
+                Some(href) => view! { <a href=href aria-label=name>{number}</a> }.into_any(),
                 None => number.into_any(),
             }}</dd>
         </div>

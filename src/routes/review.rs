@@ -36,6 +36,7 @@ pub fn ReviewPage() -> impl IntoView {
         open.set(flag("open"));
     });
     let limit = RwSignal::new(PAGE);
+    let event_limit = RwSignal::new(PAGE);
     let filter = Memo::new(move |_| ReviewFilter {
         period: period.get(),
         volunteer: volunteer.get(),
@@ -141,7 +142,7 @@ pub fn ReviewPage() -> impl IntoView {
             <Show when=move || events.with(|e| !e.is_empty())>
                 <h3>{tr(EVENTS)}</h3>
                 <ul class="rows" aria-label=tr(EVENTS)>
-                    {move || events.get().into_iter().take(PAGE).map(|e| view! {
+                    {move || events.get().into_iter().take(event_limit.get()).map(|e| view! {
                         <li>
                             <a class="row-link" href=format!("/events/{}/edit", e.id)>
                                 <span class="row-title">{e.day.to_string()} " " {e.title.clone()}</span>
@@ -150,6 +151,7 @@ pub fn ReviewPage() -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
+                <ShowMore total=Signal::derive(move || events.with(Vec::len)) limit=event_limit step=PAGE/>
             </Show>
         </section>
     }

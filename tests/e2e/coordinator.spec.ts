@@ -49,6 +49,16 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await addHousehold(page, { community: "幸福社区", building: "5幢", room: "502室", name: "赵爷爷" });
   await logVisit(page, "张三", "身体还好");
   await logVisit(page, "张三", "想孙子了");
+  // …and an anti-fraud event today.
+  await mainNav(page).getByRole("link", { name: "活动" }).click();
+  await page.getByRole("link", { name: "添加活动" }).click();
+  await page.getByLabel("活动类型").selectOption({ label: "反诈宣传" });
+  await page.getByLabel("活动名称").fill("反诈宣传进社区");
+  await page.getByLabel("志愿者(多人用顿号分隔)").fill("张三");
+  await page.getByLabel("参与人数", { exact: true }).fill("60");
+  await page.getByLabel("发放宣传册(份)", { exact: true }).fill("200");
+  await page.getByRole("button", { name: "保存活动" }).click();
+  await expect(page.getByRole("list", { name: /活动/ }).getByRole("listitem")).toHaveCount(1);
   await expect(status(page)).toContainText("已全部同步");
 
   // Volunteer 2: another household, an urgent visit with a haircut and a follow-up.
@@ -67,6 +77,11 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await expect(figure(coord, "走访住户")).toHaveText("2");
   await expect(figure(coord, "走访次数")).toHaveText("3");
   await expect(figure(coord, "参与志愿者")).toHaveText("2");
+  await expect(figure(coord, "活动场次")).toHaveText("1");
+  await expect(figure(coord, "参与人数")).toHaveText("60");
+  await expect(bar(coord, "各项服务(人次)", /发放宣传册/)).toContainText("200");
+  await expect(bar(coord, "各项服务(人次)", /反诈宣传/)).toContainText("1");
+  await expect(coord.getByRole("region", { name: "各类活动" })).toContainText("反诈宣传: 1");
   await expect(figure(coord, "待办跟进")).toHaveText("1");
   await expect(figure(coord, "其中逾期")).toHaveText("0");
   await expect(bar(coord, "各项服务(人次)", /聊天陪伴/)).toContainText("2");
@@ -77,7 +92,7 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await expect(coord.locator("#data-as-of")).toContainText("最后同步于");
   await coord.screenshot({ path: `${SHOTS}/dashboard-zh-CN.png`, fullPage: true });
   // The open follow-ups figure leads to them in the review.
-  await figure(coord, "待办跟进").getByRole("link").click();
+  await coord.getByRole("link", { name: "待办跟进: 1" }).click();
   await expect(coord.getByLabel("只看有待办跟进的(不限日期)")).toBeChecked();
   await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
   await mainNav(coord).getByRole("link", { name: "统计" }).click();
@@ -131,7 +146,8 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
 
   // The review: by volunteer, by "needs attention", by open follow-up; a visit's full record.
   await mainNav(coord).getByRole("link", { name: "审阅" }).click();
-  await expect(coord.locator("#review-count")).toHaveText("找到 3 次走访、0 场活动。");
+  await expect(coord.locator("#review-count")).toHaveText("找到 3 次走访、1 场活动。");
+  await expect(coord.getByRole("list", { name: "活动" })).toContainText("反诈宣传进社区");
   await coord.getByLabel("志愿者姓名").fill("李四");
   await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
   await coord.getByLabel("志愿者姓名").fill("");
