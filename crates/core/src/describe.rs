@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use crate::event::Tallies;
 use crate::household;
 use crate::i18n::{Lang, Text};
-use crate::labels::{ConditionLevel, EventKind, NeedCategory, Partner};
+use crate::labels::{ConditionLevel, EventKind, NeedCategory, Partner, ServiceKind};
 use crate::services::Services;
 use crate::store::RecordKind;
 use crate::visit::{FollowUp, LivingConditions};
@@ -55,19 +55,6 @@ fn joined<T: Copy + DeserializeOwned>(
     })
 }
 
-fn tally_label(field: &str, lang: Lang) -> &'static str {
-    use crate::services::words::*;
-    match field {
-        "tallies.haircuts" => HAIRCUT,
-        "tallies.bp_checks" => BP_CHECK,
-        "tallies.knives_sharpened" => KNIVES,
-        "tallies.clinic_consultations" => CLINIC,
-        "tallies.leaflets" => LEAFLET,
-        _ => Text::new("横幅", "Banners"),
-    }
-    .get(lang)
-}
-
 pub fn describe_field(kind: RecordKind, name: &str, json: &str, lang: Lang) -> String {
     if kind == RecordKind::Household {
         return household::describe_field(name, json, lang);
@@ -87,10 +74,13 @@ pub fn describe_field(kind: RecordKind, name: &str, json: &str, lang: Lang) -> S
         }),
         "kind" => parse::<EventKind>(json).map(|k| k.label(lang).to_owned()),
         "tallies" => parse::<Tallies>(json).map(|t| {
-            t.fields()
+            let banners = (Text::new("横幅", "Banners").get(lang), t.banners);
+            ServiceKind::ALL
                 .iter()
+                .map(|&k| (k.label(lang), t.count(k)))
+                .chain([banners])
                 .filter(|(_, n)| *n > 0)
-                .map(|(f, n)| format!("{} {n}", tally_label(f, lang)))
+                .map(|(label, n)| format!("{label} {n}"))
                 .collect::<Vec<_>>()
                 .join(" · ")
         }),
@@ -142,6 +132,15 @@ mod tests {
             "Urgent 漏水"
         );
         assert_eq!(describe_field(v, "notes", "\"耳背\"", Lang::Zh), "耳背");
+        assert_eq!(
+            describe_field(
+                RecordKind::Event,
+                "tallies",
+                r#"{"haircuts":12,"banners":2}"#,
+                Lang::Zh
+            ),
+            "理发 12 · 横幅 2"
+        );
         assert_eq!(describe_field(v, "follow_up", "null", Lang::Zh), "(空)");
         assert_eq!(
             describe_field(RecordKind::Event, "kind", "\"anti_fraud\"", Lang::Zh),

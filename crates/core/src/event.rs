@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::day::Day;
 use crate::household::{Stamp, NAME_MAX, NOTES_MAX};
-use crate::labels::{EventKind, Partner};
+use crate::labels::{EventKind, Partner, ServiceKind};
 use crate::validate::{Errors, FieldError, Problem};
 use crate::{RecordId, UnixMillis};
 
@@ -31,6 +31,22 @@ pub struct Tallies {
 }
 
 impl Tallies {
+    /// How many of `kind` were counted (0 for what events do not count, e.g. chats).
+    pub fn count(&self, kind: ServiceKind) -> u32 {
+        match kind {
+            ServiceKind::Haircut => self.haircuts,
+            ServiceKind::BloodPressure => self.bp_checks,
+            ServiceKind::Knives => self.knives_sharpened,
+            ServiceKind::Clinic => self.clinic_consultations,
+            ServiceKind::Leaflet => self.leaflets,
+            ServiceKind::Chat
+            | ServiceKind::Cleaning
+            | ServiceKind::Greeting
+            | ServiceKind::Supplies
+            | ServiceKind::AntiFraud => 0,
+        }
+    }
+
     /// Field names (for errors and forms) with their values.
     pub fn fields(&self) -> [(&'static str, u32); 6] {
         [
@@ -96,6 +112,17 @@ fn valid_time(s: &str) -> bool {
         && m.len() == 2
         && h.parse::<u8>().is_ok_and(|h| h < 24)
         && m.parse::<u8>().is_ok_and(|m| m < 60)
+}
+
+impl Event {
+    /// How many of `kind` this event gave: its tallies, and one anti-fraud talk for
+    /// anti-fraud outreach (what the review filters on and the dashboard counts).
+    pub fn service_count(&self, kind: ServiceKind) -> u32 {
+        match kind {
+            ServiceKind::AntiFraud => u32::from(self.kind == EventKind::AntiFraud),
+            _ => self.tallies.count(kind),
+        }
+    }
 }
 
 impl EventDraft {

@@ -1,12 +1,11 @@
 //! The coordinator's review of the team's records (审阅): which visits and events a set of
-//! filters keeps, and the services a record gave — one rule for the app's list and its tests.
+//! filters keeps — one rule for the app's list and its tests.
 
 use std::collections::HashSet;
 
 use crate::event::Event;
 use crate::household::Household;
-use crate::labels::{EventKind, ServiceKind};
-use crate::services::Services;
+use crate::labels::ServiceKind;
 use crate::stats::Period;
 use crate::visit::Visit;
 use crate::RecordId;
@@ -51,7 +50,7 @@ impl ReviewFilter {
                 .households
                 .as_ref()
                 .is_none_or(|hs| hs.contains(&v.household_id))
-            && self.service.is_none_or(|s| visit_gave(&v.services, s))
+            && self.service.is_none_or(|s| v.services.gave(s))
             && (!self.attention || v.needs_attention())
             && (!self.open_follow_up || v.open_follow_up().is_some())
     }
@@ -64,7 +63,7 @@ impl ReviewFilter {
             && self.households.is_none()
             && !self.attention
             && !self.open_follow_up
-            && self.service.is_none_or(|s| event_gave(e, s))
+            && self.service.is_none_or(|s| e.service_count(s) > 0)
     }
 }
 
@@ -78,48 +77,6 @@ pub fn households_matching(households: &[Household], query: &str) -> Option<Hash
             .map(|h| h.id)
             .collect()
     })
-}
-
-/// Whether a visit gave this service.
-pub fn visit_gave(s: &Services, kind: ServiceKind) -> bool {
-    match kind {
-        ServiceKind::Chat => s.companionship_chat,
-        ServiceKind::Cleaning => s.cleaning_help,
-        ServiceKind::Greeting => s.holiday_greeting,
-        ServiceKind::Supplies => !s.supplies.is_empty(),
-        ServiceKind::BloodPressure => s.blood_pressure.is_some(),
-        ServiceKind::Haircut => s.haircut,
-        ServiceKind::Knives => s.knife_sharpening,
-        ServiceKind::Clinic => s.free_clinic,
-        ServiceKind::AntiFraud => s.anti_fraud_talk,
-        ServiceKind::Leaflet => s.leaflet_given,
-    }
-}
-
-/// Whether an event gave this service (counted it, or was anti-fraud outreach).
-pub fn event_gave(e: &Event, kind: ServiceKind) -> bool {
-    let t = &e.tallies;
-    match kind {
-        ServiceKind::BloodPressure => t.bp_checks > 0,
-        ServiceKind::Haircut => t.haircuts > 0,
-        ServiceKind::Knives => t.knives_sharpened > 0,
-        ServiceKind::Clinic => t.clinic_consultations > 0,
-        ServiceKind::Leaflet => t.leaflets > 0,
-        ServiceKind::AntiFraud => e.kind == EventKind::AntiFraud,
-        ServiceKind::Chat
-        | ServiceKind::Cleaning
-        | ServiceKind::Greeting
-        | ServiceKind::Supplies => false,
-    }
-}
-
-/// The services a visit gave, in the order of `ServiceKind::ALL` (the record's summary).
-pub fn services_given(s: &Services) -> Vec<ServiceKind> {
-    ServiceKind::ALL
-        .iter()
-        .copied()
-        .filter(|k| visit_gave(s, *k))
-        .collect()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@ use super::*;
 use crate::day::Day;
 use crate::event::Tallies;
 use crate::household::Household;
-use crate::labels::ConditionLevel;
+use crate::labels::{ConditionLevel, EventKind};
 use crate::services::BloodPressure;
 use crate::stats::totals;
 use crate::store::conformance::{self, full_visit, household};

@@ -225,6 +225,23 @@ impl ServicesDraft {
 }
 
 impl Services {
+    /// Whether this visit gave `kind` (what the review filters on and the dashboard counts).
+    pub fn gave(&self, kind: crate::labels::ServiceKind) -> bool {
+        use crate::labels::ServiceKind as K;
+        match kind {
+            K::Chat => self.companionship_chat,
+            K::Cleaning => self.cleaning_help,
+            K::Greeting => self.holiday_greeting,
+            K::Supplies => !self.supplies.is_empty(),
+            K::BloodPressure => self.blood_pressure.is_some(),
+            K::Haircut => self.haircut,
+            K::Knives => self.knife_sharpening,
+            K::Clinic => self.free_clinic,
+            K::AntiFraud => self.anti_fraud_talk,
+            K::Leaflet => self.leaflet_given,
+        }
+    }
+
     /// One line for lists: "聊天陪伴 · 量血压 135/85 · 大米 2袋".
     pub fn summary(&self, lang: Lang) -> String {
         use words::*;

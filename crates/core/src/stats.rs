@@ -52,6 +52,22 @@ pub struct ServiceCounts {
 }
 
 impl ServiceCounts {
+    /// The count of one kind.
+    fn slot(&mut self, kind: ServiceKind) -> &mut u64 {
+        match kind {
+            ServiceKind::Chat => &mut self.companionship_chat,
+            ServiceKind::Cleaning => &mut self.cleaning_help,
+            ServiceKind::Greeting => &mut self.holiday_greeting,
+            ServiceKind::Supplies => &mut self.supplies_delivered,
+            ServiceKind::BloodPressure => &mut self.bp_checks,
+            ServiceKind::Haircut => &mut self.haircuts,
+            ServiceKind::Knives => &mut self.knives_sharpened,
+            ServiceKind::Clinic => &mut self.clinic_consultations,
+            ServiceKind::AntiFraud => &mut self.anti_fraud_talks,
+            ServiceKind::Leaflet => &mut self.leaflets,
+        }
+    }
+
     /// Each kind with its count, in the order of `ServiceKind::ALL` (the dashboard's chart).
     pub fn by_kind(&self) -> [(ServiceKind, u64); 10] {
         [
@@ -131,16 +147,9 @@ pub fn totals(
     let mut volunteers: BTreeSet<&str> = BTreeSet::new();
     for v in &in_period {
         let s = &v.services;
-        services.companionship_chat += u64::from(s.companionship_chat);
-        services.cleaning_help += u64::from(s.cleaning_help);
-        services.holiday_greeting += u64::from(s.holiday_greeting);
-        services.supplies_delivered += u64::from(!s.supplies.is_empty());
-        services.bp_checks += u64::from(s.blood_pressure.is_some());
-        services.haircuts += u64::from(s.haircut);
-        services.knives_sharpened += u64::from(s.knife_sharpening);
-        services.clinic_consultations += u64::from(s.free_clinic);
-        services.anti_fraud_talks += u64::from(s.anti_fraud_talk);
-        services.leaflets += u64::from(s.leaflet_given);
+        for &kind in ServiceKind::ALL {
+            *services.slot(kind) += u64::from(s.gave(kind));
+        }
         for item in &s.supplies {
             *supplies
                 .entry((item.item.clone(), item.unit.clone()))
@@ -156,13 +165,9 @@ pub fn totals(
         n_events += 1;
         *events_by_kind.entry(e.kind).or_default() += 1;
         attendance += u64::from(e.attendance);
-        let t = &e.tallies;
-        services.haircuts += u64::from(t.haircuts);
-        services.bp_checks += u64::from(t.bp_checks);
-        services.knives_sharpened += u64::from(t.knives_sharpened);
-        services.clinic_consultations += u64::from(t.clinic_consultations);
-        services.leaflets += u64::from(t.leaflets);
-        services.anti_fraud_talks += u64::from(e.kind == EventKind::AntiFraud);
+        for &kind in ServiceKind::ALL {
+            *services.slot(kind) += u64::from(e.service_count(kind));
+        }
         volunteers.extend(e.volunteers.iter().map(String::as_str));
     }
 
