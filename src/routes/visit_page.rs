@@ -58,13 +58,13 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
         .iter()
         .map(|p| p.label(l))
         .collect::<Vec<_>>()
-        .join("、");
+        .join(l.list_separator());
     let needs = v
         .needs
         .iter()
         .map(|n| n.label(l))
         .collect::<Vec<_>>()
-        .join("、");
+        .join(l.list_separator());
     let conditions = match (v.condition_level(), v.condition_text()) {
         (None, _) => String::new(),
         (Some(level), "") => level.label(l).to_owned(),

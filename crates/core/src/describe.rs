@@ -51,7 +51,7 @@ fn joined<T: Copy + DeserializeOwned>(
         xs.into_iter()
             .map(|x| label(x, lang))
             .collect::<Vec<_>>()
-            .join("、")
+            .join(lang.list_separator())
     })
 }
 

@@ -92,13 +92,6 @@ pub const HOUSEHOLDS: Table = Table {
     number_columns: &[3],
 };
 
-fn list(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "、",
-        Lang::En => ", ",
-    }
-}
-
 fn yes_no(b: bool, lang: Lang) -> String {
     Text::new(if b { "是" } else { "否" }, if b { "yes" } else { "no" })
         .get(lang)
@@ -107,7 +100,7 @@ fn yes_no(b: bool, lang: Lang) -> String {
 
 /// One visit as the export's cells, in [`VISITS`] order.
 pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
-    let labels = |xs: Vec<&str>| xs.join(list(lang));
+    let labels = |xs: Vec<&str>| xs.join(lang.list_separator());
     let follow = v.follow_up.as_ref();
     vec![
         v.day.to_string(),
@@ -144,7 +137,7 @@ pub fn event_row(e: &Event, lang: Lang) -> Vec<String> {
         e.title.clone(),
         e.start_time.clone().unwrap_or_default(),
         e.place.clone(),
-        partners.join(list(lang)),
+        partners.join(lang.list_separator()),
         join_names(&e.volunteers, lang),
         e.attendance.to_string(),
         t.haircuts.to_string(),
@@ -170,8 +163,8 @@ pub fn household_row(h: &Household, lang: Lang) -> Vec<String> {
         h.residents.len().to_string(),
         yes_no(h.residents.iter().any(|r| r.lives_alone), lang),
         yes_no(h.residents.iter().any(|r| r.limited_mobility), lang),
-        bands.join(list(lang)),
-        needs.join(list(lang)),
+        bands.join(lang.list_separator()),
+        needs.join(lang.list_separator()),
         h.cadence.label(lang).to_owned(),
         h.assigned_to.clone(),
         yes_no(h.archived, lang),
@@ -221,10 +214,10 @@ pub fn identity_cells(h: Option<&Household>, lang: Lang) -> Vec<String> {
         .map(|r| r.phone.clone())
         .collect();
     vec![
-        names.join(list(lang)),
+        names.join(lang.list_separator()),
         h.address.unit.clone(),
         h.address.room.clone(),
-        phones.join(list(lang)),
+        phones.join(lang.list_separator()),
     ]
 }
 

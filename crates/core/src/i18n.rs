@@ -28,6 +28,14 @@ impl Lang {
         }
     }
 
+    /// Between the items of a list: "张三、李四", "Zhang San, Li Si".
+    pub fn list_separator(self) -> &'static str {
+        match self {
+            Lang::Zh => "、",
+            Lang::En => ", ",
+        }
+    }
+
     pub fn other(self) -> Lang {
         match self {
             Lang::Zh => Lang::En,

@@ -113,10 +113,7 @@ pub fn split_names(s: &str) -> Vec<String> {
 
 /// Names for display and for the form: "张三、李四" in Chinese, "Zhang San, Li Si" in English.
 pub fn join_names(names: &[String], lang: crate::Lang) -> String {
-    names.join(match lang {
-        crate::Lang::Zh => "、",
-        crate::Lang::En => ", ",
-    })
+    names.join(lang.list_separator())
 }
 
 /// The visit form as typed.

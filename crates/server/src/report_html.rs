@@ -47,7 +47,7 @@ fn line(out: &mut String, l: &VisitLine, lang: Lang) {
     }
     let needs: Vec<&str> = l.needs.iter().map(|n| n.label(lang)).collect();
     if !needs.is_empty() {
-        parts.push(esc(&needs.join("、")));
+        parts.push(esc(&needs.join(lang.list_separator())));
     }
     if !l.needs_text.is_empty() {
         parts.push(esc(&l.needs_text));
