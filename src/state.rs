@@ -7,7 +7,7 @@ use std::time::Duration;
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{
-    LocalDb, Metered, Mutation, Outbox, RecordKind, StorageUse, StoreError, Tombstone,
+    LocalDb, Metered, Outbox, RecordKind, StorageUse, StoreError, Tombstone,
 };
 use doorstep_core::sync::{client, Synced};
 use doorstep_core::visit::Visit;
@@ -162,24 +162,24 @@ impl Db {
             .with(|hs| hs.iter().find(|h| h.id == id).cloned())
     }
 
+    pub fn visit(&self, id: RecordId) -> Option<Visit> {
+        self.visits
+            .with(|vs| vs.iter().find(|v| v.id == id).cloned())
+    }
+
     /// Stores the household (new or edited), then shows it.
     pub fn save_household(&self, h: Household) -> Result<(), StoreError> {
-        self.put(
-            self.households,
-            h,
-            |h| h.id,
-            |db, h| db.save_household(h, now()),
-        )
+        self.put(self.households, h)
     }
 
     /// Stores a visit (new or edited), then shows it.
     pub fn save_visit(&self, v: Visit) -> Result<(), StoreError> {
-        self.put(self.visits, v, |v| v.id, |db, v| db.save_visit(v, now()))
+        self.put(self.visits, v)
     }
 
     /// Stores an event (new or edited), then shows it.
     pub fn save_event(&self, e: Event) -> Result<(), StoreError> {
-        self.put(self.events, e, |e| e.id, |db, e| db.save_event(e, now()))
+        self.put(self.events, e)
     }
 
     /// Settles a sync conflict on a field of a record with one of its values (`json`): saved
@@ -213,7 +213,7 @@ impl Db {
         let result = client::settle(&LocalDb::new(&store), record, field, json, now());
         self.account(&store);
         let saved = result?.ok_or_else(unusable)?;
-        self.show_saved(list, saved, |r| r.id());
+        self.show_saved(list, saved);
         Ok(())
     }
 
@@ -250,36 +250,28 @@ impl Db {
     }
 
     /// Writes through `LocalDb` (record and outbox); only a stored record reaches the list.
-    fn put<T>(
+    fn put<T: Synced + Send + Sync + 'static>(
         &self,
         list: RwSignal<Vec<T>>,
         record: T,
-        id: fn(&T) -> RecordId,
-        write: impl FnOnce(&LocalDb<'_, Metered<LocalStore>>, &T) -> Result<Mutation, StoreError>,
-    ) -> Result<(), StoreError>
-    where
-        T: Send + Sync + 'static,
-    {
+    ) -> Result<(), StoreError> {
         mark("doorstep:save");
         let store = self.open_metered()?;
-        let result = write(&LocalDb::new(&store), &record);
+        let result = LocalDb::new(&store).save(&record, now());
         self.account(&store);
         result?;
-        self.show_saved(list, record, id);
+        self.show_saved(list, record);
         measure("doorstep:save", "doorstep:save");
         Ok(())
     }
 
     /// A stored change: counted as waiting to sync, and its record shown.
-    fn show_saved<T>(&self, list: RwSignal<Vec<T>>, record: T, id: fn(&T) -> RecordId)
-    where
-        T: Send + Sync + 'static,
-    {
+    fn show_saved<T: Synced + Send + Sync + 'static>(&self, list: RwSignal<Vec<T>>, record: T) {
         self.pending.update(|n| *n += 1);
         self.unsent.update(|u| {
-            u.insert(id(&record));
+            u.insert(record.id());
         });
-        list.update(|xs| match xs.iter_mut().find(|x| id(x) == id(&record)) {
+        list.update(|xs| match xs.iter_mut().find(|x| x.id() == record.id()) {
             Some(slot) => *slot = record,
             None => xs.push(record),
         });
@@ -296,6 +288,19 @@ impl Db {
         });
         vs.sort_by_key(|v| std::cmp::Reverse((v.day, v.created_at)));
         vs
+    }
+
+    /// Events that are not deleted and match `keep`, newest first.
+    pub fn live_events(&self, keep: impl Fn(&Event) -> bool) -> Vec<Event> {
+        let deleted = self.deleted.get();
+        let mut es: Vec<Event> = self.events.with(|es| {
+            es.iter()
+                .filter(|e| !deleted.contains(&e.id) && keep(e))
+                .cloned()
+                .collect()
+        });
+        es.sort_by_key(|e| std::cmp::Reverse((e.day, e.created_at)));
+        es
     }
 
     /// Visits of one household, newest first, without deleted ones.

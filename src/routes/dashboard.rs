@@ -5,6 +5,7 @@ use doorstep_core::event::Event;
 use doorstep_core::household::Household;
 use doorstep_core::stats::{self, Totals};
 use doorstep_core::visit::Visit;
+use doorstep_core::Lang;
 use leptos::prelude::*;
 
 use crate::components::bar_chart::BarChart;
@@ -14,7 +15,7 @@ use crate::i18n::*;
 use crate::state::{today, use_db, Db};
 
 /// The live records of the team on this phone (deleted ones left out).
-pub fn live_records(db: &Db) -> (Vec<Household>, Vec<Visit>, Vec<Event>) {
+fn live_records(db: &Db) -> (Vec<Household>, Vec<Visit>, Vec<Event>) {
     let deleted = db.deleted.get();
     let keep = |id| !deleted.contains(&id);
     (
@@ -49,6 +50,32 @@ fn Figure(
     }
 }
 
+/// Something shown from the totals (a chart's rows, a list's lines), in the UI language.
+fn from_totals<T: Send + Sync + 'static>(
+    totals: Memo<Totals>,
+    lang: RwSignal<Lang>,
+    shown: fn(&Totals, Lang) -> T,
+) -> Signal<T> {
+    Signal::derive(move || totals.with(|t| shown(t, lang.get())))
+}
+
+/// A list's lines, or "nothing in this period".
+#[component]
+fn Lines(lines: Signal<Vec<String>>) -> impl IntoView {
+    move || {
+        let lines = lines.get();
+        if lines.is_empty() {
+            return view! { <p class="muted">{tr(NONE_IN_PERIOD)}</p> }.into_any();
+        }
+        view! {
+            <ul class="plain">
+                {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    }
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let db = use_db();
@@ -68,33 +95,36 @@ pub fn DashboardPage() -> impl IntoView {
             .map(|t| crate::browser::format_time(t, l.tag()));
         data_as_of(l, at.as_deref())
     };
-    let weeks = Signal::derive(move || {
-        let l = lang.get();
-        totals.with(|t| {
-            t.visits_per_week
-                .iter()
-                .map(|(monday, n)| (week_of(l, &monday.to_string()[5..]), *n))
-                .collect()
-        })
+    let weeks = from_totals(totals, lang, |t, l| {
+        t.visits_per_week
+            .iter()
+            .map(|(monday, n)| (week_of(l, &monday.to_string()[5..]), *n))
+            .collect()
     });
-    let services = Signal::derive(move || {
-        let l = lang.get();
-        totals.with(|t| {
-            t.services
-                .by_kind()
-                .iter()
-                .map(|(k, n)| (k.label(l).to_owned(), *n))
-                .collect()
-        })
+    let services = from_totals(totals, lang, |t, l| {
+        t.services
+            .by_kind()
+            .iter()
+            .map(|(k, n)| (k.label(l).to_owned(), *n))
+            .collect()
     });
-    let not_visited = Signal::derive(move || {
-        let l = lang.get();
-        totals.with(|t| {
-            t.not_visited
-                .iter()
-                .map(|(days, n)| (days_or_more(l, *days), *n))
-                .collect()
-        })
+    let not_visited = from_totals(totals, lang, |t, l| {
+        t.not_visited
+            .iter()
+            .map(|(days, n)| (days_or_more(l, *days), *n))
+            .collect()
+    });
+    let by_kind = from_totals(totals, lang, |t, l| {
+        t.events_by_kind
+            .iter()
+            .map(|(k, n)| format!("{}: {n}", k.label(l)))
+            .collect()
+    });
+    let supplies = from_totals(totals, lang, |t, _| {
+        t.supplies
+            .iter()
+            .map(|s| format!("{} {} {}", s.item, s.quantity, s.unit))
+            .collect()
     });
     view! {
         <section class="card" aria-labelledby="dashboard-title">
@@ -121,33 +151,9 @@ pub fn DashboardPage() -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="by-kind-title">
             <h2 id="by-kind-title">{tr(EVENTS_BY_KIND)}</h2>
-            {move || {
-                let l = lang.get();
-                totals.with(|t| {
-                    if t.events_by_kind.is_empty() {
-                        return view! { <p class="muted">{NONE_IN_PERIOD.get(l)}</p> }.into_any();
-                    }
-                    view! {
-                        <ul class="plain">
-                            {t.events_by_kind.iter().map(|(k, n)| view! { <li>{k.label(l)} ": " {*n}</li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })
-            }}
+            <Lines lines=by_kind/>
             <h2>{tr(SUPPLIES_GIVEN)}</h2>
-            {move || {
-                let l = lang.get();
-                totals.with(|t| {
-                    if t.supplies.is_empty() {
-                        return view! { <p class="muted">{NONE_IN_PERIOD.get(l)}</p> }.into_any();
-                    }
-                    view! {
-                        <ul class="plain">
-                            {t.supplies.iter().map(|s| view! { <li>{s.item.clone()} " " {s.quantity} " " {s.unit.clone()}</li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                })
-            }}
+            <Lines lines=supplies/>
         </section>
         <ExportPanel period=period/>
     }

@@ -1,5 +1,3 @@
-use std::cmp::Reverse;
-
 use leptos::prelude::*;
 
 use doorstep_core::store::{RecordKind, StoreError};
@@ -16,17 +14,7 @@ pub fn EventsPage() -> impl IntoView {
     let db = use_db();
     let lang = use_lang();
     let limit = RwSignal::new(PAGE);
-    let events = Memo::new(move |_| {
-        let deleted = db.deleted.get();
-        let mut es: Vec<_> = db.events.with(|es| {
-            es.iter()
-                .filter(|e| !deleted.contains(&e.id))
-                .cloned()
-                .collect()
-        });
-        es.sort_by_key(|e| Reverse((e.day, e.created_at)));
-        es
-    });
+    let events = Memo::new(move |_| db.live_events(|_| true));
     let deleted: JustDeleted = RwSignal::new(None);
     let error = RwSignal::new(None::<StoreError>);
     view! {

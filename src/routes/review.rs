@@ -51,34 +51,12 @@ pub fn ReviewPage() -> impl IntoView {
     });
     let events = Memo::new(move |_| {
         let f = filter.get();
-        let deleted = db.deleted.get();
-        let mut es: Vec<_> = db.events.with(|es| {
-            es.iter()
-                .filter(|e| !deleted.contains(&e.id) && f.keeps_event(e))
-                .cloned()
-                .collect()
-        });
-        es.sort_by_key(|e| std::cmp::Reverse((e.day, e.created_at)));
-        es
-    });
-    let households = Memo::new(move |_| {
-        let deleted = db.deleted.get();
-        let mut hs: Vec<(RecordId, String)> = db.households.with(|hs| {
-            hs.iter()
-                .filter(|h| !deleted.contains(&h.id))
-                .map(|h| (h.id, h.address.one_line()))
-                .collect()
-        });
-        hs.sort_by(|a, b| a.1.cmp(&b.1));
-        hs
+        db.live_events(|e| f.keeps_event(e))
     });
     let address = move |id: RecordId| {
-        households.with(|hs| {
-            hs.iter()
-                .find(|h| h.0 == id)
-                .map(|h| h.1.clone())
-                .unwrap_or_default()
-        })
+        db.household(id)
+            .map(|h| h.address.one_line())
+            .unwrap_or_default()
     };
     let shown = move || visits.with(|vs| vs.iter().take(limit.get()).cloned().collect::<Vec<_>>());
     view! {
@@ -191,7 +169,7 @@ fn where_to_settle(db: &crate::state::Db, id: RecordId) -> (String, String) {
     if let Some(h) = db.household(id) {
         return (format!("/households/{id}"), h.address.one_line());
     }
-    if let Some(v) = db.visits.with(|vs| vs.iter().find(|v| v.id == id).cloned()) {
+    if let Some(v) = db.visit(id) {
         let at = db
             .household(v.household_id)
             .map(|h| h.address.one_line())

@@ -37,7 +37,7 @@ pub fn VisitPage() -> impl IntoView {
         if db.deleted.with(|d| d.contains(&id)) {
             return None;
         }
-        db.visits.with(|vs| vs.iter().find(|v| v.id == id).cloned())
+        db.visit(id)
     };
     view! {
         {move || match visit() {
