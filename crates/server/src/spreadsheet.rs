@@ -155,6 +155,8 @@ pub async fn stream_xlsx(
     .map_err(ApiError::Internal)
 }
 
+pub const CSV_TYPE: &str = "text/csv; charset=utf-8";
+
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";

@@ -23,21 +23,17 @@ use std::collections::HashMap;
 use crate::auth::Coordinator;
 use crate::error::ApiError;
 use crate::records;
-use crate::spreadsheet::{csv_text, stream_csv, stream_xlsx, xlsx, Row, XLSX_TYPE};
+use crate::spreadsheet::{csv_text, stream_csv, stream_xlsx, xlsx, Row, CSV_TYPE, XLSX_TYPE};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     use Format::{Csv, Xlsx};
     use Sheet::{Events, Households, Visits};
     let mut r = Router::new();
-    for (sheet, name) in [
-        (Visits, "visits"),
-        (Events, "events"),
-        (Households, "households"),
-    ] {
-        for (format, ext) in [(Csv, "csv"), (Xlsx, "xlsx")] {
+    for sheet in [Visits, Events, Households] {
+        for format in [Csv, Xlsx] {
             r = r.route(
-                &format!("/export/{name}.{ext}"),
+                &format!("/export/{}", file_name(sheet, format)),
                 get(move |s, c, q| export(sheet, format, s, c, q)),
             );
         }
@@ -56,6 +52,20 @@ enum Sheet {
     Visits,
     Events,
     Households,
+}
+
+/// "visits.csv" …: the route's last part, the download's name and the audit log's "what".
+fn file_name(sheet: Sheet, format: Format) -> String {
+    let name = match sheet {
+        Sheet::Visits => "visits",
+        Sheet::Events => "events",
+        Sheet::Households => "households",
+    };
+    let ext = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    format!("{name}.{ext}")
 }
 
 #[derive(Deserialize)]
@@ -173,15 +183,7 @@ async fn export(
         Sheet::Events => Vec::new(),
         _ => records::all_of(&state.db, team, RecordKind::Household).await?,
     };
-    let name = match sheet {
-        Sheet::Visits => "visits",
-        Sheet::Events => "events",
-        Sheet::Households => "households",
-    };
-    let ext = match format {
-        Format::Csv => "csv",
-        Format::Xlsx => "xlsx",
-    };
+    let file = file_name(sheet, format);
     let table = match sheet {
         Sheet::Visits => VISITS,
         Sheet::Events => EVENTS,
@@ -193,7 +195,7 @@ async fn export(
     }
     if let Some(why) = &why {
         let what = format!(
-            "{name}.{ext} from={} to={}",
+            "{file} from={} to={}",
             q.from.as_deref().unwrap_or("-"),
             q.to.as_deref().unwrap_or("-"),
         );
@@ -209,8 +211,19 @@ async fn export(
         // Ids only: the reason may name someone.
         tracing::info!(user = %auth.user.id, %what, "identified export");
     }
-    let disposition = format!("attachment; filename=\"{name}.{ext}\"");
-    if !matches!(sheet, Sheet::Households) {
+    let disposition = format!("attachment; filename=\"{file}\"");
+    let (body, kind) = if matches!(sheet, Sheet::Households) {
+        let rows = household_rows(&households, lang, identified);
+        match format {
+            Format::Csv => (Body::from(csv_text(&headers, &rows)?), CSV_TYPE),
+            Format::Xlsx => (
+                Body::from(
+                    xlsx(table, &headers, &rows).map_err(|e| ApiError::Internal(e.to_string()))?,
+                ),
+                XLSX_TYPE,
+            ),
+        }
+    } else {
         let source = RowSource {
             db: state.db.clone(),
             team: team.to_owned(),
@@ -221,32 +234,13 @@ async fn export(
             households,
         };
         let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-        let (body, kind) = match format {
-            Format::Csv => (
-                stream_csv(source.spawn(), headers),
-                "text/csv; charset=utf-8",
-            ),
+        match format {
+            Format::Csv => (stream_csv(source.spawn(), headers), CSV_TYPE),
             Format::Xlsx => (
                 Body::from(stream_xlsx(source.spawn(), table, headers).await?),
                 XLSX_TYPE,
             ),
-        };
-        return Ok((
-            [
-                (header::CONTENT_TYPE, kind.to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
-            ],
-            body,
-        )
-            .into_response());
-    }
-    let rows = household_rows(&households, lang, identified);
-    let (body, kind) = match format {
-        Format::Csv => (csv_text(&headers, &rows)?, "text/csv; charset=utf-8"),
-        Format::Xlsx => (
-            xlsx(table, &headers, &rows).map_err(|e| ApiError::Internal(e.to_string()))?,
-            XLSX_TYPE,
-        ),
+        }
     };
     Ok((
         [
