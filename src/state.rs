@@ -9,7 +9,7 @@ use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{
     LocalDb, Metered, Outbox, RecordKind, StorageUse, StoreError, Tombstone,
 };
-use doorstep_core::sync::{client, Synced};
+use doorstep_core::sync::{conflicts, Synced};
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
@@ -210,7 +210,7 @@ impl Db {
             .with_untracked(|xs| xs.iter().find(|x| x.id() == id).cloned())
             .ok_or_else(unusable)?;
         let store = self.open_metered()?;
-        let result = client::settle(&LocalDb::new(&store), record, field, json, now());
+        let result = conflicts::settle(&LocalDb::new(&store), record, field, json, now());
         self.account(&store);
         let saved = result?.ok_or_else(unusable)?;
         self.show_saved(list, saved);

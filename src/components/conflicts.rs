@@ -4,7 +4,7 @@
 
 use doorstep_core::describe::{describe_field, field_label};
 use doorstep_core::store::{LocalDb, RecordKind};
-use doorstep_core::sync::client;
+use doorstep_core::sync::conflicts;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 
@@ -27,7 +27,7 @@ pub fn RecordConflicts(
         .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()));
     let found = LocalStore::open()
-        .map(|s| client::conflicts(&LocalDb::new(&s), id))
+        .map(|s| conflicts::conflicts(&LocalDb::new(&s), id))
         .unwrap_or_default();
     let error = RwSignal::new(None::<String>);
     (coordinator && !found.is_empty()).then(|| {

@@ -5,7 +5,7 @@
 use doorstep_core::labels::ServiceKind;
 use doorstep_core::review::{households_matching, ReviewFilter};
 use doorstep_core::store::LocalDb;
-use doorstep_core::sync::client;
+use doorstep_core::sync::conflicts;
 use doorstep_core::visit::join_names;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
@@ -146,7 +146,7 @@ fn Conflicts() -> impl IntoView {
         db.visits.track();
         db.events.track();
         LocalStore::open()
-            .map(|s| client::conflicted_ids(&LocalDb::new(&s)))
+            .map(|s| conflicts::conflicted_ids(&LocalDb::new(&s)))
             .unwrap_or_default()
     });
     view! {

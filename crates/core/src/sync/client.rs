@@ -26,70 +26,6 @@ use crate::{RecordId, UnixMillis};
 
 const CURSOR: &str = "doorstep/v1/sync/cursor";
 const QUARANTINE: &str = "doorstep/v1/quarantine/";
-const CONFLICTS: &str = "doorstep/v1/conflicts/";
-
-/// A field changed on two phones without seeing each other: every value, as JSON text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldConflict {
-    pub field: String,
-    pub values: Vec<String>,
-}
-
-/// The conflicts the last pull reported for a record (none when settled or never).
-pub fn conflicts<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, id: RecordId) -> Vec<FieldConflict> {
-    let Ok(Some(raw)) = db.kv().get(&format!("{CONFLICTS}{id}")) else {
-        return Vec::new();
-    };
-    serde_json::from_str::<std::collections::BTreeMap<String, Vec<Box<RawValue>>>>(&raw)
-        .map(|m| {
-            m.into_iter()
-                .map(|(field, vs)| FieldConflict {
-                    field,
-                    values: vs.into_iter().map(|v| v.get().to_owned()).collect(),
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Settles a conflict on one field of `record` with one of its values (`json`), on this
-/// phone: saved as a change that names the field even when the value shown is kept (so the
-/// server records the choice), and the phone forgets the record's conflicts (the next pull
-/// says what is left). Returns the record as saved; `None` if the value does not fit.
-pub fn settle<T: Synced, S: KvStore + ?Sized>(
-    db: &LocalDb<'_, S>,
-    mut record: T,
-    field: &str,
-    json: &str,
-    now: UnixMillis,
-) -> Result<Option<T>, StoreError> {
-    if !record.set_field_json(field, json) {
-        return Ok(None);
-    }
-    let at = now.max(record.updated_at());
-    record.set_updated_at(at);
-    db.save_with(&record, at, T::field(field))?;
-    forget_conflicts(db, record.id())?;
-    Ok(Some(record))
-}
-
-/// The records the last pulls reported in conflict (the coordinator's review lists them).
-pub fn conflicted_ids<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Vec<RecordId> {
-    db.kv()
-        .keys(CONFLICTS)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|k| RecordId::parse(&k[CONFLICTS.len()..]).ok())
-        .collect()
-}
-
-/// Forgets a record's conflicts on the phone (settled here; the next pull says what is left).
-pub fn forget_conflicts<S: KvStore + ?Sized>(
-    db: &LocalDb<'_, S>,
-    id: RecordId,
-) -> Result<(), StoreError> {
-    db.kv().remove(&format!("{CONFLICTS}{id}"))
-}
 
 /// A mutation the server refused, kept with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -359,9 +295,7 @@ pub fn wipe_synced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<usize, St
             tombstones.remove(&id)?;
         }
     }
-    for k in db.kv().keys(CONFLICTS)? {
-        db.kv().remove(&k)?;
-    }
+    super::conflicts::forget_all(db)?;
     super::repair::forget_check(db)?;
     forget_cursor(db)?;
     Ok(removed)
@@ -469,11 +403,7 @@ pub fn on_pulled<S: KvStore + ?Sized>(
                 return Ok(done);
             }
         }
-        let conflict_key = format!("{CONFLICTS}{}", r.id);
-        match &r.conflicts {
-            Some(c) => db.kv().set(&conflict_key, c.get())?,
-            None => db.kv().remove(&conflict_key)?,
-        }
+        super::conflicts::remember(db, r.id, r.conflicts.as_deref())?;
         done.stored += 1;
     }
     if page.cursor > cursor(db) {

@@ -1,10 +1,10 @@
 //! The phone's side with the in-memory server: a same-field conflict reaches the phone with
 //! every value, and saving one of them settles it everywhere.
 
-use super::client;
 use super::mem_server::MemServer;
 use super::merge::Writer;
 use super::Synced;
+use super::{client, conflicts};
 use crate::household::Household;
 use crate::store::conformance::household;
 use crate::store::{LocalDb, MemoryStore};
@@ -64,8 +64,8 @@ fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
     sync(&mut server, &a, wa);
     sync(&mut server, &b, wb);
     sync(&mut server, &c, wc);
-    assert_eq!(client::conflicted_ids(&c), [h.id]);
-    let seen = client::conflicts(&c, h.id);
+    assert_eq!(conflicts::conflicted_ids(&c), [h.id]);
+    let seen = conflicts::conflicts(&c, h.id);
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].field, "notes");
     let mut values = seen[0].values.clone();
@@ -74,10 +74,10 @@ fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
     // The shown value is the later one; the coordinator keeps the other.
     let shown: Household = c.households().get(&h.id.to_string()).unwrap().unwrap();
     assert_eq!(shown.notes, "腿脚不便");
-    let kept = client::settle(&c, shown.clone(), "notes", "\"耳背\"", UnixMillis(40));
+    let kept = conflicts::settle(&c, shown.clone(), "notes", "\"耳背\"", UnixMillis(40));
     assert_eq!(kept.unwrap().unwrap().notes, "耳背");
     assert_eq!(
-        client::settle(&c, shown, "notes", "42", UnixMillis(41)).unwrap(),
+        conflicts::settle(&c, shown, "notes", "42", UnixMillis(41)).unwrap(),
         None,
         "a value of the wrong type is refused"
     );
@@ -87,8 +87,8 @@ fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
     for db in [&a, &b, &c] {
         let got: Household = db.households().get(&h.id.to_string()).unwrap().unwrap();
         assert_eq!(got.notes, "耳背");
-        assert!(client::conflicts(db, h.id).is_empty());
-        assert!(client::conflicted_ids(db).is_empty());
+        assert!(conflicts::conflicts(db, h.id).is_empty());
+        assert!(conflicts::conflicted_ids(db).is_empty());
     }
     assert!(server.docs[&h.id].conflicts().is_empty());
 }

@@ -4,10 +4,12 @@
 //! - [`push`]: each device's mutations applied in order, at most once;
 //! - [`merge`]: the server's copy of a record, merged field by field, conflicts kept;
 //! - [`client`]: the phone's side — outbox to push, acknowledgements, quarantine, pull;
+//! - [`conflicts`]: the conflicts a pull reported, kept on the phone until settled;
 //! - [`digest`], [`repair`]: detecting and mending what a restored server lost;
 //! - [`mem_server`]: a server in memory, for tests.
 
 pub mod client;
+pub mod conflicts;
 pub mod digest;
 pub mod fields;
 pub mod mem_server;
