@@ -115,6 +115,19 @@ fn valid_time(s: &str) -> bool {
 }
 
 impl Event {
+    /// The form's rules applied to a stored or received record (the server checks what a
+    /// phone sends with this).
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        EventDraft::from_event(self)
+            .build(
+                self.id,
+                self.created_at,
+                self.author.clone(),
+                self.updated_at,
+            )
+            .map(|_| ())
+    }
+
     /// How many of `kind` this event gave: its tallies, and one anti-fraud talk for
     /// anti-fraud outreach (what the review filters on and the dashboard counts).
     pub fn service_count(&self, kind: ServiceKind) -> u32 {
@@ -204,6 +217,11 @@ impl EventDraft {
             .enumerate()
             .map(|(i, v)| e.text(&format!("volunteers.{i}"), v, true, NAME_MAX))
             .collect();
+        e.count(
+            "volunteers",
+            self.volunteers.len(),
+            crate::visit::VOLUNTEERS_MAX,
+        );
         e.range(
             "attendance",
             i64::from(self.attendance),

@@ -145,6 +145,8 @@ pub const ADDRESS_PART_MAX: usize = 40;
 pub const DETAIL_MAX: usize = 120;
 pub const NOTES_MAX: usize = 500;
 pub const PHONE_MAX: usize = 20;
+/// Residents of one household: a family, not a building.
+pub const RESIDENTS_MAX: usize = 20;
 
 /// Who is saving, and when: the parts of a record the form does not supply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +224,7 @@ impl HouseholdDraft {
         if self.residents.is_empty() {
             e.push("residents", Problem::NoneGiven);
         }
+        e.count("residents", self.residents.len(), RESIDENTS_MAX);
         let residents = self
             .residents
             .iter()
@@ -306,6 +309,19 @@ impl HouseholdDraft {
 }
 
 impl Household {
+    /// The form's rules applied to a stored or received record (the server checks what a
+    /// phone sends with this): every problem the form would have shown.
+    pub fn validate(&self, today: Day) -> Result<(), Vec<FieldError>> {
+        let stamp = Stamp {
+            now: self.updated_at,
+            today,
+            user: self.author.clone(),
+        };
+        HouseholdDraft::from_household(self)
+            .build(self.id, self.created_at, self.author.clone(), &stamp)
+            .map(|_| ())
+    }
+
     /// Instant search: every whitespace-separated term of `query` occurs in the address or a
     /// resident's name (case-insensitive substring; no pinyin).
     pub fn matches(&self, query: &str) -> bool {

@@ -27,6 +27,8 @@ pub const DIASTOLIC: (i64, i64) = (30, 160);
 pub const ITEM_MAX: usize = 20;
 /// Long enough for English units ("bottles", "cartons"), not only 袋 or 桶.
 pub const UNIT_MAX: usize = 12;
+/// Kinds of necessities delivered on one visit.
+pub const SUPPLIES_MAX: usize = 20;
 pub const QUANTITY_MAX: i64 = 10_000;
 
 /// mmHg.
@@ -208,6 +210,7 @@ impl ServicesDraft {
         if rows.is_empty() {
             e.push("supplies", Problem::NoneGiven);
         }
+        e.count("supplies", rows.len(), SUPPLIES_MAX);
         rows.into_iter()
             .map(|(i, s)| Supply {
                 item: e.text(&format!("supplies.{i}.item"), &s.item, true, ITEM_MAX),

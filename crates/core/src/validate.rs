@@ -38,6 +38,13 @@ pub enum Problem {
     DigitsOnly,
     /// The second entry of a new PIN or password differs from the first.
     Mismatch,
+    /// A list longer than the form allows (residents, volunteers, supplies).
+    TooMany {
+        max: usize,
+    },
+    /// A control character (NUL and the like) that no form can type and no database should
+    /// store; line breaks and tabs are fine.
+    InvalidCharacter,
 }
 
 /// A problem with one field. `field` is a stable path such as `address.building`,
@@ -95,6 +102,10 @@ impl FieldError {
             (Problem::DigitsOnly, Lang::En) => "Digits only".into(),
             (Problem::Mismatch, Lang::Zh) => "两次输入不一样".into(),
             (Problem::Mismatch, Lang::En) => "The two entries differ".into(),
+            (Problem::TooMany { max }, Lang::Zh) => format!("最多 {max} 项"),
+            (Problem::TooMany { max }, Lang::En) => format!("At most {max}"),
+            (Problem::InvalidCharacter, Lang::Zh) => "含有无法保存的控制字符".into(),
+            (Problem::InvalidCharacter, Lang::En) => "Contains a control character that cannot be saved".into(),
             (Problem::InvalidUsername, Lang::En) => {
                 "A username has only lower-case letters, digits and . _ -".into()
             }
@@ -121,15 +132,25 @@ impl Errors {
         self.0.push(FieldError::new(field, problem));
     }
 
-    /// Trims `value`; checks it is present when required and at most `max` characters.
+    /// Trims `value`; checks it is present when required, at most `max` characters and free
+    /// of control characters.
     pub fn text(&mut self, field: &str, value: &str, required: bool, max: usize) -> String {
         let v = value.trim();
         if required && v.is_empty() {
             self.push(field, Problem::Required);
         } else if v.chars().count() > max {
             self.push(field, Problem::TooLong { max });
+        } else if has_control(v) {
+            self.push(field, Problem::InvalidCharacter);
         }
         v.to_owned()
+    }
+
+    /// Checks a list has at most `max` entries.
+    pub fn count(&mut self, field: &str, len: usize, max: usize) {
+        if len > max {
+            self.push(field, Problem::TooMany { max });
+        }
     }
 
     pub fn range(&mut self, field: &str, value: i64, min: i64, max: i64) {
@@ -145,4 +166,11 @@ impl Errors {
             Err(self.0)
         }
     }
+}
+
+/// A control character other than a line break or a tab: NUL, which PostgreSQL's text cannot
+/// hold, and the others no keyboard types.
+pub fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
 }

@@ -12,6 +12,8 @@ use crate::{RecordId, UnixMillis};
 
 pub const TEXT_MAX: usize = 500;
 pub const FOLLOW_UP_MAX: usize = 100;
+/// Volunteers named on one visit or event.
+pub const VOLUNTEERS_MAX: usize = 30;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LivingConditions {
@@ -116,6 +118,56 @@ pub fn join_names(names: &[String], lang: crate::Lang) -> String {
     names.join(lang.list_separator())
 }
 
+/// The household a visit is for, as far as its rules need it: its id, and whether it has a
+/// recorded basis (health details need one).
+#[derive(Debug, Clone, Copy)]
+struct Picked {
+    id: RecordId,
+    basis: bool,
+}
+
+/// The household the form picked, if it is the one `household` names.
+fn picked(d: &VisitDraft, household: Option<&Household>) -> Option<Picked> {
+    match (d.household_id, household) {
+        (Some(id), Some(h)) if h.id == id => Some(Picked {
+            id,
+            basis: h.basis.is_some(),
+        }),
+        _ => None,
+    }
+}
+
+impl Visit {
+    /// The form's rules applied to a stored or received record (the server checks what a
+    /// phone sends with this). The household's own rules are not repeated: health details
+    /// count as based when `household_basis` is unknown (None: another record's state,
+    /// which merges on its own).
+    pub fn validate(
+        &self,
+        today: Day,
+        household_basis: Option<bool>,
+    ) -> Result<(), Vec<FieldError>> {
+        let stamp = Stamp {
+            now: self.updated_at,
+            today,
+            user: self.author.clone(),
+        };
+        let household = Picked {
+            id: self.household_id,
+            basis: household_basis.unwrap_or(true),
+        };
+        VisitDraft::from_visit(self)
+            .build(
+                self.id,
+                Some(household),
+                &stamp,
+                self.created_at,
+                self.author.clone(),
+            )
+            .map(|_| ())
+    }
+}
+
 /// The visit form as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VisitDraft {
@@ -181,7 +233,13 @@ impl VisitDraft {
         household: Option<&Household>,
         stamp: &Stamp,
     ) -> Result<Visit, Vec<FieldError>> {
-        self.build(id, household, stamp, stamp.now, stamp.user.clone())
+        self.build(
+            id,
+            picked(self, household),
+            stamp,
+            stamp.now,
+            stamp.user.clone(),
+        )
     }
 
     /// An edit of `existing`: keeps its id, creation time and author.
@@ -193,7 +251,7 @@ impl VisitDraft {
     ) -> Result<Visit, Vec<FieldError>> {
         let mut v = self.build(
             existing.id,
-            household,
+            picked(self, household),
             stamp,
             existing.created_at,
             existing.author.clone(),
@@ -215,20 +273,17 @@ impl VisitDraft {
     fn build(
         &self,
         id: RecordId,
-        household: Option<&Household>,
+        household: Option<Picked>,
         stamp: &Stamp,
         created_at: UnixMillis,
         author: String,
     ) -> Result<Visit, Vec<FieldError>> {
         let mut e = Errors::default();
-        let household_id = match (self.household_id, household) {
-            (Some(id), Some(h)) if h.id == id => Some(id),
-            _ => {
-                e.push("household", Problem::Required);
-                None
-            }
-        };
-        let basis = household.is_some_and(|h| h.basis.is_some());
+        let household_id = household.map(|h| h.id);
+        if household_id.is_none() {
+            e.push("household", Problem::Required);
+        }
+        let basis = household.is_some_and(|h| h.basis);
         let day = match Day::parse(&self.day) {
             Ok(d) if d > stamp.today => {
                 e.push("day", Problem::InFuture);
@@ -250,6 +305,7 @@ impl VisitDraft {
         if volunteers.is_empty() {
             e.push("volunteers", Problem::NoneGiven);
         }
+        e.count("volunteers", volunteers.len(), VOLUNTEERS_MAX);
         let services = self.services.validate_into(&mut e);
         if services.blood_pressure.is_some() && !basis {
             e.push("bp.systolic", Problem::NeedsBasis);

@@ -70,7 +70,7 @@ fn visit_mutation(seq: u64) -> Value {
     v.id = RecordId::mint(UnixMillis(1_800_000_000_000 + n as i64), random);
     // Filed under the pushing user (a named other author would be refused).
     v.author = String::new();
-    json!({ "seq": seq, "at": 1_800_000_000_000u64, "op": { "put": {
+    json!({ "seq": seq, "at": 1_795_714_200_000u64, "op": { "put": {
         "kind": "visit", "id": v.id.to_string(), "base": 0, "record": v } } })
 }
 

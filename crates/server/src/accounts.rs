@@ -216,7 +216,8 @@ pub enum TokenCheck {
         user: UserInfo,
         device_id: String,
     },
-    /// Revoked by a coordinator, or its user disabled: it may still push what it saved.
+    /// Revoked by a coordinator: it may still push what it saved (as a volunteer, records
+    /// its user made, audited).
     Revoked {
         user: UserInfo,
         device_id: String,
@@ -227,8 +228,8 @@ pub enum TokenCheck {
 /// Who holds `token`; notes that the device was seen.
 pub async fn check_token(db: &AnyPool, token: &str) -> Result<TokenCheck, AccountError> {
     let row = sqlx::query(
-        "SELECT d.id AS device_id, d.revoked_at, d.last_seen_at, u.id, u.username, u.display_name, u.role,
-                u.disabled, t.id AS team_id, t.name AS team_name
+        "SELECT d.id AS device_id, d.revoked_at, d.ended_at, d.last_seen_at, u.id, u.username,
+                u.display_name, u.role, u.disabled, t.id AS team_id, t.name AS team_name
          FROM devices d JOIN users u ON u.id = d.user_id JOIN teams t ON t.id = d.team_id
          WHERE d.token_hash = $1",
     )
@@ -239,7 +240,11 @@ pub async fn check_token(db: &AnyPool, token: &str) -> Result<TokenCheck, Accoun
         return Ok(TokenCheck::Unknown);
     };
     let device_id: String = r.get("device_id");
-    if r.get::<Option<i64>, _>("revoked_at").is_some() || r.get::<i64, _>("disabled") != 0 {
+    // Signed out by its user, or the user disabled: the token is over, push included.
+    if r.get::<Option<i64>, _>("ended_at").is_some() || r.get::<i64, _>("disabled") != 0 {
+        return Ok(TokenCheck::Unknown);
+    }
+    if r.get::<Option<i64>, _>("revoked_at").is_some() {
         return Ok(TokenCheck::Revoked {
             user: user_info(&r),
             device_id,
@@ -258,6 +263,19 @@ pub async fn check_token(db: &AnyPool, token: &str) -> Result<TokenCheck, Accoun
         user: user_info(&r),
         device_id,
     })
+}
+
+/// Ends a device's token for good: its user signed out (the app pushed everything first).
+pub async fn end_device(db: &AnyPool, device_id: &str) -> Result<(), AccountError> {
+    let now = now_millis();
+    sqlx::query(
+        "UPDATE devices SET ended_at = $1, revoked_at = COALESCE(revoked_at, $1) WHERE id = $2",
+    )
+    .bind(now)
+    .bind(device_id)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// Revokes a device of `team_id`; false when the team has no such device.

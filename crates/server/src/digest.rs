@@ -8,7 +8,7 @@ use doorstep_core::sync::merge::Doc;
 use doorstep_core::RecordId;
 use sqlx::{Any, AnyPool, Transaction};
 
-use crate::records::{decode, SyncError};
+use crate::records::{readable, SyncError};
 
 /// The stored digest, or `None` if never computed (teams older than the digest).
 pub fn stored(count: Option<i64>, xor: Option<i64>) -> Option<Digest> {
@@ -23,15 +23,15 @@ pub async fn compute<'e, E>(db: E, team: &str, upto: i64) -> Result<Digest, Sync
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
-    let docs: Vec<String> =
-        sqlx::query_scalar("SELECT doc FROM records WHERE team_id = $1 AND rev <= $2")
+    let docs: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, doc FROM records WHERE team_id = $1 AND rev <= $2")
             .bind(team)
             .bind(upto)
             .fetch_all(db)
             .await?;
     let mut d = Digest::default();
-    for json in &docs {
-        let doc = decode(json)?;
+    // Unreadable rows are left out, as every answer leaves them out.
+    for doc in docs.iter().filter_map(|(id, json)| readable(id, json)) {
         d.add(doc.id, doc.version());
     }
     Ok(d)
@@ -78,7 +78,9 @@ pub async fn without(
             if rev > upto {
                 return Ok(None);
             }
-            d.remove(*id, decode(&json)?.version());
+            if let Some(doc) = readable(&id.to_string(), &json) {
+                d.remove(*id, doc.version());
+            }
         }
     }
     Ok(Some(d))

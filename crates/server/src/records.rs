@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use doorstep_core::store::RecordKind;
+use doorstep_core::sync::inbound;
 use doorstep_core::sync::merge::{self, Doc, Writer};
 use doorstep_core::sync::push::{self, PushError};
 use doorstep_core::sync::wire::{
@@ -55,6 +56,20 @@ pub(crate) fn decode(json: &str) -> Result<Doc, SyncError> {
     serde_json::from_str(json).map_err(|e| SyncError::Corrupt(e.to_string()))
 }
 
+/// A stored record, or None when it does not decode (written by an older server, or edited
+/// by hand): it is skipped with its id logged, so one bad row never fails a whole answer.
+/// `doorstep-server check` lists such rows.
+pub(crate) fn readable(id: &str, json: &str) -> Option<Doc> {
+    match decode(json) {
+        Ok(d) => Some(d),
+        Err(_) => {
+            // The id only: the row's content may hold what people wrote.
+            tracing::warn!(record = %id, "stored record unreadable; skipped");
+            None
+        }
+    }
+}
+
 /// The stored copies of the records a push names, in one query (each a round trip less to
 /// PostgreSQL), keyed by id.
 async fn load_all(
@@ -74,17 +89,19 @@ async fn load_all(
     }
     let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
     let sql = format!(
-        "SELECT doc FROM records WHERE team_id = $1 AND id IN ({})",
+        "SELECT id, doc FROM records WHERE team_id = $1 AND id IN ({})",
         marks.join(", ")
     );
-    let mut q = sqlx::query_scalar(&sql).bind(team);
+    let mut q = sqlx::query_as(&sql).bind(team);
     for id in &ids {
         q = q.bind(id);
     }
-    let rows: Vec<String> = q.fetch_all(&mut **tx).await?;
-    rows.iter()
-        .map(|j| decode(j).map(|d| (d.id.to_string(), d)))
-        .collect()
+    let rows: Vec<(String, String)> = q.fetch_all(&mut **tx).await?;
+    // An unreadable row counts as absent: a put replaces it, a deletion leaves it alone.
+    Ok(rows
+        .iter()
+        .filter_map(|(id, j)| readable(id, j).map(|d| (d.id.to_string(), d)))
+        .collect())
 }
 
 /// Writes the changed records of a push, many rows per statement (each statement is a round
@@ -178,6 +195,7 @@ pub async fn push(
         None => digest::compute(&mut *tx, team, clock).await?,
     };
     let now = now_micros();
+    let latest = inbound::latest(UnixMillis(now_millis()));
     let last: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
         .bind(w.device)
         .fetch_one(&mut *tx)
@@ -199,7 +217,10 @@ pub async fn push(
         let target = Doc::target(m).map(|id| id.to_string());
         if i < done {
             outcome.rejected = earlier_rejection(&mut tx, w.device, m.seq).await?;
-            if let Some(doc) = target.as_ref().and_then(|id| docs.get_mut(id)) {
+            // Listed again for pull only if this device wrote it: a replay naming another
+            // record changes nothing.
+            let doc = target.as_ref().and_then(|id| docs.get_mut(id));
+            if let Some(doc) = doc.filter(|d| d.has_value_from(w.device)) {
                 clock = push::next_rev(clock as u64, now) as i64;
                 doc.rev = clock as u64;
                 changed.push(doc.id.to_string());
@@ -212,7 +233,7 @@ pub async fn push(
                     message: "refused by the refuse-mutations failpoint".into(),
                 })
             } else {
-                merge::apply(existing, m, w, push::next_rev(clock as u64, now))
+                merge::apply(existing, m, w, push::next_rev(clock as u64, now), latest)
             };
             match applied {
                 Ok(Some(doc)) => {
@@ -305,8 +326,8 @@ pub async fn pull(
             .await?;
     let reset = cursor > clock as u64;
     let from = if reset { 0 } else { cursor };
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT doc, received_at FROM records WHERE team_id = $1 AND rev > $2 AND rev <= $3
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, doc, received_at, rev FROM records WHERE team_id = $1 AND rev > $2 AND rev <= $3
          ORDER BY rev LIMIT $4",
     )
     .bind(team)
@@ -325,15 +346,16 @@ pub async fn pull(
         };
         digest::without(db, team, d, except, clock).await?
     };
-    let docs = rows
+    let page = &rows[..rows.len().min(limit)];
+    let docs: Vec<(Doc, UnixMillis)> = page
         .iter()
-        .take(limit)
-        .map(|(j, at)| decode(j).map(|d| (d, UnixMillis(*at))))
-        .collect::<Result<Vec<(Doc, UnixMillis)>, _>>()?;
+        .filter_map(|(id, j, at, _)| readable(id, j).map(|d| (d, UnixMillis(*at))))
+        .collect();
     Ok(PullResponse {
         protocol: PROTOCOL,
         reset,
-        cursor: docs.last().map_or(from, |(d, _)| d.rev),
+        // Past the page's last row even if it was unreadable (else the phone asks forever).
+        cursor: page.last().map_or(from, |r| r.3 as u64),
         more,
         records: docs
             .iter()
@@ -356,8 +378,8 @@ pub async fn ids(
     limit: usize,
 ) -> Result<IdsResponse, SyncError> {
     let after = after.map(|a| a.to_string()).unwrap_or_default();
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT doc FROM records WHERE team_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, doc FROM records WHERE team_id = $1 AND id > $2 ORDER BY id LIMIT $3",
     )
     .bind(team)
     .bind(after)
@@ -368,8 +390,8 @@ pub async fn ids(
     let ids = rows
         .iter()
         .take(limit)
-        .map(|j| decode(j).map(|d| d.id_entry()))
-        .collect::<Result<Vec<_>, _>>()?;
+        .filter_map(|(id, j)| readable(id, j).map(|d| d.id_entry()))
+        .collect();
     Ok(IdsResponse {
         protocol: PROTOCOL,
         ids,
@@ -389,19 +411,26 @@ pub async fn all_of<T: serde::de::DeserializeOwned>(
     team: &str,
     kind: RecordKind,
 ) -> Result<Vec<T>, SyncError> {
-    let rows: Vec<String> = sqlx::query_scalar(
-        "SELECT doc FROM records WHERE team_id = $1 AND kind = $2 AND deleted = 0",
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, doc FROM records WHERE team_id = $1 AND kind = $2 AND deleted = 0",
     )
     .bind(team)
     .bind(kind_str(kind))
     .fetch_all(db)
     .await?;
-    rows.iter()
-        .map(|j| {
-            serde_json::from_value(Value::Object(decode(j)?.record()))
-                .map_err(|e| SyncError::Corrupt(e.to_string()))
-        })
-        .collect()
+    Ok(rows.iter().filter_map(|(id, j)| typed(id, j)).collect())
+}
+
+/// A stored record as the app's type, or None (logged) when it is not one.
+pub(crate) fn typed<T: serde::de::DeserializeOwned>(id: &str, json: &str) -> Option<T> {
+    let doc = readable(id, json)?;
+    match serde_json::from_value(Value::Object(doc.record())) {
+        Ok(t) => Some(t),
+        Err(_) => {
+            tracing::warn!(record = %id, "stored record is not of its kind; skipped");
+            None
+        }
+    }
 }
 
 /// The team's visits or events (not deleted) with `from <= day <= to`, oldest day first, as
@@ -415,8 +444,8 @@ pub fn stream_docs<'a>(
 ) -> impl futures_util::Stream<Item = Result<Doc, SyncError>> + Send + 'a {
     use futures_util::StreamExt;
     // "" and "9" bound every YYYY-MM-DD.
-    sqlx::query_scalar::<_, String>(
-        "SELECT doc FROM records WHERE team_id = $1 AND kind = $2 AND deleted = 0
+    sqlx::query_as::<_, (String, String)>(
+        "SELECT id, doc FROM records WHERE team_id = $1 AND kind = $2 AND deleted = 0
          AND day >= $3 AND day <= $4 ORDER BY day, id",
     )
     .bind(team)
@@ -424,7 +453,12 @@ pub fn stream_docs<'a>(
     .bind(from.unwrap_or(""))
     .bind(to.unwrap_or("9"))
     .fetch(db)
-    .map(|row| decode(&row?))
+    .filter_map(|row| {
+        std::future::ready(match row {
+            Ok((id, j)) => readable(&id, &j).map(Ok),
+            Err(e) => Some(Err(SyncError::from(e))),
+        })
+    })
 }
 
 /// A record for the coordinator's lists: the merged record plus what the server knows.
@@ -449,7 +483,7 @@ pub async fn list(
         ""
     };
     let sql = format!(
-        "SELECT doc, received_at FROM records
+        "SELECT id, doc, received_at FROM records
          WHERE team_id = $1 AND kind = $2 AND deleted = 0 {since_sql}
          ORDER BY day DESC, received_at DESC, id DESC LIMIT $3 OFFSET $4"
     );
@@ -461,15 +495,11 @@ pub async fn list(
     if let Some(day) = since_day {
         q = q.bind(day);
     }
-    let rows: Vec<(String, i64)> = q.fetch_all(db).await?;
-    rows.into_iter()
-        .map(|(j, received_at)| {
-            Ok(Listed {
-                doc: decode(&j)?,
-                received_at,
-            })
-        })
-        .collect()
+    let rows: Vec<(String, String, i64)> = q.fetch_all(db).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, j, received_at)| readable(&id, &j).map(|doc| Listed { doc, received_at }))
+        .collect())
 }
 
 impl Listed {

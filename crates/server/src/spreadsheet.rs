@@ -81,11 +81,28 @@ fn write_row(
         } else if let Some(Some(n)) = as_number {
             sheet.write_number(r, col, f64::from(n))?;
         } else if !cell.is_empty() {
-            sheet.write_string(r, col, cell)?;
+            sheet.write_string(r, col, excel_cell(cell).as_ref())?;
         }
     }
     Ok(())
 }
+
+/// Most characters Excel holds in a cell.
+const EXCEL_CELL_MAX: usize = 32_767;
+
+/// A cell Excel can hold: text beyond its limit is cut and says so. Records are bounded far
+/// below it on input; this keeps an export working whatever a row holds.
+fn excel_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    const CUT: &str = "…(已截断 / truncated)";
+    if cell.chars().count() <= EXCEL_CELL_MAX {
+        return cell.into();
+    }
+    let keep = EXCEL_CELL_MAX - CUT.chars().count();
+    let mut s: String = cell.chars().take(keep).collect();
+    s.push_str(CUT);
+    s.into()
+}
+
 
 /// A whole (small) table as XLSX.
 pub fn xlsx(
@@ -160,3 +177,15 @@ pub const CSV_TYPE: &str = "text/csv; charset=utf-8";
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_overlong_cell_is_cut_to_what_excel_holds() {
+        let long = "长".repeat(40_000);
+        let cut = super::excel_cell(&long);
+        assert_eq!(cut.chars().count(), super::EXCEL_CELL_MAX);
+        assert!(cut.ends_with("truncated)"));
+        assert_eq!(super::excel_cell("短"), "短");
+    }
+}

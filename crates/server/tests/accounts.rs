@@ -144,9 +144,15 @@ async fn logout_and_revocation_end_the_token() {
             .as_u16(),
         204
     );
+    // Signed out by its user: the token is over for every route, push included.
     assert_eq!(
         error_code(app.get_with("/api/v1/me", &t1).await, 401).await,
-        "device_revoked"
+        "unauthorized"
+    );
+    let push = json!({ "protocol": 1, "mutations": [] });
+    assert_eq!(
+        error_code(app.post("/api/v1/sync/push", push, Some(&t1)).await, 401).await,
+        "unauthorized"
     );
 
     // The coordinator sees the volunteer's phone, with what it reported, and revokes it.

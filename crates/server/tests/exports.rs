@@ -160,6 +160,7 @@ async fn events_and_households_export_too_and_only_to_coordinators() {
     let mut h = household(1);
     h.address.room = "502室".into();
     h.residents[0].lives_alone = true;
+    h.basis = Some(doorstep_core::store::conformance::duty_of_care());
     h.notes = "王奶奶的儿子在外地".into();
     let e = Event {
         id: RecordId::mint(UnixMillis(1_800_000_000_000), [9; 10]),

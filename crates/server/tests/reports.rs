@@ -36,6 +36,7 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
             h.address.room = format!("{n}0{n}室");
             h.residents[0].phone = format!("1380000000{n}");
             h.residents[0].lives_alone = n % 2 == 0;
+            h.basis = Some(doorstep_core::store::conformance::duty_of_care());
             h
         })
         .collect();

@@ -48,11 +48,11 @@ fn put(
     if let Some(f) = fields {
         op["fields"] = json!(f);
     }
-    json!({ "seq": seq, "at": 1_800_000_000_000u64 + seq, "op": { "put": op } })
+    json!({ "seq": seq, "at": 1_795_714_200_000u64 + seq, "op": { "put": op } })
 }
 
 fn delete(seq: u64, kind: &str, id: &str, base: u64) -> Value {
-    json!({ "seq": seq, "at": 1_800_000_000_000u64 + seq, "op": { "delete": { "kind": kind, "id": id, "base": base } } })
+    json!({ "seq": seq, "at": 1_795_714_200_000u64 + seq, "op": { "delete": { "kind": kind, "id": id, "base": base } } })
 }
 
 async fn push(app: &TestApp, token: &str, mutations: Vec<Value>) -> reqwest::Response {

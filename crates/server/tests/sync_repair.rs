@@ -239,7 +239,7 @@ async fn ids_come_in_id_order_with_what_a_repair_compares() {
     let batch: Vec<Value> = (1..=5u32)
         .map(|i| {
             let h = household(i);
-            json!({ "seq": i, "at": 1_800_000_000_000u64, "op": { "put": {
+            json!({ "seq": i, "at": 1_795_714_200_000u64, "op": { "put": {
                 "kind": "household", "id": h.id, "base": 0, "record": h } } })
         })
         .collect();

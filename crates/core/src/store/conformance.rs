@@ -357,6 +357,15 @@ fn id(n: u32, salt: u8) -> RecordId {
     RecordId::mint(UnixMillis(1_795_714_200_000 + i64::from(n)), random)
 }
 
+/// A recorded basis, for fixtures that hold sensitive details (living alone, health).
+pub fn duty_of_care() -> crate::household::DataBasis {
+    crate::household::DataBasis {
+        kind: crate::household::BasisKind::DutyOfCare,
+        recorded_on: Day::parse("2026-11-01").expect("a day"),
+        recorded_by: "李主任".into(),
+    }
+}
+
 pub fn household(n: u32) -> Household {
     Household {
         id: id(n, 1),

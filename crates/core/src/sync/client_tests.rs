@@ -43,16 +43,19 @@ fn a_conflict_reaches_the_phone_and_choosing_a_value_settles_it() {
         user: "u-a",
         device: "d-a",
         coordinator: false,
+        revoked: false,
     };
     let wb = Writer {
         user: "u-b",
         device: "d-b",
         coordinator: false,
+        revoked: false,
     };
     let wc = Writer {
         user: "u-c",
         device: "d-c",
         coordinator: true,
+        revoked: false,
     };
     let h = household(1);
     a.save_household(&h, UnixMillis(10)).unwrap();
@@ -102,11 +105,13 @@ fn keeping_the_shown_value_also_settles_the_conflict() {
         user: "u-a",
         device: "d-a",
         coordinator: true,
+        revoked: false,
     };
     let wb = Writer {
         user: "u-b",
         device: "d-b",
         coordinator: false,
+        revoked: false,
     };
     let h = household(2);
     a.save_household(&h, UnixMillis(10)).unwrap();
@@ -140,11 +145,13 @@ fn a_refused_change_is_kept_shown_exportable_and_retryable() {
         user: "u-a",
         device: "d-a",
         coordinator: false,
+        revoked: false,
     };
     let wb = Writer {
         user: "u-b",
         device: "d-b",
         coordinator: false,
+        revoked: false,
     };
     let mut v = full_visit(1, &household(1), "我的走访");
     v.author = "u-a".into();
@@ -187,6 +194,7 @@ fn wiping_what_is_synced_keeps_every_change_the_server_lacks() {
         user: "u-a",
         device: "d-a",
         coordinator: false,
+        revoked: false,
     };
     let synced = household(1);
     db.save_household(&synced, UnixMillis(10)).unwrap();

@@ -22,6 +22,8 @@ pub struct MemServer {
     pub rejected: HashMap<(String, u64), super::wire::Rejection>,
     /// The server's clock in microseconds (set by the test), for [`push::next_rev`].
     pub now: u64,
+    /// The latest time a record may carry ([`super::inbound::latest`]); None: any.
+    pub latest: Option<crate::UnixMillis>,
 }
 
 impl MemServer {
@@ -39,14 +41,17 @@ impl MemServer {
                 // phone may have skipped the record in a pull meanwhile (it had a change
                 // waiting), so list it again.
                 outcome.rejected = self.rejected.get(&(w.device.to_owned(), m.seq)).cloned();
-                if let Some(doc) = id.and_then(|id| self.docs.get_mut(&id)) {
+                // Only records this device wrote: a replay naming any other changes nothing.
+                let doc = id.and_then(|id| self.docs.get_mut(&id));
+                if let Some(doc) = doc.filter(|d| d.has_value_from(w.device)) {
                     self.clock = push::next_rev(self.clock, self.now);
                     doc.rev = self.clock;
                 }
             } else {
                 let existing = id.and_then(|id| self.docs.get(&id));
                 let rev = push::next_rev(self.clock, self.now);
-                match merge::apply(existing, m, w, rev) {
+                let latest = self.latest.unwrap_or(crate::UnixMillis(i64::MAX));
+                match merge::apply(existing, m, w, rev, latest) {
                     Ok(Some(doc)) => {
                         self.clock = rev;
                         self.docs.insert(doc.id, doc);

@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::field_names;
+use super::inbound;
 use super::wire::{IdEntry, Op, PulledRecord, PushMutation, RejectCode, Rejection};
 use crate::event::Event;
 use crate::household::Household;
@@ -79,6 +80,16 @@ pub struct Writer<'a> {
     /// Coordinators may change any record of the team; volunteers only their own visits and
     /// events (and any household).
     pub coordinator: bool,
+    /// The device was signed out by a coordinator: it may still send what it saved, as a
+    /// volunteer, for records its user made, and never over a value it had not seen.
+    pub revoked: bool,
+}
+
+impl Writer<'_> {
+    /// What this writer may do: a revoked device has no coordinator's rights.
+    fn coordinator(&self) -> bool {
+        self.coordinator && !self.revoked
+    }
 }
 
 impl Doc {
@@ -132,6 +143,14 @@ impl Doc {
         }
     }
 
+    /// Whether `device` set any value of this record (what a replayed push may list again).
+    pub fn has_value_from(&self, device: &str) -> bool {
+        self.fields
+            .values()
+            .chain(std::iter::once(&self.deleted))
+            .any(|f| f.values.iter().any(|c| c.device == device))
+    }
+
     /// The id a mutation is about, if any.
     pub fn target(m: &PushMutation) -> Option<RecordId> {
         match &m.op {
@@ -174,12 +193,14 @@ fn rejection(code: RejectCode, message: impl Into<String>) -> Rejection {
 }
 
 /// Applies one mutation to the server's copy (`None`: the server has none) as change number
-/// `rev`. `Ok(None)`: nothing to store. A rejection leaves the copy as it was.
+/// `rev`. `Ok(None)`: nothing to store. A rejection leaves the copy as it was. A put's record
+/// must pass [`inbound::accept`] with times up to `latest` (the server's clock plus a skew).
 pub fn apply(
     existing: Option<&Doc>,
     m: &PushMutation,
     w: Writer<'_>,
     rev: u64,
+    latest: UnixMillis,
 ) -> Result<Option<Doc>, Rejection> {
     let (kind, id, base) = match &m.op {
         Op::Noop => return Ok(None),
@@ -187,6 +208,10 @@ pub fn apply(
         | Op::Delete { kind, id, base }
         | Op::Restore { kind, id, base } => (*kind, *id, *base),
     };
+    inbound::check_time("at", m.at, latest)?;
+    // A revoked device never replaces what it had not seen: every value it sends joins the
+    // others, a conflict for a coordinator where they differ.
+    let base = if w.revoked { 0 } else { base };
     if let Some(doc) = existing {
         if doc.kind != kind {
             return Err(rejection(
@@ -194,10 +219,16 @@ pub fn apply(
                 "this id belongs to a record of another kind",
             ));
         }
-        if kind != RecordKind::Household && !w.coordinator && doc.created_by != w.user {
+        if kind != RecordKind::Household && !w.coordinator() && doc.created_by != w.user {
             return Err(rejection(
                 RejectCode::Forbidden,
                 "only its author or a coordinator may change this record",
+            ));
+        }
+        if w.revoked && doc.created_by != w.user {
+            return Err(rejection(
+                RejectCode::Forbidden,
+                "a signed-out phone may only send records its user made",
             ));
         }
     }
@@ -212,8 +243,7 @@ pub fn apply(
             },
             existing,
         ) => {
-            let record: Map<String, Value> = serde_json::from_str(record.get())
-                .map_err(|e| rejection(RejectCode::Invalid, format!("not a record: {e}")))?;
+            let record = inbound::accept(kind, record.get(), latest)?;
             let updated_at = record.get("updated_at").and_then(Value::as_i64);
             if *resend {
                 // Only where the server lost it, and in its author's name (a coordinator's
@@ -230,8 +260,8 @@ pub fn apply(
             // colleague's, re-sent after a restore, would become theirs).
             let named = record.get("author").and_then(Value::as_str).unwrap_or("");
             if existing.is_none()
-                && kind != RecordKind::Household
-                && !w.coordinator
+                && (kind != RecordKind::Household || w.revoked)
+                && !w.coordinator()
                 && !named.is_empty()
                 && named != w.user
             {
@@ -269,7 +299,7 @@ pub fn apply(
                 // (an old app, a crafted request), which is left out; its next pull brings
                 // the server's back. A new household keeps what it came with (a re-send of
                 // what a restored server lost).
-                if existing.is_some() && !w.coordinator && coordinators_only(kind, name) {
+                if existing.is_some() && !w.coordinator() && coordinators_only(kind, name) {
                     continue;
                 }
                 let value = record.get(name).cloned().unwrap_or(Value::Null);
@@ -315,7 +345,7 @@ fn stamp(value: Value, by: &str, m: &PushMutation, w: Writer<'_>) -> Candidate {
 /// them (a coordinator; anyone for a household, which the team shares), else the sender.
 fn resent_by<'a>(record: &'a Map<String, Value>, kind: RecordKind, w: Writer<'a>) -> &'a str {
     match record.get("author").and_then(Value::as_str) {
-        Some(a) if !a.is_empty() && (w.coordinator || kind == RecordKind::Household) => a,
+        Some(a) if !a.is_empty() && (w.coordinator() || kind == RecordKind::Household) => a,
         _ => w.user,
     }
 }
@@ -325,7 +355,7 @@ fn resent_by<'a>(record: &'a Map<String, Value>, kind: RecordKind, w: Writer<'a>
 /// record's own `author` is kept then.
 fn author<'a>(record: &'a Map<String, Value>, w: Writer<'a>) -> &'a str {
     match record.get("author").and_then(Value::as_str) {
-        Some(a) if w.coordinator && !a.is_empty() => a,
+        Some(a) if w.coordinator() && !a.is_empty() => a,
         _ => w.user,
     }
 }

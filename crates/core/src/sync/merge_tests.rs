@@ -228,31 +228,41 @@ fn put<T: Synced>(record: &T, base: u64, fields: Option<Vec<&str>>) -> PushMutat
     }
 }
 
+/// The merge with no bound on times (the fixtures' clocks are arbitrary).
+fn apply(
+    existing: Option<&merge::Doc>,
+    m: &PushMutation,
+    w: merge::Writer<'_>,
+    rev: u64,
+) -> Result<Option<merge::Doc>, crate::sync::wire::Rejection> {
+    merge::apply(existing, m, w, rev, crate::UnixMillis(i64::MAX))
+}
+
 const VOL: merge::Writer = merge::Writer {
     user: "u-1",
     device: "dev-1",
     coordinator: false,
+    revoked: false,
 };
 const OTHER: merge::Writer = merge::Writer {
     user: "u-2",
     device: "dev-2",
     coordinator: false,
+    revoked: false,
 };
 
 #[test]
 fn two_phones_editing_different_fields_of_a_household_both_win() {
     let h = household(1);
-    let doc = merge::apply(None, &put(&h, 0, None), VOL, 1)
-        .unwrap()
-        .unwrap();
+    let doc = apply(None, &put(&h, 0, None), VOL, 1).unwrap().unwrap();
     let mut a = h.clone();
     a.notes = "耳背".into();
     let mut b = h.clone();
     b.archived = true;
-    let doc = merge::apply(Some(&doc), &put(&a, 1, Some(vec!["notes"])), VOL, 2)
+    let doc = apply(Some(&doc), &put(&a, 1, Some(vec!["notes"])), VOL, 2)
         .unwrap()
         .unwrap();
-    let doc = merge::apply(Some(&doc), &put(&b, 1, Some(vec!["archived"])), OTHER, 3)
+    let doc = apply(Some(&doc), &put(&b, 1, Some(vec!["archived"])), OTHER, 3)
         .unwrap()
         .unwrap();
     let merged: crate::household::Household =
@@ -266,13 +276,11 @@ fn two_phones_editing_different_fields_of_a_household_both_win() {
 #[test]
 fn only_a_coordinator_assigns_a_household() {
     let h = household(1);
-    let doc = merge::apply(None, &put(&h, 0, None), VOL, 1)
-        .unwrap()
-        .unwrap();
+    let doc = apply(None, &put(&h, 0, None), VOL, 1).unwrap().unwrap();
     let mut mine = h.clone();
     mine.assigned_to = "我自己".into();
     mine.notes = "耳背".into();
-    let doc = merge::apply(Some(&doc), &put(&mine, 1, None), VOL, 2)
+    let doc = apply(Some(&doc), &put(&mine, 1, None), VOL, 2)
         .unwrap()
         .unwrap();
     let shown = |d: &merge::Doc| -> crate::household::Household {
@@ -285,7 +293,7 @@ fn only_a_coordinator_assigns_a_household() {
         coordinator: true,
         ..OTHER
     };
-    let doc = merge::apply(
+    let doc = apply(
         Some(&doc),
         &put(&mine, 2, Some(vec!["assigned_to"])),
         coordinator,
@@ -299,12 +307,10 @@ fn only_a_coordinator_assigns_a_household() {
 #[test]
 fn same_id_with_other_content_is_kept_as_a_conflict() {
     let h = household(1);
-    let doc = merge::apply(None, &put(&h, 0, None), VOL, 1)
-        .unwrap()
-        .unwrap();
+    let doc = apply(None, &put(&h, 0, None), VOL, 1).unwrap().unwrap();
     let mut other = h.clone();
     other.notes = "另一份".into();
-    let doc = merge::apply(Some(&doc), &put(&other, 0, None), OTHER, 2)
+    let doc = apply(Some(&doc), &put(&other, 0, None), OTHER, 2)
         .unwrap()
         .unwrap();
     assert_eq!(doc.conflicts().get("notes").map(Vec::len), Some(2));
@@ -313,9 +319,7 @@ fn same_id_with_other_content_is_kept_as_a_conflict() {
 #[test]
 fn deleted_stays_deleted_when_an_older_edit_arrives() {
     let h = household(1);
-    let doc = merge::apply(None, &put(&h, 0, None), VOL, 1)
-        .unwrap()
-        .unwrap();
+    let doc = apply(None, &put(&h, 0, None), VOL, 1).unwrap().unwrap();
     let del = PushMutation {
         seq: 2,
         at: UnixMillis(6),
@@ -325,15 +329,15 @@ fn deleted_stays_deleted_when_an_older_edit_arrives() {
             base: 1,
         },
     };
-    let doc = merge::apply(Some(&doc), &del, VOL, 2).unwrap().unwrap();
+    let doc = apply(Some(&doc), &del, VOL, 2).unwrap().unwrap();
     let mut late = h.clone();
     late.notes = "晚到的修改".into();
-    let doc = merge::apply(Some(&doc), &put(&late, 1, Some(vec!["notes"])), OTHER, 3)
+    let doc = apply(Some(&doc), &put(&late, 1, Some(vec!["notes"])), OTHER, 3)
         .unwrap()
         .unwrap();
     assert!(doc.is_deleted());
     // A re-sent create does not bring it back either.
-    let doc = merge::apply(Some(&doc), &put(&h, 0, None), VOL, 4)
+    let doc = apply(Some(&doc), &put(&h, 0, None), VOL, 4)
         .unwrap()
         .unwrap();
     assert!(doc.is_deleted());
@@ -343,18 +347,16 @@ fn deleted_stays_deleted_when_an_older_edit_arrives() {
 fn rejections_name_the_reason_and_change_nothing() {
     let h = household(1);
     let v = full_visit(1, &h, "聊天");
-    let doc = merge::apply(None, &put(&v, 0, None), VOL, 1)
-        .unwrap()
-        .unwrap();
+    let doc = apply(None, &put(&v, 0, None), VOL, 1).unwrap().unwrap();
     let mut edit = v.clone();
     edit.notes = "别人的走访".into();
-    let err = merge::apply(Some(&doc), &put(&edit, 1, Some(vec!["notes"])), OTHER, 2).unwrap_err();
+    let err = apply(Some(&doc), &put(&edit, 1, Some(vec!["notes"])), OTHER, 2).unwrap_err();
     assert_eq!(err.code, RejectCode::Forbidden);
     let coordinator = merge::Writer {
         coordinator: true,
         ..OTHER
     };
-    assert!(merge::apply(
+    assert!(apply(
         Some(&doc),
         &put(&edit, 1, Some(vec!["notes"])),
         coordinator,
@@ -362,13 +364,11 @@ fn rejections_name_the_reason_and_change_nothing() {
     )
     .is_ok());
     // A household's id used for a visit.
-    let hdoc = merge::apply(None, &put(&h, 0, None), VOL, 3)
-        .unwrap()
-        .unwrap();
+    let hdoc = apply(None, &put(&h, 0, None), VOL, 3).unwrap().unwrap();
     let mut clash = v.clone();
     clash.id = h.id;
     assert_eq!(
-        merge::apply(Some(&hdoc), &put(&clash, 0, None), VOL, 4)
+        apply(Some(&hdoc), &put(&clash, 0, None), VOL, 4)
             .unwrap_err()
             .code,
         RejectCode::KindMismatch
@@ -389,7 +389,7 @@ fn rejections_name_the_reason_and_change_nothing() {
         },
     };
     assert_eq!(
-        merge::apply(Some(&doc), &m, VOL, 5).unwrap_err().code,
+        apply(Some(&doc), &m, VOL, 5).unwrap_err().code,
         RejectCode::Invalid
     );
 }
@@ -400,7 +400,7 @@ fn a_change_of_some_fields_of_a_record_the_server_lacks_brings_it_whole() {
     let h = household(1);
     let mut edited = h.clone();
     edited.notes = "耳背".into();
-    let doc = merge::apply(None, &put(&edited, 3, Some(vec!["notes"])), VOL, 7)
+    let doc = apply(None, &put(&edited, 3, Some(vec!["notes"])), VOL, 7)
         .unwrap()
         .unwrap();
     let got: crate::household::Household =
@@ -418,22 +418,20 @@ fn a_change_of_some_fields_of_a_record_the_server_lacks_brings_it_whole() {
         coordinator: true,
         ..VOL
     };
-    let doc = merge::apply(None, &put(&v, 0, None), coordinator, 9)
+    let doc = apply(None, &put(&v, 0, None), coordinator, 9)
         .unwrap()
         .unwrap();
     assert_eq!(doc.created_by, "u-2");
-    let err = merge::apply(None, &put(&v, 0, None), VOL, 9).unwrap_err();
+    let err = apply(None, &put(&v, 0, None), VOL, 9).unwrap_err();
     assert_eq!(err.code, RejectCode::Forbidden);
     v.author = String::new();
-    let doc = merge::apply(None, &put(&v, 0, None), VOL, 9)
-        .unwrap()
-        .unwrap();
+    let doc = apply(None, &put(&v, 0, None), VOL, 9).unwrap().unwrap();
     assert_eq!(
         doc.created_by, "u-1",
         "a visit saved before sign-in is the sender's"
     );
     // Unknown names are still refused.
-    let err = merge::apply(None, &put(&h, 0, Some(vec!["nope"])), VOL, 8).unwrap_err();
+    let err = apply(None, &put(&h, 0, Some(vec!["nope"])), VOL, 8).unwrap_err();
     assert_eq!(err.code, RejectCode::Invalid);
 }
 
@@ -446,6 +444,7 @@ fn a_resent_record_applies_only_where_the_server_lost_it_and_in_its_authors_name
         user: "u-c",
         device: "dev-c",
         coordinator: true,
+        revoked: false,
     };
     let resend = |v: &crate::visit::Visit| {
         let mut m = put(v, 0, None);
@@ -458,21 +457,17 @@ fn a_resent_record_applies_only_where_the_server_lost_it_and_in_its_authors_name
     let mut newer = v.clone();
     newer.notes = "作者后来改的".into();
     newer.updated_at.0 += 1_000;
-    let doc = merge::apply(None, &put(&newer, 0, None), VOL, 1)
-        .unwrap()
-        .unwrap();
-    assert!(merge::apply(Some(&doc), &resend(&v), coordinator, 2)
+    let doc = apply(None, &put(&newer, 0, None), VOL, 1).unwrap().unwrap();
+    assert!(apply(Some(&doc), &resend(&v), coordinator, 2)
         .unwrap()
         .is_none());
     // The other order: the coordinator's copy comes first, in the author's name, so the
     // author's later edit from their own phone replaces it — no conflict with themself.
-    let doc = merge::apply(None, &resend(&v), coordinator, 3)
-        .unwrap()
-        .unwrap();
+    let doc = apply(None, &resend(&v), coordinator, 3).unwrap().unwrap();
     assert_eq!(doc.created_by, "u-1");
     let mut edit = put(&newer, 0, Some(vec!["notes"]));
     edit.at = UnixMillis(newer.updated_at.0);
-    let doc = merge::apply(Some(&doc), &edit, VOL, 4).unwrap().unwrap();
+    let doc = apply(Some(&doc), &edit, VOL, 4).unwrap().unwrap();
     assert!(doc.conflicts().is_empty(), "{:?}", doc.conflicts());
     assert_eq!(doc.record()["notes"], "作者后来改的");
 }

@@ -3,6 +3,7 @@
 //! - [`wire`]: what travels, versioned;
 //! - [`push`]: each device's mutations applied in order, at most once;
 //! - [`merge`]: the server's copy of a record, merged field by field, conflicts kept;
+//! - [`inbound`]: what a server accepts from a phone (typed, checked, written again);
 //! - [`client`]: the phone's side — outbox to push, acknowledgements, quarantine, pull;
 //! - [`conflicts`]: the conflicts a pull reported, kept on the phone until settled;
 //! - [`digest`], [`repair`]: detecting and mending what a restored server lost;
@@ -12,6 +13,7 @@ pub mod client;
 pub mod conflicts;
 pub mod digest;
 pub mod fields;
+pub mod inbound;
 pub mod mem_server;
 pub mod merge;
 pub mod push;

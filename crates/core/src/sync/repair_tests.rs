@@ -16,11 +16,13 @@ const A: Writer = Writer {
     user: "u-1",
     device: "d-a",
     coordinator: false,
+    revoked: false,
 };
 const B: Writer = Writer {
     user: "u-2",
     device: "d-b",
     coordinator: false,
+    revoked: false,
 };
 
 /// One sync as the app runs it: push (a gap starts a repair and the next push resumes),
@@ -207,6 +209,7 @@ fn a_colleagues_visit_a_volunteer_cannot_send_again_waits_in_problems() {
         user: "u-c",
         device: "d-c",
         coordinator: true,
+        revoked: false,
     };
     let sc = MemoryStore::new();
     let c = LocalDb::new(&sc);

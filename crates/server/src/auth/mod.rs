@@ -50,19 +50,29 @@ fn bearer(parts: &Parts) -> Result<&str, ApiError> {
         .ok_or(ApiError::Unauthorized)
 }
 
-/// A device pushing what it saved: also a revoked one, so that nothing a volunteer saved in
-/// good faith is lost (docs/sync-protocol.md). It learns of the revocation at its next pull.
+/// A device pushing what it saved: also one a coordinator revoked, so that nothing a
+/// volunteer saved in good faith is lost (docs/sync-protocol.md) — with `revoked` set, which
+/// limits it to a volunteer's rights over records its user made. It learns of the revocation
+/// at its next pull. A token signed out or of a disabled user is refused like any other.
 #[derive(Debug, Clone)]
-pub struct PushingDevice(pub AuthUser);
+pub struct PushingDevice {
+    pub auth: AuthUser,
+    pub revoked: bool,
+}
 
 impl FromRequestParts<AppState> for PushingDevice {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         match accounts::check_token(&state.db, bearer(parts)?).await? {
-            TokenCheck::Valid { user, device_id } | TokenCheck::Revoked { user, device_id } => {
-                Ok(PushingDevice(AuthUser { user, device_id }))
-            }
+            TokenCheck::Valid { user, device_id } => Ok(PushingDevice {
+                auth: AuthUser { user, device_id },
+                revoked: false,
+            }),
+            TokenCheck::Revoked { user, device_id } => Ok(PushingDevice {
+                auth: AuthUser { user, device_id },
+                revoked: true,
+            }),
             TokenCheck::Unknown => Err(ApiError::Unauthorized),
         }
     }

@@ -4,7 +4,7 @@
 //! `crate::spreadsheet`.
 
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 use crate::auth::Coordinator;
 use crate::error::ApiError;
+use crate::json::ApiQuery;
 use crate::records;
 use crate::spreadsheet::{csv_text, stream_csv, stream_xlsx, xlsx, Row, CSV_TYPE, XLSX_TYPE};
 use crate::AppState;
@@ -170,7 +171,7 @@ async fn export(
     format: Format,
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
-    Query(q): Query<ExportQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let from = day("from", q.from.as_deref())?;
     let to = day("to", q.to.as_deref())?;

@@ -35,7 +35,8 @@ pub fn router() -> Router<AppState> {
     let api = Router::new()
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(crate::json::refuse_nul));
     Router::new()
         .merge(health::router())
         .nest("/api", api)

@@ -2,7 +2,7 @@
 //! `/events`, newest first, with `since=YYYY-MM-DD` (visits and events on or after that day),
 //! `limit` (at most 500) and `offset`.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use doorstep_core::store::RecordKind;
@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::auth::Coordinator;
 use crate::error::ApiError;
+use crate::json::ApiQuery;
 use crate::records;
 use crate::AppState;
 
@@ -31,15 +32,16 @@ pub fn router() -> Router<AppState> {
 struct ListQuery {
     since: Option<String>,
     limit: Option<usize>,
+    /// 32 bits: a larger number is refused (400), never wrapped into a negative OFFSET.
     #[serde(default)]
-    offset: usize,
+    offset: u32,
 }
 
 async fn list(
     kind: RecordKind,
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let since = match q.since.as_deref() {
         Some(s) => Some(
@@ -56,7 +58,7 @@ async fn list(
         kind,
         since.as_deref(),
         limit + 1,
-        q.offset,
+        q.offset as usize,
     )
     .await?;
     let more = rows.len() > limit;
@@ -67,6 +69,6 @@ async fn list(
         .collect();
     Ok(Json(json!({
         "items": items,
-        "next_offset": more.then_some(q.offset + limit),
+        "next_offset": more.then_some(q.offset as usize + limit),
     })))
 }

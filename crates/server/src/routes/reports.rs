@@ -2,7 +2,7 @@
 //! totals, notable visits and residents' words as JSON (`doorstep_core::stats`), de-identified;
 //! `&format=html` (and `lang=en`) the same as a printable page.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::accounts::now_millis;
 use crate::auth::Coordinator;
 use crate::error::ApiError;
+use crate::json::ApiQuery;
 use crate::records;
 use crate::AppState;
 
@@ -47,7 +48,7 @@ fn parse_month(s: &str) -> Result<Period, ApiError> {
 async fn monthly(
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
-    Query(q): Query<MonthQuery>,
+    ApiQuery(q): ApiQuery<MonthQuery>,
 ) -> Result<Response, ApiError> {
     let today = Day::from_unix_millis(UnixMillis(now_millis()), UTC_OFFSET_MINUTES);
     let month = match q.month.as_deref() {

@@ -61,7 +61,7 @@ async fn login(
 }
 
 async fn logout(State(state): State<AppState>, auth: AuthUser) -> Result<StatusCode, ApiError> {
-    accounts::revoke_device(&state.db, auth.team_id(), &auth.device_id).await?;
+    accounts::end_device(&state.db, &auth.device_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -2,20 +2,20 @@
 //! `GET /api/v1/sync/pull?protocol=1&cursor=N&limit=M&except=ID,ID`,
 //! `GET /api/v1/sync/ids?protocol=1&after=ID&limit=M` (what a repair compares).
 
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use doorstep_core::sync::merge::Writer;
 use doorstep_core::sync::wire::{
     IdsResponse, PullResponse, PushRequest, PushResponse, DIGEST_EXCEPT, IDS_PAGE, PROTOCOL,
-    PULL_PAGE,
+    PULL_PAGE, PUSH_BATCH,
 };
 use doorstep_core::RecordId;
 use serde::Deserialize;
 
 use crate::auth::{AuthUser, PushingDevice};
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiQuery};
 use crate::records;
 use crate::AppState;
 
@@ -32,17 +32,58 @@ pub fn router() -> Router<AppState> {
 
 async fn push(
     State(state): State<AppState>,
-    PushingDevice(auth): PushingDevice,
-    ApiJson(req): ApiJson<PushRequest>,
+    PushingDevice { auth, revoked }: PushingDevice,
+    ApiJson(req): ApiJson<PushRequest, true>,
 ) -> Result<Json<PushResponse>, ApiError> {
+    check_push(&req)?;
     let w = Writer {
         user: &auth.user.id,
         device: &auth.device_id,
         coordinator: auth.user.role.is_coordinator(),
+        revoked,
     };
+    if revoked && !req.mutations.is_empty() {
+        // A coordinator signed this phone out: what it still sends is on the record.
+        let seqs = format!(
+            "device {} mutations {}–{}",
+            auth.device_id,
+            req.mutations[0].seq,
+            req.mutations[req.mutations.len() - 1].seq
+        );
+        crate::audit::record(
+            &state.db,
+            auth.team_id(),
+            &auth.user.id,
+            "push_after_revocation",
+            &seqs,
+            "",
+        )
+        .await?;
+    }
     let answer = records::push(&state.db, auth.team_id(), w, &req).await?;
     crate::failpoint::after_push_commit();
     Ok(Json(answer))
+}
+
+/// The push limits: at most `PUSH_BATCH` mutations, numbered from 1 within what the database
+/// stores (a number past `i64::MAX` would wrap).
+fn check_push(req: &PushRequest) -> Result<(), ApiError> {
+    if req.mutations.len() > PUSH_BATCH {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "at most {PUSH_BATCH} mutations in one push"
+        )));
+    }
+    if req
+        .mutations
+        .iter()
+        .any(|m| m.seq == 0 || m.seq > i64::MAX as u64)
+    {
+        return Err(ApiError::BadRequest(format!(
+            "mutation numbers run from 1 to {}",
+            i64::MAX
+        )));
+    }
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -73,10 +114,13 @@ fn parse_except(s: &str) -> Result<Vec<RecordId>, ApiError> {
 async fn pull(
     State(state): State<AppState>,
     auth: AuthUser,
-    Query(q): Query<PullQuery>,
+    ApiQuery(q): ApiQuery<PullQuery>,
 ) -> Result<Json<PullResponse>, ApiError> {
     if q.protocol != PROTOCOL {
         return Err(ApiError::UnsupportedProtocol(q.protocol));
+    }
+    if q.cursor > i64::MAX as u64 {
+        return Err(ApiError::BadRequest("cursor is out of range".into()));
     }
     let limit = q.limit.unwrap_or(PULL_PAGE).clamp(1, PULL_PAGE);
     let except = parse_except(&q.except)?;
@@ -95,7 +139,7 @@ struct IdsQuery {
 async fn ids(
     State(state): State<AppState>,
     auth: AuthUser,
-    Query(q): Query<IdsQuery>,
+    ApiQuery(q): ApiQuery<IdsQuery>,
 ) -> Result<Json<IdsResponse>, ApiError> {
     if q.protocol != PROTOCOL {
         return Err(ApiError::UnsupportedProtocol(q.protocol));

@@ -125,6 +125,7 @@ impl Phone {
             user: &self.user,
             device: &self.device,
             coordinator: self.coordinator,
+            revoked: false,
         }
     }
 }
@@ -447,6 +448,7 @@ impl World {
             user: &phone.user,
             device: &phone.device,
             coordinator: phone.coordinator,
+            revoked: false,
         };
         let send = |server: &mut MemServer| match server.push(w, &batch.request) {
             Ok(answer) => Some(answer),
