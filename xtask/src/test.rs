@@ -61,6 +61,8 @@ fn run_all(counts: &mut Counts) -> Result {
             "reports",
             "--test",
             "exports",
+            "--test",
+            "hostile",
         ]],
     );
     pg.env("DOORSTEP_TEST_DATABASE", url);

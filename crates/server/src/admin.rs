@@ -29,6 +29,33 @@ async fn open(url: &str) -> Result<AnyPool, String> {
     db::connect(url).await.map_err(|e| e.to_string())
 }
 
+/// `check [--quarantine]`: the stored records every answer skips, by team, kind and id.
+pub async fn check(url: &str, quarantine: bool) -> Outcome {
+    let pool = open(url).await?;
+    let bad = crate::records::unreadable(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    if bad.is_empty() {
+        return Ok("every stored record is readable".into());
+    }
+    let mut out: Vec<String> = bad
+        .iter()
+        .map(|r| format!("unreadable: team {} {} {}", r.team, r.kind, r.id))
+        .collect();
+    if quarantine {
+        crate::records::quarantine(&pool, &bad)
+            .await
+            .map_err(|e| e.to_string())?;
+        out.push(format!("{} moved to quarantined_records", bad.len()));
+    } else {
+        out.push(format!(
+            "{} unreadable (skipped by every answer); --quarantine moves them aside",
+            bad.len()
+        ));
+    }
+    Ok(out.join("\n"))
+}
+
 pub async fn team(cmd: TeamCommand) -> Outcome {
     match cmd {
         TeamCommand::Add { name, db } => {

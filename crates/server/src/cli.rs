@@ -21,6 +21,14 @@ pub enum Command {
     /// Users: passwords come from DOORSTEP_PASSWORD or a prompt, never from the command line.
     #[command(subcommand)]
     User(UserCommand),
+    /// Lists stored records that no longer decode (every answer skips them); with
+    /// --quarantine, moves them aside into the quarantined_records table.
+    Check {
+        #[arg(long)]
+        quarantine: bool,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

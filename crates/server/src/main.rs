@@ -19,6 +19,9 @@ async fn main() -> std::process::ExitCode {
         },
         Command::Team(cmd) => admin::team(cmd).await.map(|out| println!("{out}")),
         Command::User(cmd) => admin::user(cmd).await.map(|out| println!("{out}")),
+        Command::Check { quarantine, db } => admin::check(&db.database, quarantine)
+            .await
+            .map(|out| println!("{out}")),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

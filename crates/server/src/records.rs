@@ -522,3 +522,64 @@ impl Listed {
         Value::Object(m)
     }
 }
+
+/// A stored record that does not decode as a record of its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub team: String,
+    pub id: String,
+    pub kind: String,
+}
+
+/// Every stored record that every answer skips (`doorstep-server check`).
+pub async fn unreadable(db: &AnyPool) -> Result<Vec<Unreadable>, SyncError> {
+    use futures_util::TryStreamExt;
+    let mut rows = sqlx::query_as::<_, (String, String, String, String)>(
+        "SELECT team_id, id, kind, doc FROM records ORDER BY team_id, id",
+    )
+    .fetch(db);
+    let mut bad = Vec::new();
+    while let Some((team, id, kind, doc)) = rows.try_next().await? {
+        let fits = decode(&doc).is_ok_and(|d| {
+            let record = Value::Object(d.record());
+            match d.kind {
+                RecordKind::Household => {
+                    serde_json::from_value::<doorstep_core::household::Household>(record).is_ok()
+                }
+                RecordKind::Visit => {
+                    serde_json::from_value::<doorstep_core::visit::Visit>(record).is_ok()
+                }
+                RecordKind::Event => {
+                    serde_json::from_value::<doorstep_core::event::Event>(record).is_ok()
+                }
+            }
+        });
+        if !fits {
+            bad.push(Unreadable { team, id, kind });
+        }
+    }
+    Ok(bad)
+}
+
+/// Moves unreadable records aside into `quarantined_records` (kept, never served).
+pub async fn quarantine(db: &AnyPool, rows: &[Unreadable]) -> Result<(), SyncError> {
+    let mut tx = db.begin().await?;
+    for r in rows {
+        sqlx::query(
+            "INSERT INTO quarantined_records (team_id, id, kind, doc, at)
+             SELECT team_id, id, kind, doc, $3 FROM records WHERE team_id = $1 AND id = $2",
+        )
+        .bind(&r.team)
+        .bind(&r.id)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM records WHERE team_id = $1 AND id = $2")
+            .bind(&r.team)
+            .bind(&r.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}

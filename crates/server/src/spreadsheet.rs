@@ -103,7 +103,6 @@ fn excel_cell(cell: &str) -> std::borrow::Cow<'_, str> {
     s.into()
 }
 
-
 /// A whole (small) table as XLSX.
 pub fn xlsx(
     table: Table,
