@@ -119,10 +119,15 @@ async fn export(
     )
     .await
     .unwrap();
-    let user = accounts::check_credentials(pool, "coord-export", "load-test-password")
-        .await
-        .unwrap()
-        .expect("coordinator");
+    let user = accounts::check_credentials(
+        pool,
+        &Default::default(),
+        "coord-export",
+        "load-test-password",
+    )
+    .await
+    .unwrap()
+    .expect("coordinator");
     let token = accounts::add_device(pool, &user, "desk").await.unwrap();
     for ext in ["csv", "xlsx"] {
         reset_peak();
@@ -176,6 +181,7 @@ async fn main() {
         database: db_url.clone(),
         static_dir: dir.path().join("dist"),
         demo: false,
+        trusted_proxy: Vec::new(),
     })
     .await
     .expect("server");
@@ -206,10 +212,15 @@ async fn main() {
         )
         .await
         .unwrap();
-        let user = accounts::check_credentials(&pool, username.as_str(), "load-test-password")
-            .await
-            .unwrap()
-            .expect("user");
+        let user = accounts::check_credentials(
+            &pool,
+            &Default::default(),
+            username.as_str(),
+            "load-test-password",
+        )
+        .await
+        .unwrap()
+        .expect("user");
         for d in 0..a.devices.div_ceil(10).max(1) {
             let token = accounts::add_device(&pool, &user, &format!("phone-{d}"))
                 .await

@@ -153,12 +153,14 @@ pub async fn is_empty(db: &AnyPool) -> Result<bool, AccountError> {
     Ok(n == 0)
 }
 
-/// The user a username and password belong to, if they do and the user is enabled.
+/// The user a username and password belong to, if they do and the user is enabled. The
+/// password is checked behind `gate` (see [`password::HashGate`]).
 pub async fn check_credentials(
     db: &AnyPool,
+    gate: &password::HashGate,
     username: &str,
     password: &str,
-) -> Result<Option<UserInfo>, AccountError> {
+) -> Result<Option<UserInfo>, CredentialsError> {
     let row = sqlx::query(
         "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled,
                 t.id AS team_id, t.name AS team_name
@@ -166,16 +168,32 @@ pub async fn check_credentials(
     )
     .bind(username.trim().to_ascii_lowercase())
     .fetch_optional(db)
-    .await?;
+    .await
+    .map_err(AccountError::from)?;
+    let password = password.to_owned();
     let Some(r) = row else {
-        password::burn_time(password);
+        gate.run(move || password::burn_time(&password))
+            .await
+            .map_err(|_| CredentialsError::Busy)?;
         return Ok(None);
     };
-    let ok = password::verify(password, r.get("password_hash"));
+    let hash: String = r.get("password_hash");
+    let ok = gate
+        .run(move || password::verify(&password, &hash))
+        .await
+        .map_err(|_| CredentialsError::Busy)?;
     if !ok || r.get::<i64, _>("disabled") != 0 {
         return Ok(None);
     }
     Ok(Some(user_info(&r)))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error("too many sign-ins at once")]
+    Busy,
 }
 
 fn user_info(r: &sqlx::any::AnyRow) -> UserInfo {

@@ -107,4 +107,8 @@ pub struct ServeConfig {
     /// print their usernames and passwords.
     #[arg(long)]
     pub demo: bool,
+    /// A reverse proxy in front of the server (e.g. 127.0.0.1/32), repeatable: only from
+    /// such a peer is the client address read from X-Forwarded-For.
+    #[arg(long, env = "DOORSTEP_TRUSTED_PROXY", value_delimiter = ',')]
+    pub trusted_proxy: Vec<ipnet::IpNet>,
 }

@@ -36,6 +36,17 @@ pub enum ApiError {
     UnsupportedProtocol(u32),
     #[error("{0}")]
     SeqGap(String),
+    #[error("the server is busy with other sign-ins; try again in a few seconds")]
+    Busy,
+}
+
+impl From<crate::accounts::CredentialsError> for ApiError {
+    fn from(e: crate::accounts::CredentialsError) -> Self {
+        match e {
+            crate::accounts::CredentialsError::Account(a) => a.into(),
+            crate::accounts::CredentialsError::Busy => ApiError::Busy,
+        }
+    }
 }
 
 impl From<crate::records::SyncError> for ApiError {
@@ -83,6 +94,7 @@ impl ApiError {
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::UnsupportedProtocol(_) => (StatusCode::BAD_REQUEST, "unsupported_protocol"),
             ApiError::SeqGap(_) => (StatusCode::CONFLICT, "seq_gap"),
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
         }
     }
 }

@@ -46,6 +46,10 @@ pub enum StartError {
 pub struct AppState {
     pub db: AnyPool,
     pub failed_logins: Arc<auth::rate_limit::FailedLogins>,
+    /// Argon2 checks, bounded (memory).
+    pub hashing: Arc<auth::password::HashGate>,
+    /// Peers whose X-Forwarded-For is believed.
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
 }
 
 /// A server bound to its address, ready to run. Tests build one on port 0.
@@ -81,6 +85,8 @@ impl Application {
             .with_state(AppState {
                 db: pool,
                 failed_logins: Arc::default(),
+                hashing: Arc::default(),
+                trusted_proxies: Arc::new(config.trusted_proxy.clone()),
             });
         let listener = TcpListener::bind(config.addr)
             .await

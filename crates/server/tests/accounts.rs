@@ -72,7 +72,7 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn more_than_ten_failures_a_minute_are_refused_with_429() {
+async fn more_than_ten_failures_a_minute_of_one_username_are_refused_with_429() {
     let app = two_teams().await;
     let attempt = |u: &'static str, p: &'static str| {
         app.post(
@@ -90,8 +90,9 @@ async fn more_than_ten_failures_a_minute_are_refused_with_429() {
     );
     // Even the right password waits: the username is locked for the minute.
     assert_eq!(attempt("vol-a", PW).await.status().as_u16(), 429);
-    // The address is limited too: other usernames from it are refused now.
-    assert_eq!(attempt("coord-b", PW).await.status().as_u16(), 429);
+    // The address has a looser limit of its own: a colleague behind the same Wi-Fi or
+    // carrier NAT still signs in.
+    assert_eq!(attempt("coord-b", PW).await.status().as_u16(), 200);
 }
 
 #[tokio::test]

@@ -577,3 +577,46 @@ async fn a_stored_record_that_does_not_decode_fails_no_answer() {
     let listed = doorstep_server::records::unreadable(&pool).await.unwrap();
     assert!(listed.is_empty(), "{listed:?}");
 }
+
+#[tokio::test]
+async fn a_sign_in_flood_is_bounded_and_never_locks_out_colleagues() {
+    let app = spawn_app().await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    app.add_user("A队", "vol-b", Role::Volunteer, PW).await;
+    let login = |username: String, password: &'static str| {
+        let (client, base) = (app.client.clone(), app.base.clone());
+        async move {
+            client
+                .post(format!("{base}/api/v1/login"))
+                .json(&json!({ "username": username, "password": password, "device_name": "p" }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // 50 wrong passwords at once: the limit is taken before the check, so at most ten are
+    // checked; the rest are refused at once (429, or 503 when the checks' queue is full).
+    let answers =
+        futures_util::future::join_all((0..50).map(|_| login("vol-a".into(), "wrong password 1")))
+            .await;
+    let checked = answers.iter().filter(|s| **s == 401).count();
+    assert!(
+        checked <= doorstep_server::auth::rate_limit::USER_LIMIT,
+        "{answers:?}"
+    );
+    assert!(
+        answers.iter().all(|s| [401, 429, 503].contains(s)),
+        "{answers:?}"
+    );
+    assert_eq!(
+        login("vol-a".into(), PW).await,
+        429,
+        "vol-a is locked for a minute"
+    );
+    // A colleague at the same address signs in.
+    assert_eq!(login("vol-b".into(), PW).await, 200);
+    // A 60,000-character username is refused before any hashing (400, not 401).
+    assert_eq!(login("a".repeat(60_000), PW).await, 400);
+}

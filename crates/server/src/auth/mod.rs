@@ -1,6 +1,7 @@
 //! Who is calling: the `Authorization: Bearer <device token>` of every /api/v1 route but
 //! sign-in, checked against the devices table.
 
+pub mod client_addr;
 pub mod password;
 pub mod rate_limit;
 pub mod token;

@@ -4,13 +4,18 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use doorstep_core::account::{LoginRequest, LoginResponse, UserInfo, DEVICE_NAME_MAX};
+use doorstep_core::account::{
+    LoginRequest, LoginResponse, UserInfo, DEVICE_NAME_MAX, PASSWORD_MAX, USERNAME_MAX,
+};
 use serde::Deserialize;
 
 use crate::accounts;
+use crate::auth::client_addr::client_ip;
+use crate::auth::rate_limit::Key;
 use crate::auth::AuthUser;
 use crate::error::ApiError;
 use crate::json::ApiJson;
@@ -26,7 +31,8 @@ pub fn router() -> Router<AppState> {
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let device_name = req.device_name.trim();
@@ -35,25 +41,36 @@ async fn login(
             "device_name: 1 to {DEVICE_NAME_MAX} characters"
         )));
     }
-    let keys = [
-        format!("user:{}", req.username.trim().to_ascii_lowercase()),
-        format!("addr:{}", addr.ip()),
-    ];
-    if state.failed_logins.blocked(&keys) {
-        return Err(ApiError::TooManyAttempts);
+    // No account has a longer name or password: refused before any hashing.
+    if req.username.trim().chars().count() > USERNAME_MAX
+        || req.password.chars().count() > PASSWORD_MAX
+    {
+        return Err(ApiError::BadRequest(format!(
+            "a username has at most {USERNAME_MAX} characters, a password at most {PASSWORD_MAX}"
+        )));
     }
-    // Argon2 is deliberately slow: off the async workers.
-    let db = state.db.clone();
-    let (username, password) = (req.username, req.password);
-    let user = tokio::task::spawn_blocking(move || {
-        tokio::runtime::Handle::current()
-            .block_on(accounts::check_credentials(&db, &username, &password))
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.to_string()))??;
-    let Some(user) = user else {
-        state.failed_logins.record(&keys);
-        return Err(ApiError::InvalidCredentials);
+    let ip = client_ip(peer, &headers, &state.trusted_proxies);
+    let keys = vec![
+        Key::User(req.username.trim().to_ascii_lowercase()),
+        Key::Address(ip),
+    ];
+    let attempt = state
+        .failed_logins
+        .begin(keys)
+        .ok_or(ApiError::TooManyAttempts)?;
+    let user =
+        accounts::check_credentials(&state.db, &state.hashing, &req.username, &req.password).await;
+    let user = match user {
+        Ok(Some(user)) => {
+            state.failed_logins.succeeded(attempt);
+            user
+        }
+        Ok(None) => return Err(ApiError::InvalidCredentials),
+        // Not the caller's fault: the attempt does not count.
+        Err(e) => {
+            state.failed_logins.succeeded(attempt);
+            return Err(e.into());
+        }
     };
     let token = accounts::add_device(&state.db, &user, device_name).await?;
     tracing::info!(user = %user.id, "signed in");

@@ -203,6 +203,7 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
         database: database.clone(),
         static_dir: dist,
         demo: false,
+        trusted_proxy: Vec::new(),
     };
     let app = Application::build(config).await.expect("server starts");
     let base = format!("http://{}", app.local_addr());
