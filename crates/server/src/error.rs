@@ -38,6 +38,8 @@ pub enum ApiError {
     SeqGap(String),
     #[error("the server is busy with other sign-ins; try again in a few seconds")]
     Busy,
+    #[error("the request was not sent in time")]
+    Timeout,
 }
 
 impl From<crate::accounts::CredentialsError> for ApiError {
@@ -95,6 +97,7 @@ impl ApiError {
             ApiError::UnsupportedProtocol(_) => (StatusCode::BAD_REQUEST, "unsupported_protocol"),
             ApiError::SeqGap(_) => (StatusCode::CONFLICT, "seq_gap"),
             ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod records;
 mod report_html;
 mod routes;
 mod security;
+pub(crate) mod serve;
 mod spreadsheet;
 mod static_files;
 pub mod telemetry;
@@ -106,12 +107,7 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
         tracing::info!(addr = %self.local_addr(), "doorstep-server listening");
-        // The peer address feeds the sign-in rate limit (behind a proxy: the proxy's).
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
+        serve::serve(self.listener, self.router, shutdown)
             .await
             .map_err(StartError::Serve)?;
         tracing::info!("doorstep-server stopped");

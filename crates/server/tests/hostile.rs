@@ -620,3 +620,24 @@ async fn a_sign_in_flood_is_bounded_and_never_locks_out_colleagues() {
     // A 60,000-character username is refused before any hashing (400, not 401).
     assert_eq!(login("a".repeat(60_000), PW).await, 400);
 }
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    // The server closes the connection once its header timeout (10 s) passes.
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        slow.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the connection was still open after 60 s");
+    // Meanwhile and after, others are served.
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
+}

@@ -36,7 +36,8 @@ pub fn router() -> Router<AppState> {
         .nest("/v1", v1)
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn(crate::json::refuse_nul));
+        .layer(axum::middleware::from_fn(crate::json::refuse_nul))
+        .layer(axum::middleware::from_fn(crate::serve::request_timeout));
     Router::new()
         .merge(health::router())
         .nest("/api", api)
