@@ -25,6 +25,9 @@ pub struct Db {
     pub deleted: RwSignal<HashSet<RecordId>>,
     /// Changes saved on this phone and not yet synced.
     pub pending: RwSignal<usize>,
+    /// Whether `pending` has been counted since start (until then it is not known to be 0,
+    /// and nothing may say "all synced").
+    pub counted: RwSignal<bool>,
     /// Records with such a change (the rest that carry a server revision are synced).
     pub unsent: RwSignal<HashSet<RecordId>>,
     /// Why loading failed, if it did (storage disabled …).
@@ -61,6 +64,7 @@ impl Db {
             events: RwSignal::new(Vec::new()),
             deleted: RwSignal::new(HashSet::new()),
             pending: RwSignal::new(0),
+            counted: RwSignal::new(false),
             unsent: RwSignal::new(HashSet::new()),
             load_error: RwSignal::new(None),
             unreadable: RwSignal::new(0),
@@ -106,6 +110,7 @@ impl Db {
                 self.pending.set(ms.len() + bad.len());
                 self.unsent
                     .set(ms.iter().map(|m| m.change.record_id()).collect());
+                self.counted.set(true);
             }
         }
     }

@@ -6,12 +6,15 @@ use crate::session::use_session;
 use crate::state::use_db;
 
 /// Who is signed in, and signing out. Signing out removes the team's data from the phone, so
-/// with changes not yet synced it is refused, unless the volunteer confirms a discard.
+/// with changes not yet synced — waiting, or refused by the server and kept — it is refused,
+/// unless the volunteer confirms a discard.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let ctx = use_session();
     let db = use_db();
     let lang = use_lang();
+    let sync = crate::sync::use_sync();
+    let unsynced = move || db.pending.get() + sync.refused.get();
     let asking = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let finish = move || {
@@ -29,7 +32,7 @@ pub fn AccountMenu() -> impl IntoView {
         });
     };
     let sign_out = move |_| {
-        if db.pending.get_untracked() > 0 {
+        if untrack(unsynced) > 0 {
             asking.set(true);
         } else {
             finish();
@@ -42,7 +45,7 @@ pub fn AccountMenu() -> impl IntoView {
         </div>
         <Show when=move || asking.get()>
             <div class="banner warn" role="alert">
-                <p>{move || unsynced_warning(lang.get(), db.pending.get())}</p>
+                <p>{move || unsynced_warning(lang.get(), unsynced())}</p>
                 <button type="button" on:click=move |_| asking.set(false)>{tr(KEEP_SIGNED_IN)}</button>
                 " "
                 <button type="button" class="danger" on:click=move |_| finish()>{tr(DISCARD_AND_SIGN_OUT)}</button>

@@ -31,6 +31,8 @@ pub fn SyncStatus() -> impl IntoView {
                 doorstep_core::Lang::Zh => format!("{}({pending})", WAITING_TO_SYNC.get(l)),
                 doorstep_core::Lang::En => format!("{} ({pending})", WAITING_TO_SYNC.get(l)),
             },
+            // Not "all synced" before the waiting changes are counted (just after start).
+            _ if !db.counted.get() => String::new(),
             _ => match sync.last_ok.get() {
                 Some(at) => format!("{} {}", ALL_SYNCED.get(l), format_clock(at, l.tag())),
                 None => String::new(),

@@ -36,6 +36,15 @@ fn reason(code: RejectCode) -> Text {
     }
 }
 
+/// The server's own words, in the UI's language where it gave both ("中文 / English").
+fn server_words(message: &str, lang: doorstep_core::Lang) -> String {
+    match (message.split_once(" / "), lang) {
+        (Some((zh, _)), doorstep_core::Lang::Zh) => zh.to_owned(),
+        (Some((_, en)), doorstep_core::Lang::En) => en.to_owned(),
+        (None, _) => message.to_owned(),
+    }
+}
+
 /// A line that names the record: the address, the visit's day and household, the title.
 fn summary(kind: RecordKind, json: &str, db: &crate::state::Db) -> String {
     use doorstep_core::event::Event;
@@ -106,11 +115,13 @@ pub fn SyncProblemsPage() -> impl IntoView {
                         let body = format!(r#"{{"record":{json},"refused":{reason}}}"#);
                         format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&body))
                     });
+                    let message = q.reason.message.clone();
                     view! {
                         <li>
                             <span class="row-title">{move || kind.map(|k| kind_label(k).get(lang.get()))}</span>
                             " " {named}
                             <div class="muted">{move || reason(q.reason.code).get(lang.get())}</div>
+                            <div class="muted">{move || server_words(&message, lang.get())}</div>
                             <div>
                                 <button type="button" class="small" on:click=move |_| retry(seq)>{tr(RETRY)}</button>
                                 " "

@@ -344,6 +344,14 @@ test("changes the server refuses are set aside with the reason, exported, retrie
     const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
     expect(exported.record.residents_words).toBe("被拒绝的走访");
     expect(exported.refused.code).toBe("invalid");
+    // The server's own words are shown too.
+    await expect(rows.nth(1)).toContainText("refused by the refuse-mutations failpoint");
+
+    // Refused changes are unsynced work: signing out asks first, as for any.
+    await page.getByRole("button", { name: "退出登录" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "还有 2 条记录没有同步" })).toBeVisible();
+    await page.getByRole("button", { name: "不退出" }).click();
+    await expect(rows).toHaveCount(2);
 
     // The server is fixed; both are retried and go through.
     await server.restart();

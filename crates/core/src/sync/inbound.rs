@@ -64,7 +64,7 @@ fn problems(errors: &[FieldError]) -> String {
 pub fn check_time(what: &str, t: UnixMillis, latest: UnixMillis) -> Result<(), Rejection> {
     if t.0 < 0 || t > latest {
         return Err(invalid(format!(
-            "{what} is out of range (the phone's date may be wrong) / {what} 超出范围(请检查手机日期)"
+            "{what} 超出范围(请检查手机日期) / {what} is out of range (the phone's date may be wrong)"
         )));
     }
     Ok(())
