@@ -27,12 +27,7 @@ fn to_json(r: &impl serde::Serialize) -> Value {
 }
 
 async fn push(app: &TestApp, token: &str, mutations: Vec<Value>) -> reqwest::Response {
-    app.post(
-        "/api/v1/sync/push",
-        json!({ "protocol": 1, "mutations": mutations }),
-        Some(token),
-    )
-    .await
+    app.push(token, mutations).await
 }
 
 /// The outcomes of a push that must answer 200.

@@ -56,12 +56,7 @@ fn delete(seq: u64, kind: &str, id: &str, base: u64) -> Value {
 }
 
 async fn push(app: &TestApp, token: &str, mutations: Vec<Value>) -> reqwest::Response {
-    app.post(
-        "/api/v1/sync/push",
-        json!({ "protocol": 1, "mutations": mutations }),
-        Some(token),
-    )
-    .await
+    app.push(token, mutations).await
 }
 
 async fn push_ok(app: &TestApp, token: &str, mutations: Vec<Value>) -> Value {

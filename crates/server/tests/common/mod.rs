@@ -93,6 +93,16 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
+    /// `POST /api/v1/sync/push` of `mutations` (protocol 1) as `token`.
+    pub async fn push(&self, token: &str, mutations: Vec<Value>) -> reqwest::Response {
+        self.post(
+            "/api/v1/sync/push",
+            json!({ "protocol": 1, "mutations": mutations }),
+            Some(token),
+        )
+        .await
+    }
+
     pub async fn get_with(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
