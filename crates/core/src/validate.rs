@@ -168,8 +168,8 @@ impl Errors {
     }
 }
 
-/// A control character other than a line break or a tab: NUL, which PostgreSQL's text cannot
-/// hold, and the others no keyboard types.
+/// A control character other than a line break (\n, \r) or a tab: NUL, which PostgreSQL's
+/// text cannot hold, and the others no keyboard types.
 pub fn has_control(s: &str) -> bool {
     s.chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')

@@ -172,16 +172,11 @@ pub async fn check_credentials(
     .map_err(AccountError::from)?;
     let password = password.to_owned();
     let Some(r) = row else {
-        gate.run(move || password::burn_time(&password))
-            .await
-            .map_err(|_| CredentialsError::Busy)?;
+        gate.run(move || password::burn_time(&password)).await?;
         return Ok(None);
     };
     let hash: String = r.get("password_hash");
-    let ok = gate
-        .run(move || password::verify(&password, &hash))
-        .await
-        .map_err(|_| CredentialsError::Busy)?;
+    let ok = gate.run(move || password::verify(&password, &hash)).await?;
     if !ok || r.get::<i64, _>("disabled") != 0 {
         return Ok(None);
     }
@@ -194,6 +189,12 @@ pub enum CredentialsError {
     Account(#[from] AccountError),
     #[error("too many sign-ins at once")]
     Busy,
+}
+
+impl From<password::Busy> for CredentialsError {
+    fn from(_: password::Busy) -> Self {
+        CredentialsError::Busy
+    }
 }
 
 fn user_info(r: &sqlx::any::AnyRow) -> UserInfo {

@@ -1,8 +1,8 @@
 //! The API's extractors, whose every rejection is this API's JSON error (never axum's plain
 //! text): `ApiJson<T>` for bodies (malformed JSON, wrong type, too large, text with NUL) and
-//! `ApiQuery<T>` for query strings (missing or malformed parameters, numbers that overflow,
-//! NUL). PostgreSQL's text cannot hold NUL, so it is refused at the door on every route, for
-//! both databases alike.
+//! `ApiQuery<T>` for query strings (missing or malformed parameters, numbers that overflow);
+//! `refuse_nul` for paths and queries. PostgreSQL's text cannot hold NUL, so it is refused at
+//! the door on every route, for both databases alike.
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};

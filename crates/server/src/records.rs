@@ -540,21 +540,7 @@ pub async fn unreadable(db: &AnyPool) -> Result<Vec<Unreadable>, SyncError> {
     .fetch(db);
     let mut bad = Vec::new();
     while let Some((team, id, kind, doc)) = rows.try_next().await? {
-        let fits = decode(&doc).is_ok_and(|d| {
-            let record = Value::Object(d.record());
-            match d.kind {
-                RecordKind::Household => {
-                    serde_json::from_value::<doorstep_core::household::Household>(record).is_ok()
-                }
-                RecordKind::Visit => {
-                    serde_json::from_value::<doorstep_core::visit::Visit>(record).is_ok()
-                }
-                RecordKind::Event => {
-                    serde_json::from_value::<doorstep_core::event::Event>(record).is_ok()
-                }
-            }
-        });
-        if !fits {
+        if !decode(&doc).is_ok_and(|d| d.check().is_ok()) {
             bad.push(Unreadable { team, id, kind });
         }
     }

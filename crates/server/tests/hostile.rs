@@ -38,6 +38,16 @@ async fn outcomes(app: &TestApp, token: &str, mutations: Vec<Value>) -> Vec<Valu
     body["outcomes"].as_array().unwrap().clone()
 }
 
+/// The revision of record `id` in a pull page, if the page has it.
+fn rev_in(page: &Value, id: &str) -> Option<u64> {
+    page["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .map(|r| r["rev"].as_u64().unwrap())
+}
+
 fn refused(o: &Value) -> Option<(&str, &str)> {
     let r = o.get("rejected")?;
     Some((r["code"].as_str().unwrap(), r["message"].as_str().unwrap()))
@@ -294,14 +304,7 @@ async fn a_signed_out_or_disabled_token_cannot_push_and_a_revoked_phone_only_add
     let page = app
         .get_json("/api/v1/sync/pull?protocol=1&cursor=0", &coord)
         .await;
-    let seen = page["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == h.id.to_string())
-        .unwrap()["rev"]
-        .as_u64()
-        .unwrap();
+    let seen = rev_in(&page, &h.id.to_string()).unwrap();
     let mut named = h.clone();
     named.residents[0].name = "王秀英".into();
     let out = outcomes(
@@ -401,14 +404,6 @@ async fn push_limits_hold_and_a_replay_touches_no_other_record() {
         vec![put_json(1, "household", to_json(&h), 0, None)],
     )
     .await;
-    let rev_of = |page: &Value, id: &str| {
-        page["records"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|r| r["id"] == id)
-            .map(|r| r["rev"].as_u64().unwrap())
-    };
     let before = app
         .get_json("/api/v1/sync/pull?protocol=1&cursor=0", &vol)
         .await;
@@ -420,8 +415,8 @@ async fn push_limits_hold_and_a_replay_touches_no_other_record() {
         .await;
     let id = other.id.to_string();
     assert_eq!(
-        rev_of(&before, &id),
-        rev_of(&after, &id),
+        rev_in(&before, &id),
+        rev_in(&after, &id),
         "the replay changed nothing"
     );
 

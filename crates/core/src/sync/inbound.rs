@@ -40,7 +40,7 @@ fn invalid(message: impl Into<String>) -> Rejection {
 
 /// A message safe to store and show: no control characters (a decoding error may quote what
 /// the phone sent), and not longer than a sentence.
-pub fn printable(message: &str) -> String {
+fn printable(message: &str) -> String {
     message
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
@@ -48,7 +48,8 @@ pub fn printable(message: &str) -> String {
         .collect()
 }
 
-/// Every problem in both languages, fields named: the phone shows it with the refused change.
+/// Every problem in both languages, fields named, "中文 / English" (every refusal here is
+/// written so): the phone shows the half in its language with the refused change.
 fn problems(errors: &[FieldError]) -> String {
     let each = |lang: Lang| {
         errors
@@ -64,7 +65,7 @@ fn problems(errors: &[FieldError]) -> String {
 pub fn check_time(what: &str, t: UnixMillis, latest: UnixMillis) -> Result<(), Rejection> {
     if t.0 < 0 || t > latest {
         return Err(invalid(format!(
-            "{what} 超出范围(请检查手机日期) / {what} is out of range (the phone's date may be wrong)"
+            "{what} 超出范围（请检查手机日期） / {what} is out of range (the phone's date may be wrong)"
         )));
     }
     Ok(())
@@ -78,7 +79,7 @@ pub fn accept(
 ) -> Result<Map<String, Value>, Rejection> {
     if json.len() > RECORD_BYTES_MAX {
         return Err(invalid(format!(
-            "the record is larger than {RECORD_BYTES_MAX} bytes / 记录超过 {} KB",
+            "记录超过 {} KB / the record is larger than {RECORD_BYTES_MAX} bytes",
             RECORD_BYTES_MAX / 1024
         )));
     }

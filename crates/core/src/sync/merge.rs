@@ -323,7 +323,7 @@ pub fn apply(
     };
     let mut doc = doc;
     doc.rev = rev;
-    check(&doc)?;
+    doc.check()?;
     Ok(Some(doc))
 }
 
@@ -394,6 +394,14 @@ fn new_doc(
 }
 
 /// The merged record must still be a valid record of its kind.
+impl Doc {
+    /// Whether the record, every field at its shown value, is a valid record of its kind (what
+    /// a merge must keep, and what `doorstep-server check` looks for in stored rows).
+    pub fn check(&self) -> Result<(), Rejection> {
+        check(self)
+    }
+}
+
 fn check(doc: &Doc) -> Result<(), Rejection> {
     let value = Value::Object(doc.record());
     let parsed = match doc.kind {
