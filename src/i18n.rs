@@ -198,6 +198,10 @@ pub const RETRY: Text = Text::new("重试", "Retry");
 pub const EXPORT: Text = Text::new("导出", "Export");
 pub const USE_THIS: Text = Text::new("用这个", "Use this");
 pub const SYNC_NOW: Text = Text::new("立即同步", "Sync now");
+pub const SERVER_BUSY: Text = Text::new(
+    "服务器正忙，稍后会自动重试。记录都保存在本机。",
+    "The server is busy; sync will retry by itself. Every record is kept on this phone.",
+);
 pub const SYNC_FAILED: Text = Text::new(
     "同步没有成功，稍后会自动重试。记录都保存在本机。",
     "Sync did not succeed; it will retry by itself. Every record is kept on this phone.",

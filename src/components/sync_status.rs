@@ -50,7 +50,8 @@ pub fn SyncStatus() -> impl IntoView {
             </Show>
         </Show>
         {move || match sync.state.get() {
-            SyncState::Failed => Some(view! { <p class="banner warn" role="status">{tr(SYNC_FAILED)}</p> }.into_any()),
+            SyncState::Failed { busy: false } => Some(view! { <p class="banner warn" role="status">{tr(SYNC_FAILED)}</p> }.into_any()),
+            SyncState::Failed { busy: true } => Some(view! { <p class="banner warn" role="status">{tr(SERVER_BUSY)}</p> }.into_any()),
             SyncState::UpdateApp => Some(view! { <p class="banner warn" role="alert">{tr(UPDATE_APP)}</p> }.into_any()),
             _ => None,
         }}

@@ -33,6 +33,10 @@ fn reason(code: RejectCode) -> Text {
             "编号与另一条记录冲突。",
             "Its id belongs to another record.",
         ),
+        RejectCode::TooLarge => Text::new(
+            "记录太大，服务器收不下。请缩短备注后重试，或导出交给协调员。",
+            "Too large for the server. Shorten the notes and retry, or export it for a coordinator.",
+        ),
     }
 }
 

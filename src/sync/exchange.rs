@@ -2,7 +2,7 @@
 
 use doorstep_core::store::{KvStore, LocalDb, StoreError};
 use doorstep_core::sync::retry::{after_error, NextStep};
-use doorstep_core::sync::wire::PUSH_BATCH;
+use doorstep_core::sync::wire::{PUSH_BATCH, PUSH_BYTES};
 use doorstep_core::sync::{client, repair};
 use doorstep_core::UnixMillis;
 use leptos::prelude::*;
@@ -84,19 +84,28 @@ pub async fn exchange(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
 }
 
 /// Pushes every waiting change, in batches. A `seq_gap` answer (the server forgot changes it
-/// had acknowledged) starts a repair, and the next push asks the server to resume.
+/// had acknowledged) starts a repair, and the next push asks the server to resume. A 413 (a
+/// proxy with a smaller limit) halves the batches for the rest of this sync.
 async fn push_all(
     token: &str,
     ctx: SyncCtx,
     total: usize,
     done: &mut usize,
 ) -> Result<(), NextStep> {
-    while let Some(batch) = with_db(|db| client::next_push(db, PUSH_BATCH))? {
+    let mut budget = PUSH_BYTES;
+    while let Some(batch) = with_db(|db| client::next_push(db, PUSH_BATCH, budget))? {
         match api::push(token, &batch.request).await {
             Ok(answer) => {
                 let store = LocalStore::open().map_err(store_failed)?;
                 client::on_pushed(&LocalDb::new(&store), &batch, &answer)
                     .map_err(|_| NextStep::Stop)?;
+            }
+            Err(ApiProblem::Server(code)) if code == "payload_too_large" || code == "413" => {
+                match client::budget_after_too_large(&batch) {
+                    Some(smaller) => budget = smaller,
+                    None => return Err(NextStep::Stop),
+                }
+                continue;
             }
             Err(ApiProblem::Server(code)) if code == "seq_gap" => {
                 with_db(repair::on_gap)?;
@@ -153,6 +162,10 @@ async fn run_repair(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
 /// 401: sign in again, every record kept.
 fn fail(ctx: SyncCtx, p: &ApiProblem) -> NextStep {
     let step = next_step(p);
+    if let ApiProblem::Server(code) = p {
+        let busy = matches!(code.as_str(), "busy" | "503" | "429" | "too_many_attempts");
+        ctx.server_busy.set_value(busy);
+    }
     if step == NextStep::SignInAgain {
         ctx.session.ended_by_server(p.clone());
     }

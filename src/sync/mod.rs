@@ -29,8 +29,14 @@ where
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncState {
     Idle,
-    Running { done: usize, total: usize },
-    Failed,
+    Running {
+        done: usize,
+        total: usize,
+    },
+    /// `busy`: the server said it is overloaded (503 `busy`, 429); nothing is wrong here.
+    Failed {
+        busy: bool,
+    },
     UpdateApp,
 }
 
@@ -43,6 +49,8 @@ pub struct SyncCtx {
     failures: StoredValue<u32>,
     busy: StoredValue<bool>,
     again: StoredValue<bool>,
+    /// Set by the exchange when the server answered that it is overloaded.
+    server_busy: StoredValue<bool>,
     db: Db,
     session: SessionCtx,
 }
@@ -60,6 +68,7 @@ pub fn provide_sync(db: Db, session: SessionCtx) -> SyncCtx {
         failures: StoredValue::new(0),
         busy: StoredValue::new(false),
         again: StoredValue::new(false),
+        server_busy: StoredValue::new(false),
         db,
         session,
     };
@@ -144,6 +153,7 @@ impl SyncCtx {
         };
         let total = self.db.pending.get_untracked();
         self.state.set(SyncState::Running { done: 0, total });
+        self.server_busy.set_value(false);
         crate::browser::mark("doorstep:sync");
         match exchange::exchange(&token, self).await {
             Ok(()) => {
@@ -159,7 +169,9 @@ impl SyncCtx {
             Err(NextStep::RetryLater | NextStep::Stop) => {
                 let n = self.failures.get_value() + 1;
                 self.failures.set_value(n);
-                self.state.set(SyncState::Failed);
+                self.state.set(SyncState::Failed {
+                    busy: self.server_busy.get_value(),
+                });
                 let wait = backoff_ms(n, js_sys::Math::random());
                 set_timeout(move || self.request(), Duration::from_millis(wait));
             }

@@ -366,6 +366,55 @@ test("changes the server refuses are set aside with the reason, exported, retrie
   }
 });
 
+test("a batch too big for one request still syncs every visit; one too big for any waits aside", async ({ page, context, request }) => {
+  const team = newTeam();
+  // A proxy before the server that takes smaller bodies than the phone's batches (as an
+  // nginx with a low client_max_body_size would): 413 with its own HTML page, not JSON.
+  const LIMIT = 1500;
+  let refused413 = 0;
+  const passed: number[] = [];
+  await context.route("**/api/v1/sync/push", async (route) => {
+    const body = route.request().postData() ?? "";
+    if (Buffer.byteLength(body) > LIMIT) {
+      refused413 += 1;
+      await route.fulfill({ status: 413, contentType: "text/html", body: "<h1>413 Request Entity Too Large</h1>" });
+    } else {
+      passed.push(JSON.parse(body).mutations.length);
+      await route.continue();
+    }
+  });
+  await openControlled(page, "/", team.volunteer);
+  await context.setOffline(true);
+  await addHousehold(page, HOME);
+  const words = ["第一次", "第二次", "第三次", "第四次", "第五次"].map((w) => `${w}走访，精神很好`);
+  for (const w of words) await logVisit(page, "张三", w);
+  // Longer than the proxy takes in one request, even alone.
+  await logVisit(page, "李四", "老人讲了很多过去的事情。".repeat(40));
+  await expect(status(page)).toHaveText("待同步(7)");
+
+  await context.setOffline(false);
+  await expect(status(page)).toHaveText("被拒绝(1)");
+  expect(refused413).toBeGreaterThan(0);
+  expect(passed.length).toBeGreaterThan(1);
+  const visits = await serverVisits(request, team.coordinator);
+  expect(visits.map((v) => v.residents_words).sort()).toEqual([...words].sort());
+  expect(new Set(visits.map((v) => v.id)).size).toBe(5);
+
+  await page.getByRole("status").filter({ hasText: "被服务器拒绝" }).getByRole("link", { name: "查看" }).click();
+  const rows = page.getByRole("list", { name: "服务器拒绝的修改" }).getByRole("listitem");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("走访");
+  await expect(rows.first()).toContainText("记录太大");
+  await page.screenshot({ path: "tests/e2e/screenshots/too-large-zh-CN.png", fullPage: true });
+
+  // Without the proxy, the retry goes through.
+  await context.unroute("**/api/v1/sync/push");
+  await rows.first().getByRole("button", { name: "重试" }).click();
+  await expect(page.getByText("没有被拒绝的修改。")).toBeVisible();
+  await expect(status(page)).toContainText("已全部同步");
+  expect((await serverVisits(request, team.coordinator)).length).toBe(6);
+});
+
 test("a tab that did not sync shows what another tab's sync brought", async ({ page, context }) => {
   const team = newTeam();
   await openControlled(page, "/", team.volunteer);

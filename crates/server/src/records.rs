@@ -41,6 +41,7 @@ fn code_str(c: RejectCode) -> &'static str {
         RejectCode::Invalid => "invalid",
         RejectCode::Forbidden => "forbidden",
         RejectCode::KindMismatch => "kind_mismatch",
+        RejectCode::TooLarge => "too_large",
     }
 }
 
@@ -48,6 +49,7 @@ fn parse_code(s: &str) -> RejectCode {
     match s {
         "forbidden" => RejectCode::Forbidden,
         "kind_mismatch" => RejectCode::KindMismatch,
+        "too_large" => RejectCode::TooLarge,
         _ => RejectCode::Invalid,
     }
 }

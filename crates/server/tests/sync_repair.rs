@@ -9,7 +9,7 @@ use doorstep_core::account::Role;
 use doorstep_core::store::conformance::{full_visit, household};
 use doorstep_core::store::{LocalDb, MemoryStore, RecordKind};
 use doorstep_core::sync::digest::Digest;
-use doorstep_core::sync::wire::{IdsResponse, PullResponse, PushResponse};
+use doorstep_core::sync::wire::{IdsResponse, PullResponse, PushResponse, PUSH_BYTES};
 use doorstep_core::sync::{client, repair};
 use doorstep_core::visit::Visit;
 use doorstep_core::{RecordId, UnixMillis};
@@ -33,7 +33,7 @@ async fn team() -> (TestApp, String, String) {
 async fn exchange(app: &TestApp, token: &str, db: &LocalDb<'_, MemoryStore>) -> usize {
     let mut repairs = 0;
     for _ in 0..5 {
-        while let Some(batch) = client::next_push(db, 100).unwrap() {
+        while let Some(batch) = client::next_push(db, 100, PUSH_BYTES).unwrap() {
             let res = app
                 .post(
                     "/api/v1/sync/push",

@@ -13,8 +13,8 @@ use serde_json::value::RawValue;
 
 use super::fields::{FieldSet, Synced};
 use super::wire::{
-    Op, Outcome, PullResponse, PulledRecord, PushMutation, PushRequest, PushResponse, Rejection,
-    PROTOCOL,
+    Op, Outcome, PullResponse, PulledRecord, PushMutation, PushRequest, PushResponse, RejectCode,
+    Rejection, PROTOCOL,
 };
 use crate::event::Event;
 use crate::household::Household;
@@ -43,12 +43,20 @@ pub struct Quarantined {
 pub struct PushBatch {
     pub request: PushRequest,
     pub seqs: Vec<u64>,
+    /// The mutations' size as JSON.
+    pub bytes: usize,
+    /// Changes too large for this push, sent as `Noop` (the numbers stay consecutive) and set
+    /// aside as [`RejectCode::TooLarge`] once the server has the number.
+    pub too_large: Vec<u64>,
 }
 
-/// The next push, or `None` when nothing waits. At most `max` mutations, in order.
+/// The next push, or `None` when nothing waits: in order, at most `max` mutations and at
+/// most `max_bytes` of them as JSON. A change that alone is over `max_bytes` goes as a
+/// `Noop` and is set aside, so the outbox behind it keeps moving.
 pub fn next_push<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     max: usize,
+    max_bytes: usize,
 ) -> Result<Option<PushBatch>, StoreError> {
     let (ok, unreadable) = db.outbox().pending_first(max)?;
     let mut all: Vec<(u64, Option<Mutation>)> = ok.into_iter().map(|m| (m.seq, Some(m))).collect();
@@ -60,25 +68,67 @@ pub fn next_push<S: KvStore + ?Sized>(
     );
     all.sort_by_key(|(seq, _)| *seq);
     all.truncate(max);
-    if all.is_empty() {
-        return Ok(None);
-    }
     let mut mutations = Vec::with_capacity(all.len());
+    let (mut bytes, mut too_large) = (0, Vec::new());
     for (seq, m) in &all {
         let (at, op) = match m {
             Some(m) => (m.at, op_for(db, &m.change)?),
             None => (UnixMillis(0), Op::Noop),
         };
-        mutations.push(PushMutation { seq: *seq, at, op });
+        let mut mutation = PushMutation { seq: *seq, at, op };
+        let mut size = json_size(&mutation);
+        if size > max_bytes {
+            if !mutations.is_empty() {
+                break; // It leads the next batch, alone, and goes aside there.
+            }
+            mutation.op = Op::Noop;
+            size = json_size(&mutation);
+            too_large.push(*seq);
+        }
+        if bytes + size > max_bytes && !mutations.is_empty() {
+            break;
+        }
+        bytes += size;
+        mutations.push(mutation);
+    }
+    if mutations.is_empty() {
+        return Ok(None);
     }
     Ok(Some(PushBatch {
-        seqs: all.iter().map(|(s, _)| *s).collect(),
+        seqs: mutations.iter().map(|m| m.seq).collect(),
+        bytes,
+        too_large,
         request: PushRequest {
             protocol: PROTOCOL,
             resume: super::repair::resume_requested(db),
             mutations,
         },
     }))
+}
+
+/// The budget for the next push after the server (or a proxy before it) answered 413 to
+/// `batch`: half of what it carried, so a change too large for it goes aside alone. `None`
+/// when it carried nothing but a `Noop`: that server takes no push at all.
+pub fn budget_after_too_large(batch: &PushBatch) -> Option<usize> {
+    let only_noops = batch
+        .request
+        .mutations
+        .iter()
+        .all(|m| matches!(m.op, Op::Noop));
+    (!only_noops).then_some(batch.bytes / 2)
+}
+
+/// A mutation's size in a push (with the comma after it).
+fn json_size(m: &PushMutation) -> usize {
+    serde_json::to_vec(m).map_or(usize::MAX, |j| j.len() + 1)
+}
+
+fn too_large_reason() -> Rejection {
+    Rejection {
+        code: RejectCode::TooLarge,
+        message: "这条记录太大，服务器无法接收 / this record is too large for the server to take"
+            .into(),
+    }
 }
 
 fn op_for<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, change: &Change) -> Result<Op, StoreError> {
@@ -172,7 +222,10 @@ pub fn on_pushed<S: KvStore + ?Sized>(
     let outbox = db.outbox();
     let mut rejected = 0;
     for o in outcomes {
-        if let Some(reason) = &o.rejected {
+        if batch.too_large.contains(&o.seq) {
+            quarantine(db, o.seq, too_large_reason())?;
+            rejected += 1;
+        } else if let Some(reason) = &o.rejected {
             quarantine(db, o.seq, reason.clone())?;
             rejected += 1;
         } else {

@@ -3,6 +3,7 @@
 
 use super::mem_server::MemServer;
 use super::merge::Writer;
+use super::wire::PUSH_BYTES;
 use super::Synced;
 use super::{client, conflicts};
 use crate::household::Household;
@@ -11,7 +12,7 @@ use crate::store::{LocalDb, MemoryStore};
 use crate::UnixMillis;
 
 fn sync(server: &mut MemServer, db: &LocalDb<'_, MemoryStore>, w: Writer<'_>) {
-    while let Some(batch) = client::next_push(db, 10).unwrap() {
+    while let Some(batch) = client::next_push(db, 10, PUSH_BYTES).unwrap() {
         let answer = server.push(w, &batch.request).unwrap();
         client::on_pushed(db, &batch, &answer).unwrap();
     }
@@ -241,4 +242,110 @@ fn unsynced_means_queued_or_set_aside() {
     assert!(!client::has_unsynced(&db));
     db.save_household(&household(1), UnixMillis(1)).unwrap();
     assert!(client::has_unsynced(&db));
+}
+
+fn writer() -> Writer<'static> {
+    Writer {
+        user: "u-1",
+        device: "d-1",
+        coordinator: false,
+        revoked: false,
+    }
+}
+
+#[test]
+fn batches_are_cut_by_bytes_and_every_change_still_arrives() {
+    let mut server = MemServer::default();
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    for n in 1..=10 {
+        let mut h = household(n);
+        h.notes = "记".repeat(400);
+        db.save_household(&h, UnixMillis(n.into())).unwrap();
+    }
+    let max_bytes = 4_000;
+    let mut sent = Vec::new();
+    while let Some(batch) = client::next_push(&db, 100, max_bytes).unwrap() {
+        assert!(batch.bytes <= max_bytes, "a batch of {} bytes", batch.bytes);
+        assert!(serde_json::to_vec(&batch.request.mutations).unwrap().len() <= max_bytes);
+        assert!(batch.seqs.len() < 10, "one batch took everything");
+        sent.extend(batch.seqs.iter().copied());
+        let answer = server.push(writer(), &batch.request).unwrap();
+        client::on_pushed(&db, &batch, &answer).unwrap();
+    }
+    assert_eq!(sent, (1..=10).collect::<Vec<u64>>(), "in order, each once");
+    assert_eq!(server.pull(0, 100, &[]).records.len(), 10);
+    assert!(client::quarantined(&db).unwrap().is_empty());
+}
+
+#[test]
+fn a_change_too_large_for_any_push_waits_aside_and_the_rest_go() {
+    let mut server = MemServer::default();
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    let small = household(1);
+    let mut big = household(2);
+    big.notes = "记".repeat(500);
+    db.save_household(&small, UnixMillis(1)).unwrap();
+    db.save_household(&big, UnixMillis(2)).unwrap();
+    db.save_household(&household(3), UnixMillis(3)).unwrap();
+    let max_bytes = 1_200;
+    while let Some(batch) = client::next_push(&db, 100, max_bytes).unwrap() {
+        let answer = server.push(writer(), &batch.request).unwrap();
+        client::on_pushed(&db, &batch, &answer).unwrap();
+    }
+    let aside = client::quarantined(&db).unwrap();
+    assert_eq!(aside.len(), 1);
+    assert_eq!(aside[0].seq, 2);
+    assert_eq!(aside[0].reason.code, super::wire::RejectCode::TooLarge);
+    assert!(aside[0].reason.message.contains("too large"));
+    assert_eq!(server.pull(0, 100, &[]).records.len(), 2);
+    // Kept whole: with a larger budget (a server that takes it) the retry goes through.
+    assert!(client::retry(&db, 2, UnixMillis(4)).unwrap());
+    let batch = client::next_push(&db, 100, PUSH_BYTES).unwrap().unwrap();
+    let answer = server.push(writer(), &batch.request).unwrap();
+    client::on_pushed(&db, &batch, &answer).unwrap();
+    assert_eq!(server.pull(0, 100, &[]).records.len(), 3);
+    assert!(client::quarantined(&db).unwrap().is_empty());
+}
+
+/// A proxy before the server with a smaller body limit than the phone's budget: each 413
+/// halves the batch, a change larger than the proxy takes goes aside, and the rest arrive.
+#[test]
+fn answers_413_shrink_the_batches_until_everything_fits_or_waits_aside() {
+    let mut server = MemServer::default();
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    for n in 1..=12 {
+        let mut h = household(n);
+        h.notes = "记".repeat(if n == 7 { 500 } else { 100 });
+        db.save_household(&h, UnixMillis(n.into())).unwrap();
+    }
+    let proxy_limit = 1_400;
+    let mut budget = PUSH_BYTES;
+    let mut answered_413 = 0;
+    while let Some(batch) = client::next_push(&db, 100, budget).unwrap() {
+        let body = serde_json::to_vec(&batch.request).unwrap().len();
+        if body > proxy_limit {
+            answered_413 += 1;
+            budget = client::budget_after_too_large(&batch).expect("it can shrink");
+            continue;
+        }
+        let answer = server.push(writer(), &batch.request).unwrap();
+        client::on_pushed(&db, &batch, &answer).unwrap();
+    }
+    assert!(answered_413 > 2);
+    let aside = client::quarantined(&db).unwrap();
+    assert_eq!(aside.iter().map(|q| q.seq).collect::<Vec<_>>(), [7]);
+    assert_eq!(server.pull(0, 100, &[]).records.len(), 11);
+}
+
+#[test]
+fn a_server_that_takes_no_push_at_all_stops_the_shrinking() {
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    db.save_household(&household(1), UnixMillis(1)).unwrap();
+    let batch = client::next_push(&db, 100, 10).unwrap().unwrap();
+    assert_eq!(batch.too_large, [1]);
+    assert_eq!(client::budget_after_too_large(&batch), None);
 }

@@ -6,6 +6,7 @@ use super::mem_server::MemServer;
 use super::merge::Writer;
 use super::push::PushError;
 use super::repair;
+use super::wire::PUSH_BYTES;
 use crate::household::Household;
 use crate::store::conformance::{full_visit, household};
 use crate::store::{KvStore, LocalDb, MemoryStore, RecordKind};
@@ -31,7 +32,7 @@ const B: Writer = Writer {
 fn exchange(server: &mut MemServer, db: &LocalDb<'_, MemoryStore>, w: Writer<'_>) -> usize {
     let mut repairs = 0;
     for _ in 0..5 {
-        while let Some(batch) = client::next_push(db, 10).unwrap() {
+        while let Some(batch) = client::next_push(db, 10, PUSH_BYTES).unwrap() {
             match server.push(w, &batch.request) {
                 Ok(answer) => {
                     client::on_pushed(db, &batch, &answer).unwrap();
@@ -160,7 +161,10 @@ fn a_server_that_forgot_acknowledged_changes_answers_gap_and_the_phone_resumes()
     let v2 = visit(2, &h, "u-1");
     db.save_visit(&v2, UnixMillis(20)).unwrap();
     server.now = 3_000;
-    let req = client::next_push(&db, 10).unwrap().unwrap().request;
+    let req = client::next_push(&db, 10, PUSH_BYTES)
+        .unwrap()
+        .unwrap()
+        .request;
     assert!(matches!(server.push(A, &req), Err(PushError::Gap { .. })));
     assert!(exchange(&mut server, &db, A) >= 1);
     let mut want = vec![h.id, v1.id, v2.id];

@@ -21,7 +21,7 @@ pub fn after_error(code: Option<&str>) -> NextStep {
         return NextStep::RetryLater;
     };
     match code {
-        "internal" | "too_many_attempts" => NextStep::RetryLater,
+        "internal" | "too_many_attempts" | "busy" | "timeout" => NextStep::RetryLater,
         "unauthorized" | "device_revoked" => NextStep::SignInAgain,
         "unsupported_protocol" => NextStep::UpdateApp,
         other => match other.parse::<u16>() {
@@ -54,6 +54,8 @@ mod tests {
         for c in [
             "internal",
             "too_many_attempts",
+            "busy",
+            "timeout",
             "500",
             "502",
             "503",

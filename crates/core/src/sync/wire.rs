@@ -14,6 +14,10 @@ pub const PROTOCOL: u32 = 1;
 
 /// Most mutations in one push (the phone sends the rest in the next request).
 pub const PUSH_BATCH: usize = 100;
+/// Most bytes of mutations a phone puts in one push: half the server's 1 MiB body limit, so a
+/// proxy with a smaller one (and JSON's escaping) still lets a batch through. A push answered
+/// 413 is sent again in smaller batches.
+pub const PUSH_BYTES: usize = 512 * 1024;
 /// Most records in one pull page.
 pub const PULL_PAGE: usize = 500;
 
@@ -79,6 +83,9 @@ pub enum RejectCode {
     Forbidden,
     /// The id belongs to a record of another kind.
     KindMismatch,
+    /// Set by the phone itself, never sent by a server: the change alone is larger than any
+    /// push the server takes, so it waits here instead of blocking the changes after it.
+    TooLarge,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,7 +20,7 @@ use super::mem_server::MemServer;
 use super::merge::Writer;
 use super::push::PushError;
 use super::repair;
-use super::wire::PushRequest;
+use super::wire::{PushRequest, PUSH_BYTES};
 use crate::household::Household;
 use crate::store::conformance::{full_visit, household};
 use crate::store::{LocalDb, MemoryStore, RecordKind};
@@ -441,7 +441,7 @@ impl World {
     fn push(&mut self, p: usize, fault: Fault) {
         let phone = &mut self.phones[p];
         let db = LocalDb::new(&phone.store);
-        let Some(batch) = client::next_push(&db, BATCH).unwrap() else {
+        let Some(batch) = client::next_push(&db, BATCH, PUSH_BYTES).unwrap() else {
             return;
         };
         let w = Writer {
@@ -539,7 +539,7 @@ impl World {
             if repair::under_way(&LocalDb::new(&self.phones[p].store)).is_some() {
                 self.repair(p);
             }
-            if client::next_push(&LocalDb::new(&self.phones[p].store), BATCH)
+            if client::next_push(&LocalDb::new(&self.phones[p].store), BATCH, PUSH_BYTES)
                 .unwrap()
                 .is_none()
             {
