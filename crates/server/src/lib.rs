@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod db;
 mod digest;
+pub mod erasure;
 pub mod error;
 mod failpoint;
 mod json;
@@ -65,6 +66,7 @@ impl Application {
         if config.demo {
             admin::demo(&pool).await.map_err(StartError::Demo)?;
         }
+        erasure::spawn_sweep(pool.clone());
         if !config.static_dir.join("index.html").is_file() {
             tracing::warn!(dir = %config.static_dir.display(), "no built app found; run `cargo xtask build`");
         }

@@ -108,7 +108,7 @@ async fn load_all(
 
 /// Writes the changed records of a push, many rows per statement (each statement is a round
 /// trip to PostgreSQL). Each id once: the batch's last state of it.
-async fn store_all(
+pub(crate) async fn store_all(
     tx: &mut Transaction<'_, Any>,
     team: &str,
     docs: &[&Doc],
@@ -118,9 +118,9 @@ async fn store_all(
     for chunk in docs.chunks(ROWS) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|r| {
-                let b = r * 9;
+                let b = r * 10;
                 format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
                     b + 1,
                     b + 2,
                     b + 3,
@@ -129,15 +129,17 @@ async fn store_all(
                     b + 6,
                     b + 7,
                     b + 8,
-                    b + 9
+                    b + 9,
+                    b + 10
                 )
             })
             .collect();
         let sql = format!(
-            "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc)
+            "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc, erased)
              VALUES {}
              ON CONFLICT (team_id, id) DO UPDATE SET
-               rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc",
+               rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc,
+               erased = excluded.erased",
             rows.join(", ")
         );
         let mut q = sqlx::query(&sql);
@@ -156,7 +158,8 @@ async fn store_all(
                 .bind(doc.created_by.clone())
                 .bind(day)
                 .bind(now)
-                .bind(json);
+                .bind(json)
+                .bind(i64::from(doc.erased));
         }
         q.execute(&mut **tx).await?;
     }
@@ -401,7 +404,7 @@ pub async fn ids(
     })
 }
 
-fn now_micros() -> u64 {
+pub(crate) fn now_micros() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as u64)

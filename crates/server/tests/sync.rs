@@ -197,6 +197,122 @@ async fn a_deleted_record_is_not_brought_back_by_a_late_copy() {
     assert_eq!(count(&app, "SELECT deleted FROM records").await, 1);
 }
 
+/// Deleted means erased: past the undo window the sweep leaves only what sync needs, in the
+/// database and in what phones pull; a late change is refused and the team keeps working.
+#[tokio::test]
+async fn a_deletion_past_the_undo_window_is_erased_from_the_database_and_from_pulls() {
+    use doorstep_core::sync::erase::UNDO_WINDOW_MILLIS;
+    const NAME: &str = "王秀英奶奶";
+    const WORDS: &str = "膝盖疼想要拐杖";
+    let (app, vol, _, coord) = team().await;
+    let mut h = household(1);
+    h.residents[0].name = NAME.into();
+    h.notes = WORDS.into();
+    let mut v = visit(1, &h, WORDS);
+    v.residents_words = WORDS.into();
+    let (hid, vid) = (h.id.to_string(), v.id.to_string());
+    push_ok(
+        &app,
+        &vol,
+        vec![
+            put(1, &h, "household", 0, None),
+            put(2, &v, "visit", 0, None),
+        ],
+    )
+    .await;
+    let kept = put(3, &household(2), "household", 0, None);
+    push_ok(&app, &vol, vec![kept]).await;
+    let page = pull(&app, &vol, 0).await;
+    let rev = |id: &str| {
+        page["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()["rev"]
+            .as_u64()
+            .unwrap()
+    };
+    push_ok(
+        &app,
+        &vol,
+        vec![
+            delete(4, "visit", &vid, rev(&vid)),
+            delete(5, "household", &hid, rev(&hid)),
+        ],
+    )
+    .await;
+    let cursor = pull(&app, &vol, 0).await["cursor"].as_u64().unwrap();
+    let pool = app.pool().await;
+    let stored = || async {
+        let docs: Vec<String> = sqlx::query_scalar("SELECT doc FROM records")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        docs.join("\n")
+    };
+    let deleted_at = 1_795_714_200_000 + 5;
+    // Within the window: undoable, nothing erased.
+    let within = doorstep_core::UnixMillis(deleted_at + UNDO_WINDOW_MILLIS - 1_000);
+    assert_eq!(
+        doorstep_server::erasure::erase_deleted(&pool, within)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(stored().await.contains(NAME));
+
+    let after = doorstep_core::UnixMillis(deleted_at + UNDO_WINDOW_MILLIS);
+    assert_eq!(
+        doorstep_server::erasure::erase_deleted(&pool, after)
+            .await
+            .unwrap(),
+        2
+    );
+    let all = stored().await;
+    for personal in [NAME, WORDS] {
+        assert!(!all.contains(personal), "{personal} is still stored: {all}");
+    }
+    // Phones pull the erased copies (new revisions), deleted, with nothing in them.
+    let page = pull(&app, &vol, cursor).await;
+    let records = page["records"].as_array().unwrap();
+    assert_eq!(records.len(), 2, "{page}");
+    for r in records {
+        assert_eq!(r["deleted"], true);
+        let text = r.to_string();
+        assert!(!text.contains(NAME) && !text.contains(WORDS), "{text}");
+    }
+    assert_eq!(
+        doorstep_server::erasure::erase_deleted(&pool, after)
+            .await
+            .unwrap(),
+        0
+    );
+    // A late edit is refused with the reason; the team's every answer still works.
+    let mut late = h.clone();
+    late.notes = "新的备注".into();
+    let answer = push_ok(&app, &vol, vec![put(6, &late, "household", 0, None)]).await;
+    let reason = answer["outcomes"][0]["rejected"]["message"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("erased"), "{reason}");
+    for path in [
+        "/api/v1/households",
+        "/api/v1/visits",
+        "/api/v1/export/visits.xlsx?from=2026-11-01&to=2026-11-30",
+        "/api/v1/reports/monthly?month=2026-11",
+    ] {
+        let res = app.get_with(path, &coord).await;
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+    }
+    let list = app.get_json("/api/v1/households", &coord).await;
+    assert_eq!(
+        list["items"].as_array().unwrap().len(),
+        1,
+        "only the kept one"
+    );
+}
+
 #[tokio::test]
 async fn a_bad_mutation_is_reported_advances_the_counter_and_blocks_nothing() {
     let (app, vol, _, _) = team().await;

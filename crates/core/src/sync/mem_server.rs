@@ -98,6 +98,20 @@ impl MemServer {
         }
     }
 
+    /// Erases the content of what was deleted longer ago than the undo window, as the real
+    /// server's sweep does. Returns how many.
+    pub fn erase_deleted(&mut self, now: crate::UnixMillis) -> usize {
+        let mut n = 0;
+        for doc in self.docs.values_mut().filter(|d| d.erasable(now)) {
+            let rev = push::next_rev(self.clock, self.now);
+            if doc.erase(rev) {
+                self.clock = rev;
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// The team's ids after `after`, in id order.
     pub fn ids(&self, after: Option<RecordId>, limit: usize) -> IdsResponse {
         let mut ids: Vec<IdEntry> = self

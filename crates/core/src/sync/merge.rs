@@ -46,6 +46,13 @@ pub struct FieldState {
 }
 
 impl FieldState {
+    pub fn single(rev: u64, value: Candidate) -> FieldState {
+        FieldState {
+            rev,
+            values: vec![value],
+        }
+    }
+
     /// The shown value: a fixed order, so every server and phone agrees.
     pub fn shown(&self) -> &Value {
         self.values.last().map_or(&Value::Null, |c| &c.value)
@@ -70,6 +77,10 @@ pub struct Doc {
     pub updated_at: UnixMillis,
     pub fields: BTreeMap<String, FieldState>,
     pub deleted: FieldState,
+    /// Deleted past the undo window, its content erased (`sync::erase`): nothing can change
+    /// it again.
+    #[serde(default, skip_serializing_if = "crate::skip::is_false")]
+    pub erased: bool,
 }
 
 /// Who is pushing.
@@ -213,6 +224,17 @@ pub fn apply(
     // others, a conflict for a coordinator where they differ.
     let base = if w.revoked { 0 } else { base };
     if let Some(doc) = existing {
+        if doc.erased {
+            // Already deleted, for good: a deletion changes nothing; a change or an undo
+            // comes too late (the phone keeps it among the refused, to export).
+            return match m.op {
+                Op::Delete { .. } => Ok(None),
+                _ => Err(rejection(
+                    RejectCode::Invalid,
+                    "这条记录已删除，内容已清除 / this record was deleted and its content erased",
+                )),
+            };
+        }
         if doc.kind != kind {
             return Err(rejection(
                 RejectCode::KindMismatch,
@@ -381,6 +403,7 @@ fn new_doc(
         created_at: millis("created_at"),
         updated_at: millis("updated_at"),
         fields: BTreeMap::new(),
+        erased: false,
         deleted: FieldState {
             rev,
             values: vec![Candidate {

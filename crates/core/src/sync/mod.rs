@@ -6,12 +6,14 @@
 //! - [`inbound`]: what a server accepts from a phone (typed, checked, written again);
 //! - [`client`]: the phone's side — outbox to push, acknowledgements, quarantine, pull;
 //! - [`conflicts`]: the conflicts a pull reported, kept on the phone until settled;
+//! - [`erase`]: a deletion past its undo window erases the record's content;
 //! - [`digest`], [`repair`]: detecting and mending what a restored server lost;
 //! - [`mem_server`]: a server in memory, for tests.
 
 pub mod client;
 pub mod conflicts;
 pub mod digest;
+pub mod erase;
 pub mod fields;
 pub mod inbound;
 pub mod mem_server;
@@ -25,6 +27,8 @@ pub use fields::{FieldSet, Synced};
 
 #[cfg(test)]
 mod client_tests;
+#[cfg(test)]
+mod erase_tests;
 #[cfg(test)]
 mod merge_tests;
 #[cfg(test)]
