@@ -63,6 +63,8 @@ fn run_all(counts: &mut Counts) -> Result {
             "exports",
             "--test",
             "hostile",
+            "--test",
+            "hostile_props",
         ]],
     );
     pg.env("DOORSTEP_TEST_DATABASE", url);

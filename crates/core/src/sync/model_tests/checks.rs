@@ -16,6 +16,9 @@ use crate::RecordId;
 impl World {
     /// Checked after every step.
     pub(super) fn check_always(&mut self) -> Result<(), TestCaseError> {
+        if let Some(f) = &self.hostile_failure {
+            return Err(TestCaseError::fail(format!("hostile phone: {f}")));
+        }
         for phone in &mut self.phones {
             let db = LocalDb::new(&phone.store);
             // I1: a saved change is queued, set aside, or applied by the server.

@@ -7,6 +7,7 @@
 
 mod checks;
 mod crashy;
+mod hostile;
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -66,6 +67,8 @@ enum Step {
     Reinstall(usize, bool),
     /// One page of a repair, crashing after `n` writes when given.
     Repair(usize, Option<usize>),
+    /// A hostile phone of the team pushes something the server must refuse.
+    Hostile(hostile::Evil),
 }
 
 const PHONES: usize = 3;
@@ -98,6 +101,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::RestoreServer),
         1 => (p.clone(), any::<bool>()).prop_map(|(p, w)| Step::Reinstall(p, w)),
         2 => (p, prop::option::of(0..4usize)).prop_map(|(p, n)| Step::Repair(p, n)),
+        2 => hostile::evil().prop_map(Step::Hostile),
     ]
 }
 
@@ -145,6 +149,9 @@ struct World {
     /// Records (or a visit's last version) that only the server held when its backup was
     /// restored: no sync can bring those back.
     lost_to_restore: BTreeSet<RecordId>,
+    /// The hostile phone's last number, and what it got through, if anything.
+    evil_seq: u64,
+    hostile_failure: Option<String>,
 }
 
 fn live<T: crate::sync::Synced>(db: &LocalDb<'_, MemoryStore>, kind: RecordKind) -> Vec<T> {
@@ -181,18 +188,26 @@ impl World {
             disturbed: false,
             restored: false,
             lost_to_restore: BTreeSet::new(),
+            evil_seq: 0,
+            hostile_failure: None,
         }
     }
 
     fn tick(&mut self) -> UnixMillis {
         self.clock += 1000;
         self.server.now = self.clock as u64 * 1000;
+        self.server.latest = Some(super::inbound::latest(UnixMillis(self.clock)));
         UnixMillis(self.clock)
     }
 
     fn run(&mut self, step: &Step) {
         let at = self.tick();
         match *step {
+            Step::Hostile(ref e) => {
+                if let Err(fail) = self.hostile(e, at) {
+                    self.hostile_failure.get_or_insert(fail.to_string());
+                }
+            }
             Step::NewHousehold(p) => {
                 self.next_id += 1;
                 let mut h = household(self.next_id);
