@@ -1,7 +1,7 @@
 //! Spreadsheet files of export rows (`doorstep_core::export`): CSV in UTF-8 with a byte-order
 //! mark (Excel and WPS then read the Chinese), RFC 4180 quoting, cells that would run as
 //! formulas neutralised; XLSX by rust_xlsxwriter with a bold frozen header, column widths,
-//! date and number cells. Whole (small tables) or streamed from a channel of rows.
+//! date and number cells. Whole (small tables) or from a channel of rows.
 
 use axum::body::Body;
 use doorstep_core::export::{neutralise, Table};
@@ -119,31 +119,36 @@ pub fn xlsx(
     book.save_to_buffer()
 }
 
-/// CSV as the rows arrive, 500 to a chunk. A failure halfway ends the download broken (the
-/// status was sent already) and is logged.
-pub fn stream_csv(rows: Receiver<Row>, headers: Vec<String>) -> Body {
-    use futures_util::StreamExt;
-    let rows = tokio_stream::wrappers::ReceiverStream::new(rows);
-    let head = {
-        let mut w = csv::WriterBuilder::new().from_writer(BOM.to_vec());
-        let _ = w.write_record(&headers);
-        w.into_inner().unwrap_or_default()
-    };
-    let chunks = rows.chunks(500).map(|chunk| {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        for row in chunk {
-            let row = row.map_err(|e| {
-                tracing::error!(error = %e, "export stopped halfway");
-                std::io::Error::other(e)
-            })?;
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))
-                .map_err(std::io::Error::other)?;
+/// CSV of the rows, spooled to an anonymous temporary file (gone when closed) and then
+/// served from it: the database is read at its own pace and let go before the download
+/// starts, so a slow client never holds a pool connection, and a failure is an error answer
+/// rather than a broken download.
+pub async fn spool_csv(mut rows: Receiver<Row>, headers: Vec<String>) -> Result<Body, ApiError> {
+    use std::io::{Seek, Write};
+    let file = tokio::task::spawn_blocking(move || -> Result<std::fs::File, String> {
+        let file = tempfile::tempfile().map_err(|e| e.to_string())?;
+        let mut out = std::io::BufWriter::new(file);
+        out.write_all(BOM).map_err(|e| e.to_string())?;
+        let mut w = csv::WriterBuilder::new().from_writer(out);
+        w.write_record(&headers).map_err(|e| e.to_string())?;
+        while let Some(row) = rows.blocking_recv() {
+            w.write_record(row?.iter().map(|c| neutralise(c).into_owned()))
+                .map_err(|e| e.to_string())?;
         }
-        w.into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))
-    });
-    let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(head) });
-    Body::from_stream(head.chain(chunks))
+        let mut file = w
+            .into_inner()
+            .map_err(|e| e.to_string())?
+            .into_inner()
+            .map_err(|e| e.to_string())?;
+        file.flush().map_err(|e| e.to_string())?;
+        file.rewind().map_err(|e| e.to_string())?;
+        Ok(file)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))?
+    .map_err(ApiError::Internal)?;
+    let file = tokio::fs::File::from_std(file);
+    Ok(Body::from_stream(tokio_util::io::ReaderStream::new(file)))
 }
 
 /// XLSX as the rows arrive, in rust_xlsxwriter's constant-memory mode on a blocking thread:

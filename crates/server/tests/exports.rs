@@ -9,6 +9,7 @@ use doorstep_core::stats::household_code;
 use doorstep_core::store::conformance::{full_visit, household};
 use doorstep_core::Day;
 use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const PW: &str = "correct horse 1";
 
@@ -290,4 +291,63 @@ async fn identified_data_needs_a_reason_and_is_audited_for_admins_to_read() {
         let res = app.get_with("/api/v1/audit", token).await;
         assert_eq!(res.status().as_u16(), 403);
     }
+}
+
+/// Downloads that nobody reads (a phone on a dying connection) never hold the database: more
+/// of them than the pool has connections, and the team's sync still answers at once.
+#[tokio::test]
+async fn slow_downloads_do_not_hold_the_database() {
+    let app = spawn_app().await;
+    let (vol, coord) = app.volunteer_and_coordinator(PW).await;
+    let h = household(1);
+    let mut records: Vec<(&str, Value)> = vec![("household", serde_json::to_value(&h).unwrap())];
+    // Several MB of CSV: more than the socket buffers, so a stalled reader stalls the writer.
+    for n in 0..4_000 {
+        let mut v = full_visit(100 + n, &h, &"长".repeat(480));
+        v.author = String::new();
+        records.push(("visit", serde_json::to_value(&v).unwrap()));
+    }
+    app.push_records(&vol, &records).await;
+    let path = "/api/v1/export/visits.csv?from=2026-11-01&to=2026-11-30";
+    let addr: std::net::SocketAddr = app.base.trim_start_matches("http://").parse().unwrap();
+    let mut stalled = Vec::new();
+    for _ in 0..20 {
+        // A reader with a tiny window that reads the status line and then nothing.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.set_recv_buffer_size(4096).unwrap();
+        let mut conn = socket.connect(addr).await.unwrap();
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {coord}\r\n\r\n");
+        conn.write_all(request.as_bytes()).await.unwrap();
+        let mut first = [0u8; 12];
+        conn.read_exact(&mut first).await.unwrap();
+        assert_eq!(&first, b"HTTP/1.1 200");
+        stalled.push(conn);
+    }
+    let started = std::time::Instant::now();
+    let res = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        app.get_with("/api/v1/sync/pull?protocol=1&cursor=0", &vol),
+    )
+    .await
+    .expect("sync answers while downloads stall");
+    assert_eq!(res.status().as_u16(), 200);
+    println!("pull beside 20 stalled downloads: {:?}", started.elapsed());
+    // And a download is whole when read at last.
+    let mut rest = Vec::new();
+    let mut conn = stalled.pop().unwrap();
+    drop(stalled);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), conn.read(&mut buf))
+            .await
+            .expect("the download goes on")
+            .unwrap();
+        rest.extend_from_slice(&buf[..n]);
+        if n == 0 || rest.ends_with(b"0\r\n\r\n") || rest.len() > 6_000_000 {
+            break;
+        }
+    }
+    // Every visit's notes (480 characters, 1,440 bytes each) came through.
+    assert!(rest.len() > 4_000 * 1_440, "{} bytes", rest.len());
 }

@@ -24,7 +24,7 @@ use crate::auth::Coordinator;
 use crate::error::ApiError;
 use crate::json::ApiQuery;
 use crate::records;
-use crate::spreadsheet::{csv_text, stream_csv, stream_xlsx, xlsx, Row, CSV_TYPE, XLSX_TYPE};
+use crate::spreadsheet::{csv_text, spool_csv, stream_xlsx, xlsx, Row, CSV_TYPE, XLSX_TYPE};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -236,7 +236,7 @@ async fn export(
         };
         let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
         match format {
-            Format::Csv => (stream_csv(source.spawn(), headers), CSV_TYPE),
+            Format::Csv => (spool_csv(source.spawn(), headers).await?, CSV_TYPE),
             Format::Xlsx => (
                 Body::from(stream_xlsx(source.spawn(), table, headers).await?),
                 XLSX_TYPE,
