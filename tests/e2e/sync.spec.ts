@@ -415,6 +415,36 @@ test("a batch too big for one request still syncs every visit; one too big for a
   expect((await serverVisits(request, team.coordinator)).length).toBe(6);
 });
 
+test("a phone whose clock runs days ahead: the server's reason is shown, and a retry once the clock is right goes through", async ({ page, context, request }) => {
+  const team = newTeam();
+  const DAY = 24 * 60 * 60 * 1000;
+  // The phone's clock: three days ahead (time flows, timers run).
+  await context.clock.install({ time: Date.now() + 3 * DAY });
+  await openControlled(page, "/", team.volunteer);
+  await addHousehold(page, HOME);
+  const banner = page.getByRole("status").filter({ hasText: "被服务器拒绝" });
+  await expect(banner).toContainText("1 条修改被服务器拒绝");
+  await banner.getByRole("link", { name: "查看" }).click();
+  const rows = page.getByRole("list", { name: "服务器拒绝的修改" }).getByRole("listitem");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("住户");
+  await expect(rows.first()).toContainText("幸福社区 5幢 502室");
+  // The server's own words, in Chinese: what is wrong and what to check.
+  await expect(rows.first()).toContainText("超出范围（请检查手机日期）");
+  await expect(rows.first()).not.toContainText("out of range");
+  await page.screenshot({ path: "tests/e2e/screenshots/refused-clock-zh-CN.png", fullPage: true });
+
+  // The volunteer sets the phone's date right and retries: the record's times come back to
+  // now and the server takes it.
+  await context.clock.setSystemTime(Date.now());
+  await rows.first().getByRole("button", { name: "重试" }).click();
+  await expect(page.getByText("没有被拒绝的修改。")).toBeVisible();
+  await expect(status(page)).toContainText("已全部同步");
+  const res = await request.get("/api/v1/households", { headers: await token(request, team.coordinator) });
+  const items = (await res.json()).items as { address: { room: string } }[];
+  expect(items.map((h) => h.address.room)).toEqual(["502室"]);
+});
+
 test("a tab that did not sync shows what another tab's sync brought", async ({ page, context }) => {
   const team = newTeam();
   await openControlled(page, "/", team.volunteer);

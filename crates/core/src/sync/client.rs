@@ -283,8 +283,44 @@ pub fn quarantined_record<S: KvStore + ?Sized>(
     Some((kind, id, pack::unpack(&raw)?.into_owned()))
 }
 
+/// A record's times later than `at` (the retry, with the phone's clock set right since) are
+/// brought back to it: the server refuses times beyond its clock, and a time far ahead would
+/// also make this phone keep its copy over every later one from the server.
+fn restamp<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    kind: RecordKind,
+    id: RecordId,
+    at: UnixMillis,
+) -> Result<(), StoreError> {
+    fn clamp<T: Synced, S: KvStore + ?Sized>(
+        db: &LocalDb<'_, S>,
+        id: RecordId,
+        at: UnixMillis,
+        created: fn(&mut T) -> &mut UnixMillis,
+    ) -> Result<(), StoreError> {
+        let c = db.collection(T::KIND);
+        let Some(mut r) = c.get::<T>(&id.to_string())? else {
+            return Ok(());
+        };
+        let ahead = r.updated_at() > at || *created(&mut r) > at;
+        if ahead {
+            r.set_updated_at(r.updated_at().min(at));
+            let c_at = created(&mut r);
+            *c_at = (*c_at).min(at);
+            c.put(&r)?;
+        }
+        Ok(())
+    }
+    match kind {
+        RecordKind::Household => clamp::<Household, S>(db, id, at, |h| &mut h.created_at),
+        RecordKind::Visit => clamp::<Visit, S>(db, id, at, |v| &mut v.created_at),
+        RecordKind::Event => clamp::<Event, S>(db, id, at, |e| &mut e.created_at),
+    }
+}
+
 /// Queues a quarantined change again, as a whole record (the server may accept it now, e.g.
-/// after an update), and takes it out of quarantine.
+/// after an update, or with the phone's clock set right: times ahead of the retry are
+/// brought back to it), and takes it out of quarantine.
 pub fn retry<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     seq: u64,
@@ -299,11 +335,14 @@ pub fn retry<S: KvStore + ?Sized>(
         return Ok(false);
     };
     let change = match change {
-        Change::Put { kind, id, .. } => Change::Put {
-            kind,
-            id,
-            fields: FieldSet::ALL,
-        },
+        Change::Put { kind, id, .. } => {
+            restamp(db, kind, id, at)?;
+            Change::Put {
+                kind,
+                id,
+                fields: FieldSet::ALL,
+            }
+        }
         other => other,
     };
     db.outbox().append(at, change)?;

@@ -349,3 +349,41 @@ fn a_server_that_takes_no_push_at_all_stops_the_shrinking() {
     assert_eq!(batch.too_large, [1]);
     assert_eq!(client::budget_after_too_large(&batch), None);
 }
+
+/// A phone whose clock ran days ahead: the server refuses its record; once the clock is
+/// right, the retry brings the record's times back to now and it goes through.
+#[test]
+fn a_retry_after_the_clock_is_fixed_brings_times_back_and_is_taken() {
+    let now = 1_795_714_200_000;
+    let mut server = MemServer {
+        latest: Some(super::inbound::latest(UnixMillis(now))),
+        ..MemServer::default()
+    };
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    let ahead = UnixMillis(now + 3 * 24 * 60 * 60 * 1000);
+    let mut h = household(1);
+    h.created_at = ahead;
+    h.updated_at = ahead;
+    db.save_household(&h, ahead).unwrap();
+    let batch = client::next_push(&db, 100, PUSH_BYTES).unwrap().unwrap();
+    let answer = server.push(writer(), &batch.request).unwrap();
+    assert_eq!(client::on_pushed(&db, &batch, &answer).unwrap(), 1);
+    let aside = client::quarantined(&db).unwrap();
+    assert!(
+        aside[0].reason.message.contains("请检查手机日期"),
+        "{:?}",
+        aside[0]
+    );
+
+    assert!(client::retry(&db, aside[0].seq, UnixMillis(now)).unwrap());
+    let mine: Household = db.households().get(&h.id.to_string()).unwrap().unwrap();
+    assert_eq!(
+        (mine.created_at, mine.updated_at),
+        (UnixMillis(now), UnixMillis(now))
+    );
+    let batch = client::next_push(&db, 100, PUSH_BYTES).unwrap().unwrap();
+    let answer = server.push(writer(), &batch.request).unwrap();
+    assert_eq!(client::on_pushed(&db, &batch, &answer).unwrap(), 0);
+    assert_eq!(server.pull(0, 10, &[]).records.len(), 1);
+}
