@@ -119,13 +119,14 @@ pub fn SyncProblemsPage() -> impl IntoView {
                         let body = format!(r#"{{"record":{json},"refused":{reason}}}"#);
                         format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&body))
                     });
-                    let message = q.reason.message.clone();
+                    // The phone's own reason says it all already.
+                    let message = (q.reason.code != RejectCode::TooLarge).then(|| q.reason.message.clone());
                     view! {
                         <li>
                             <span class="row-title">{move || kind.map(|k| kind_label(k).get(lang.get()))}</span>
                             " " {named}
                             <div class="muted">{move || reason(q.reason.code).get(lang.get())}</div>
-                            <div class="muted">{move || server_words(&message, lang.get())}</div>
+                            {message.map(|m| view! { <div class="muted">{move || server_words(&m, lang.get())}</div> })}
                             <div>
                                 <button type="button" class="small" on:click=move |_| retry(seq)>{tr(RETRY)}</button>
                                 " "

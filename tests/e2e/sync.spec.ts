@@ -430,7 +430,7 @@ test("a phone whose clock runs days ahead: the server's reason is shown, and a r
   await expect(rows.first()).toContainText("住户");
   await expect(rows.first()).toContainText("幸福社区 5幢 502室");
   // The server's own words, in Chinese: what is wrong and what to check.
-  await expect(rows.first()).toContainText("超出范围（请检查手机日期）");
+  await expect(rows.first()).toContainText("保存时间超出范围（请检查手机日期）");
   await expect(rows.first()).not.toContainText("out of range");
   await page.screenshot({ path: "tests/e2e/screenshots/refused-clock-zh-CN.png", fullPage: true });
 

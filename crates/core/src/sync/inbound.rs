@@ -64,8 +64,14 @@ fn problems(errors: &[FieldError]) -> String {
 /// A time the server accepts: not before 1970 and not beyond `latest`.
 pub fn check_time(what: &str, t: UnixMillis, latest: UnixMillis) -> Result<(), Rejection> {
     if t.0 < 0 || t > latest {
+        let zh = match what {
+            "at" => "保存时间",
+            "created_at" => "创建时间",
+            "updated_at" => "修改时间",
+            other => other,
+        };
         return Err(invalid(format!(
-            "{what} 超出范围（请检查手机日期） / {what} is out of range (the phone's date may be wrong)"
+            "{zh}超出范围（请检查手机日期） / {what} is out of range (the phone's date may be wrong)"
         )));
     }
     Ok(())
