@@ -107,15 +107,18 @@ pub fn next_push<S: KvStore + ?Sized>(
 }
 
 /// The budget for the next push after the server (or a proxy before it) answered 413 to
-/// `batch`: half of what it carried, so a change too large for it goes aside alone. `None`
-/// when it carried nothing but a `Noop`: that server takes no push at all.
+/// `batch`: half of what it carried; for a single change, just under its size, so that it
+/// alone goes aside (as `Noop`) and smaller ones still travel. `None` when it carried nothing
+/// but `Noop`s: that server takes no push at all.
 pub fn budget_after_too_large(batch: &PushBatch) -> Option<usize> {
-    let only_noops = batch
-        .request
-        .mutations
-        .iter()
-        .all(|m| matches!(m.op, Op::Noop));
-    (!only_noops).then_some(batch.bytes / 2)
+    let ms = &batch.request.mutations;
+    if ms.iter().all(|m| matches!(m.op, Op::Noop)) {
+        None
+    } else if ms.len() == 1 {
+        Some(batch.bytes.saturating_sub(1))
+    } else {
+        Some(batch.bytes / 2)
+    }
 }
 
 /// A mutation's size in a push (with the comma after it).
