@@ -8,7 +8,7 @@
 //! a later change made after seeing the conflict settles it. So the result does not depend on
 //! the order concurrent changes arrive in, and applying a change twice is applying it once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -81,6 +81,10 @@ pub struct Doc {
     /// it again.
     #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub erased: bool,
+    /// Every device whose change was applied to it (a replay re-lists only for them: a later
+    /// value may have replaced theirs, or their change set no value at all).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub changed_by: BTreeSet<String>,
 }
 
 /// Who is pushing.
@@ -154,12 +158,15 @@ impl Doc {
         }
     }
 
-    /// Whether `device` set any value of this record (what a replayed push may list again).
+    /// Whether `device` ever changed this record (what a replayed push may list again):
+    /// a value it set, or a change applied for it.
     pub fn has_value_from(&self, device: &str) -> bool {
-        self.fields
-            .values()
-            .chain(std::iter::once(&self.deleted))
-            .any(|f| f.values.iter().any(|c| c.device == device))
+        self.changed_by.contains(device)
+            || self
+                .fields
+                .values()
+                .chain(std::iter::once(&self.deleted))
+                .any(|f| f.values.iter().any(|c| c.device == device))
     }
 
     /// The id a mutation is about, if any.
@@ -345,6 +352,7 @@ pub fn apply(
     };
     let mut doc = doc;
     doc.rev = rev;
+    doc.changed_by.insert(w.device.to_owned());
     doc.check()?;
     Ok(Some(doc))
 }
@@ -404,6 +412,7 @@ fn new_doc(
         updated_at: millis("updated_at"),
         fields: BTreeMap::new(),
         erased: false,
+        changed_by: BTreeSet::new(),
         deleted: FieldState {
             rev,
             values: vec![Candidate {

@@ -70,6 +70,9 @@ impl World {
     /// was).
     pub(super) fn hostile(&mut self, e: &Evil, at: UnixMillis) -> Result<(), TestCaseError> {
         // It knows the ids it pulled: colleagues' visits the server has.
+        // A tampered app numbers its pushes right (or it gets nothing in): it follows the
+        // server, also after a restore from a backup.
+        self.evil_seq = self.server.last_seq.get(DEVICE).copied().unwrap_or(0);
         let honest: Vec<RecordId> = self
             .server
             .docs
