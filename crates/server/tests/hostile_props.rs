@@ -7,7 +7,7 @@
 //! rules.
 //!
 //! 500 cases by default (`cargo xtask test`); DOORSTEP_HOSTILE_CASES sets another number (the
-//! long run in BENCHMARKS.md: 50,000).
+//! long run in BENCHMARKS.md: 5,000, about ten minutes).
 
 mod common;
 
