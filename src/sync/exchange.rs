@@ -1,7 +1,7 @@
 //! One sync: push everything waiting (in batches), then pull until the server has no more.
 
 use doorstep_core::store::{KvStore, LocalDb, StoreError};
-use doorstep_core::sync::retry::{after_error, NextStep};
+use doorstep_core::sync::retry::{self, after_error, NextStep};
 use doorstep_core::sync::wire::{PUSH_BATCH, PUSH_BYTES};
 use doorstep_core::sync::{client, repair};
 use doorstep_core::UnixMillis;
@@ -163,8 +163,7 @@ async fn run_repair(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
 fn fail(ctx: SyncCtx, p: &ApiProblem) -> NextStep {
     let step = next_step(p);
     if let ApiProblem::Server(code) = p {
-        let busy = matches!(code.as_str(), "busy" | "503" | "429" | "too_many_attempts");
-        ctx.server_busy.set_value(busy);
+        ctx.server_busy.set_value(retry::overloaded(code));
     }
     if step == NextStep::SignInAgain {
         ctx.session.ended_by_server(p.clone());

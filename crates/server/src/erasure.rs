@@ -54,11 +54,7 @@ async fn erase_in_team(db: &AnyPool, team: &str, now: UnixMillis) -> Result<usiz
     }
     // The digest counts `updated_at` and the deleted state, which an erasure keeps.
     records::store_all(&mut tx, team, &docs.iter().collect::<Vec<_>>()).await?;
-    sqlx::query("UPDATE teams SET clock = $1 WHERE id = $2")
-        .bind(clock)
-        .bind(team)
-        .execute(&mut *tx)
-        .await?;
+    records::set_clock(&mut tx, team, clock).await?;
     tx.commit().await?;
     if !docs.is_empty() {
         // A count only: which records were erased is nobody's business in a log.

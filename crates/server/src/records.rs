@@ -284,16 +284,26 @@ pub async fn push(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query("UPDATE teams SET clock = $1 WHERE id = $2")
-        .bind(clock)
-        .bind(team)
-        .execute(&mut *tx)
-        .await?;
+    set_clock(&mut tx, team, clock).await?;
     tx.commit().await?;
     Ok(PushResponse {
         protocol: PROTOCOL,
         outcomes,
     })
+}
+
+/// Stores the team's change counter after a transaction gave out revisions up to `clock`.
+pub(crate) async fn set_clock(
+    tx: &mut Transaction<'_, Any>,
+    team: &str,
+    clock: i64,
+) -> Result<(), SyncError> {
+    sqlx::query("UPDATE teams SET clock = $1 WHERE id = $2")
+        .bind(clock)
+        .bind(team)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn earlier_rejection(

@@ -62,22 +62,7 @@ async fn team() -> (TestApp, String, String) {
 /// Every answer that reads the team's records: pull, ids, the coordinator's lists, the six
 /// exports and the monthly report (JSON and printable) answer 200.
 async fn team_still_answers(app: &TestApp, vol: &str, coord: &str) {
-    let mut paths = vec![
-        "/api/v1/sync/pull?protocol=1&cursor=0".to_owned(),
-        "/api/v1/sync/ids?protocol=1".to_owned(),
-        "/api/v1/visits".to_owned(),
-        "/api/v1/households".to_owned(),
-        "/api/v1/events".to_owned(),
-        "/api/v1/reports/monthly?month=2026-11".to_owned(),
-        "/api/v1/reports/monthly?month=2026-11&format=html".to_owned(),
-    ];
-    for kind in ["visits", "events", "households"] {
-        for ext in ["csv", "xlsx"] {
-            paths.push(format!(
-                "/api/v1/export/{kind}.{ext}?from=2026-11-01&to=2026-11-30"
-            ));
-        }
-    }
+    let paths = common::team_reads();
     for path in &paths {
         let res = app.get_with(path, coord).await;
         assert_eq!(res.status().as_u16(), 200, "GET {path}");

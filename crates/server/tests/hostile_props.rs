@@ -468,20 +468,7 @@ async fn pull_all(t: &Team) -> Result<HashMap<String, Value>, TestCaseError> {
 
 /// Every answer that reads the team's records.
 async fn team_answers(t: &Team) -> Result<(), TestCaseError> {
-    let mut paths = vec![
-        "/api/v1/sync/ids?protocol=1".to_owned(),
-        "/api/v1/visits".to_owned(),
-        "/api/v1/events".to_owned(),
-        "/api/v1/reports/monthly?month=2026-11".to_owned(),
-        "/api/v1/reports/monthly?month=2026-11&format=html".to_owned(),
-    ];
-    for kind in ["visits", "events", "households"] {
-        for ext in ["csv", "xlsx"] {
-            paths.push(format!(
-                "/api/v1/export/{kind}.{ext}?from=2026-11-01&to=2026-11-30"
-            ));
-        }
-    }
+    let paths = common::team_reads();
     for path in &paths {
         let res = t.app.get_with(path, &t.coord).await;
         check(res.status().as_u16() == 200, || format!("GET {path}"))?;

@@ -52,6 +52,17 @@ fn personal_household() -> Household {
     h
 }
 
+/// A server and two phones (a: u-1 on d-a, b: u-2 on d-b) both holding `h`, saved on a.
+fn two_phones_holding(h: &Household) -> (MemServer, MemoryStore, MemoryStore) {
+    let mut server = MemServer::default();
+    let (a_store, b_store) = (MemoryStore::new(), MemoryStore::new());
+    let (a, b) = (LocalDb::new(&a_store), LocalDb::new(&b_store));
+    a.save_household(h, UnixMillis(AT)).unwrap();
+    sync(&mut server, &a, writer("u-1", "d-a"));
+    sync(&mut server, &b, writer("u-2", "d-b"));
+    (server, a_store, b_store)
+}
+
 /// Everything a phone's storage holds, as one text.
 fn everything(store: &MemoryStore) -> String {
     let mut all = String::new();
@@ -121,14 +132,10 @@ fn a_deletion_past_the_undo_window_erases_the_content_on_the_server_and_on_phone
 
 #[test]
 fn after_the_erasure_a_late_change_or_undo_is_refused_and_kept_on_the_phone() {
-    let mut server = MemServer::default();
-    let (a_store, b_store) = (MemoryStore::new(), MemoryStore::new());
+    let h = personal_household();
+    let (mut server, a_store, b_store) = two_phones_holding(&h);
     let (a, b) = (LocalDb::new(&a_store), LocalDb::new(&b_store));
     let (wa, wb) = (writer("u-1", "d-a"), writer("u-2", "d-b"));
-    let h = personal_household();
-    a.save_household(&h, UnixMillis(AT)).unwrap();
-    sync(&mut server, &a, wa);
-    sync(&mut server, &b, wb);
     // b goes offline and edits; a deletes; the window passes.
     let mut edited: Household = b.households().get(&h.id.to_string()).unwrap().unwrap();
     edited.notes = "新的备注".into();
@@ -156,14 +163,10 @@ fn after_the_erasure_a_late_change_or_undo_is_refused_and_kept_on_the_phone() {
 
 #[test]
 fn a_disputed_deletion_is_not_final() {
-    let mut server = MemServer::default();
-    let (a_store, b_store) = (MemoryStore::new(), MemoryStore::new());
+    let h = personal_household();
+    let (mut server, a_store, b_store) = two_phones_holding(&h);
     let (a, b) = (LocalDb::new(&a_store), LocalDb::new(&b_store));
     let (wa, wb) = (writer("u-1", "d-a"), writer("u-2", "d-b"));
-    let h = personal_household();
-    a.save_household(&h, UnixMillis(AT)).unwrap();
-    sync(&mut server, &a, wa);
-    sync(&mut server, &b, wb);
     // Both offline: a deletes, b undeletes nothing but deletes-and-restores (its own undo):
     // a conflict on the deleted state that a coordinator settles.
     a.delete(RecordKind::Household, h.id, UnixMillis(AT + 3))

@@ -32,6 +32,12 @@ pub fn after_error(code: Option<&str>) -> NextStep {
     }
 }
 
+/// Whether `code` (as for [`after_error`]) says the server is overloaded: the phone tells
+/// the volunteer so (nothing is wrong on the phone) and retries later.
+pub fn overloaded(code: &str) -> bool {
+    matches!(code, "busy" | "too_many_attempts" | "429" | "503")
+}
+
 /// Milliseconds before retry number `failures` (from 1): 2 s doubling up to 5 minutes,
 /// spread by `jitter` in [0, 1) to between half and one and a half of that, so phones that
 /// lost the network together do not all come back in the same second.
@@ -73,6 +79,17 @@ mod tests {
         );
         for c in ["seq_gap", "bad_request", "404", "payload_too_large"] {
             assert_eq!(after_error(Some(c)), NextStep::Stop, "{c}");
+        }
+    }
+
+    #[test]
+    fn overload_is_told_apart_from_failure() {
+        for c in ["busy", "too_many_attempts", "429", "503"] {
+            assert!(overloaded(c), "{c}");
+            assert_eq!(after_error(Some(c)), NextStep::RetryLater, "{c}");
+        }
+        for c in ["internal", "500", "timeout", "seq_gap"] {
+            assert!(!overloaded(c), "{c}");
         }
     }
 

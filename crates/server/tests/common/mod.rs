@@ -187,6 +187,31 @@ impl Drop for TestApp {
     }
 }
 
+/// Every route that reads the team's records as a coordinator: pull, ids, the lists, the six
+/// exports and the monthly report (JSON and printable), for November 2026.
+#[allow(dead_code)] // not every test binary uses it
+pub fn team_reads() -> Vec<String> {
+    let mut paths: Vec<String> = [
+        "/api/v1/sync/pull?protocol=1&cursor=0",
+        "/api/v1/sync/ids?protocol=1",
+        "/api/v1/visits",
+        "/api/v1/households",
+        "/api/v1/events",
+        "/api/v1/reports/monthly?month=2026-11",
+        "/api/v1/reports/monthly?month=2026-11&format=html",
+    ]
+    .map(str::to_owned)
+    .into();
+    for kind in ["visits", "events", "households"] {
+        for ext in ["csv", "xlsx"] {
+            paths.push(format!(
+                "/api/v1/export/{kind}.{ext}?from=2026-11-01&to=2026-11-30"
+            ));
+        }
+    }
+    paths
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(true).await
 }
