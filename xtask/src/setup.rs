@@ -6,11 +6,16 @@ use crate::{root, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: &str = "version_132";
-const APT_PACKAGES: [&str; 4] = [
+const APT_PACKAGES: [&str; 7] = [
     "chromium",
     "chromium-driver",
     "fonts-noto-cjk",
     "postgresql",
+    // The HTTPS test: an ACME test CA, certutil for Chromium's trust store, openssl for
+    // Pebble's own listener certificate.
+    "pebble",
+    "libnss3-tools",
+    "openssl",
 ];
 
 pub fn setup() -> Result {

@@ -35,11 +35,8 @@ async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let database = format!("sqlite://{}", dir.path().join("burst.db").display());
     let app = Application::build(ServeConfig {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        database: database.clone(),
-        static_dir: dir.path().join("dist"),
-        demo: false,
-        trusted_proxy: Vec::new(),
+        static_dir: Some(dir.path().join("dist")),
+        ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), database.clone())
     })
     .await
     .expect("server");

@@ -177,11 +177,8 @@ async fn main() {
         None => format!("sqlite://{}", dir.path().join("load.db").display()),
     };
     let app = Application::build(ServeConfig {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        database: db_url.clone(),
-        static_dir: dir.path().join("dist"),
-        demo: false,
-        trusted_proxy: Vec::new(),
+        static_dir: Some(dir.path().join("dist")),
+        ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), db_url.clone())
     })
     .await
     .expect("server");

@@ -14,7 +14,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the app and the API.
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Teams.
     #[command(subcommand)]
     Team(TeamCommand),
@@ -90,7 +90,7 @@ pub enum UserCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
-    /// Address to listen on (port 0 picks a free port).
+    /// Address to listen on (port 0 picks a free port). With HTTPS, e.g. 0.0.0.0:443.
     #[arg(long, env = "DOORSTEP_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
     /// Database URL: sqlite://PATH (the file is created if missing) or postgres://USER:PW@HOST/DB.
@@ -100,9 +100,10 @@ pub struct ServeConfig {
         default_value = "sqlite://data/doorstep.db"
     )]
     pub database: String,
-    /// Directory of the built app (`trunk build --release` writes dist/).
-    #[arg(long, env = "DOORSTEP_STATIC_DIR", default_value = "dist")]
-    pub static_dir: PathBuf,
+    /// Serve the app from this directory (e.g. dist/ after `trunk build`) instead of the copy
+    /// built into the binary.
+    #[arg(long, env = "DOORSTEP_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
     /// On an empty database, create a demo team with a volunteer and a coordinator and
     /// print their usernames and passwords.
     #[arg(long)]
@@ -111,4 +112,66 @@ pub struct ServeConfig {
     /// such a peer is the client address read from X-Forwarded-For.
     #[arg(long, env = "DOORSTEP_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<ipnet::IpNet>,
+    #[command(flatten)]
+    pub tls: TlsArgs,
+}
+
+impl ServeConfig {
+    /// Plain HTTP on `addr` with the embedded app: what tests and tools start from.
+    pub fn new(addr: SocketAddr, database: impl Into<String>) -> Self {
+        ServeConfig {
+            addr,
+            database: database.into(),
+            static_dir: None,
+            demo: false,
+            trusted_proxy: Vec::new(),
+            tls: TlsArgs::default(),
+        }
+    }
+}
+
+/// HTTPS: a certificate from files, or one the server gets and renews itself (ACME).
+#[derive(Debug, Clone, Default, Args)]
+pub struct TlsArgs {
+    /// HTTPS with this certificate chain (PEM); reloaded on SIGHUP and when the file changes.
+    #[arg(
+        long,
+        env = "DOORSTEP_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "acme_domain"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "DOORSTEP_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// HTTPS with a certificate for this domain from an ACME CA (Let's Encrypt by default),
+    /// obtained and renewed by the server (repeatable: several names on one certificate).
+    #[arg(
+        long,
+        env = "DOORSTEP_ACME_DOMAIN",
+        value_delimiter = ',',
+        requires = "acme_email"
+    )]
+    pub acme_domain: Vec<String>,
+    /// Contact address for the ACME account (expiry warnings).
+    #[arg(long, env = "DOORSTEP_ACME_EMAIL")]
+    pub acme_email: Option<String>,
+    /// The ACME directory URL.
+    #[arg(
+        long,
+        env = "DOORSTEP_ACME_DIRECTORY",
+        default_value = "https://acme-v02.api.letsencrypt.org/directory"
+    )]
+    pub acme_directory: String,
+    /// A PEM root certificate to trust for the ACME server itself (a private or test CA).
+    #[arg(long, env = "DOORSTEP_ACME_CA")]
+    pub acme_ca: Option<PathBuf>,
+    /// Where the ACME account and certificate are kept (default: beside the SQLite database,
+    /// or ./data/acme with PostgreSQL).
+    #[arg(long, env = "DOORSTEP_ACME_CACHE")]
+    pub acme_cache: Option<PathBuf>,
+    /// Plain HTTP on this address (e.g. 0.0.0.0:80): answers the ACME HTTP-01 challenge and
+    /// redirects everything else to HTTPS. Without it, ACME uses TLS-ALPN-01 on --addr.
+    #[arg(long, env = "DOORSTEP_HTTP_ADDR")]
+    pub http_addr: Option<SocketAddr>,
 }

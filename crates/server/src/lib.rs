@@ -19,15 +19,18 @@ pub(crate) mod serve;
 mod spreadsheet;
 mod static_files;
 pub mod telemetry;
+pub mod tls;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::http::header::{HeaderValue, STRICT_TRANSPORT_SECURITY};
 use axum::Router;
 use sqlx::AnyPool;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use cli::ServeConfig;
@@ -42,6 +45,8 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("cannot create the demo accounts: {0}")]
     Demo(accounts::AccountError),
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
 }
 
 #[derive(Clone)]
@@ -58,25 +63,38 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    tls: Option<tls::Tls>,
+    /// --http-addr: ACME HTTP-01 answers and the redirect to HTTPS.
+    http: Option<(TcpListener, Router)>,
 }
 
 impl Application {
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
+        let tls = tls::from_args(&config.tls, &acme_cache_default(&config.database))?;
         let pool = db::connect(&config.database).await?;
         if config.demo {
             admin::demo(&pool).await.map_err(StartError::Demo)?;
         }
         erasure::spawn_sweep(pool.clone());
-        if !config.static_dir.join("index.html").is_file() {
-            tracing::warn!(dir = %config.static_dir.display(), "no built app found; run `cargo xtask build`");
+        let files = static_files::AppFiles::new(config.static_dir.as_deref());
+        if !files.is_built() {
+            tracing::warn!(from = %files.describe(), "no built app found; run `cargo xtask build`");
         }
-        let router = Router::new()
+        let mut router = Router::new()
             .merge(routes::router())
-            .merge(static_files::router(&config.static_dir))
+            .merge(static_files::router(files.clone()))
             .layer(axum::middleware::from_fn_with_state(
-                security::Csp::new(&config.static_dir),
+                security::Csp::new(files),
                 security::headers,
-            ))
+            ));
+        if tls.is_some() {
+            // Phones that once reached the team over HTTPS never fall back to plain HTTP.
+            router = router.layer(SetResponseHeaderLayer::overriding(
+                STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            ));
+        }
+        let router = router
             .layer(CompressionLayer::new())
             // Method and path only: a query can carry what a coordinator typed (an export's
             // reason), and logs never hold what people wrote.
@@ -94,7 +112,23 @@ impl Application {
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartError::Bind(config.addr, e))?;
-        Ok(Application { listener, router })
+        let http = match config.tls.http_addr {
+            Some(addr) => {
+                let l = TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| StartError::Bind(addr, e))?;
+                let https_port = listener.local_addr().map_err(StartError::Serve)?.port();
+                let http01 = tls.as_ref().and_then(|t| t.http01.clone());
+                Some((l, serve::redirect_router(https_port, http01)))
+            }
+            None => None,
+        };
+        Ok(Application {
+            listener,
+            router,
+            tls,
+            http,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -108,13 +142,40 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
-        tracing::info!(addr = %self.local_addr(), "doorstep-server listening");
-        serve::serve(self.listener, self.router, shutdown)
-            .await
-            .map_err(StartError::Serve)?;
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        tracing::info!(addr = %self.local_addr(), scheme, "doorstep-server listening");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let until = move || {
+            let mut stopped = stopped.clone();
+            async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            }
+        };
+        let plain = self.http.map(|(listener, router)| {
+            tracing::info!(addr = %listener.local_addr().map(|a| a.to_string()).unwrap_or_default(), "redirecting http to https");
+            tokio::spawn(serve::serve(listener, router, None, until()))
+        });
+        let main = serve::serve(self.listener, self.router, self.tls, until());
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        main.await.map_err(StartError::Serve)?;
+        if let Some(plain) = plain {
+            let _ = plain.await;
+        }
         tracing::info!("doorstep-server stopped");
         Ok(())
     }
+}
+
+/// ACME's files go beside the SQLite database (one directory to back up), or ./data/acme.
+fn acme_cache_default(database: &str) -> std::path::PathBuf {
+    database
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p))
+        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.join("acme")))
+        .unwrap_or_else(|| std::path::PathBuf::from("data/acme"))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -7,7 +7,7 @@ async fn main() -> std::process::ExitCode {
     telemetry::init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(config) => match Application::build(config).await {
+        Command::Serve(config) => match Application::build(*config).await {
             Ok(app) => app
                 .run_until(doorstep_server::shutdown_signal())
                 .await

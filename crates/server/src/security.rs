@@ -2,7 +2,6 @@
 //! WebAssembly compilation ('wasm-unsafe-eval'), and the inline start-up script Trunk writes
 //! into index.html, by its SHA-256 (read from the built index.html, again when it changes).
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -16,36 +15,44 @@ use axum::response::Response;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::static_files::AppFiles;
+
+type Cached = (Option<SystemTime>, HeaderValue);
+
 #[derive(Clone)]
 pub struct Csp {
-    index: PathBuf,
-    cached: Arc<Mutex<Option<(SystemTime, HeaderValue)>>>,
+    files: AppFiles,
+    /// The policy, and the index.html modification time it was computed for.
+    cached: Arc<Mutex<Option<Cached>>>,
 }
 
 impl Csp {
-    pub fn new(static_dir: &std::path::Path) -> Self {
+    pub fn new(files: AppFiles) -> Self {
         Csp {
-            index: static_dir.join("index.html"),
+            files,
             cached: Arc::default(),
         }
     }
 
     fn header(&self) -> HeaderValue {
-        let modified = std::fs::metadata(&self.index)
-            .and_then(|m| m.modified())
-            .ok();
+        // The embedded app never changes; a directory's index.html is re-read when it does.
+        let modified = match &self.files {
+            AppFiles::Embedded => None,
+            AppFiles::Dir(dir) => std::fs::metadata(dir.join("index.html"))
+                .and_then(|m| m.modified())
+                .ok(),
+        };
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
-        if let (Some(m), Some((at, v))) = (modified, cached.as_ref()) {
-            if *at == m {
+        if let Some((at, v)) = cached.as_ref() {
+            if *at == modified {
                 return v.clone();
             }
         }
-        let html = std::fs::read_to_string(&self.index).unwrap_or_default();
+        let html = self.files.read("index.html").unwrap_or_default();
+        let html = String::from_utf8_lossy(&html);
         let value = HeaderValue::from_str(&policy(&inline_script_hashes(&html)))
             .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-        if let Some(m) = modified {
-            *cached = Some((m, value.clone()));
-        }
+        *cached = Some((modified, value.clone()));
         value
     }
 }

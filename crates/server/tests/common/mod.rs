@@ -234,11 +234,8 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
         _ => format!("sqlite://{}", dir.path().join("data/doorstep.db").display()),
     };
     let config = ServeConfig {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        database: database.clone(),
-        static_dir: dist,
-        demo: false,
-        trusted_proxy: Vec::new(),
+        static_dir: Some(dist),
+        ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), database.clone())
     };
     let app = Application::build(config).await.expect("server starts");
     let base = format!("http://{}", app.local_addr());
