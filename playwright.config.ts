@@ -47,7 +47,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `${ACCOUNTS} && ${SERVER} serve --addr 127.0.0.1:${PORT} --database ${DB} --static-dir dist`,
+    command: `${ACCOUNTS} && ${SERVER} serve --addr 127.0.0.1:${PORT} --database ${DB}`,
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,
     timeout: 30_000,
