@@ -146,6 +146,131 @@ pub struct LoginResponse {
     pub user: UserInfo,
 }
 
+/// How long an invite or password-reset link works.
+pub const INVITE_MILLIS: i64 = 7 * 24 * 60 * 60 * 1000;
+
+/// Who may invite, disable, enable or reset whom: coordinators look after volunteers, admins
+/// after everyone in the team. (Nobody disables or resets themselves: see the server.)
+pub fn may_manage(actor: Role, target: Role) -> bool {
+    match actor {
+        Role::Admin => true,
+        Role::Coordinator => target == Role::Volunteer,
+        Role::Volunteer => false,
+    }
+}
+
+/// Changing someone's role is the admins'.
+pub fn may_change_roles(actor: Role) -> bool {
+    actor == Role::Admin
+}
+
+/// A person's name as others see it: 1 to 40 characters after trimming.
+pub fn parse_display_name(s: &str) -> Result<String, FieldError> {
+    let name = s.trim();
+    if name.is_empty() {
+        Err(FieldError::new("display_name", Problem::Required))
+    } else if name.chars().count() > DISPLAY_NAME_MAX {
+        Err(FieldError::new(
+            "display_name",
+            Problem::TooLong {
+                max: DISPLAY_NAME_MAX,
+            },
+        ))
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// A team's name: 1 to 60 characters after trimming.
+pub fn parse_team_name(s: &str) -> Result<String, FieldError> {
+    let name = s.trim();
+    if name.is_empty() {
+        Err(FieldError::new("team", Problem::Required))
+    } else if name.chars().count() > TEAM_NAME_MAX {
+        Err(FieldError::new(
+            "team",
+            Problem::TooLong { max: TEAM_NAME_MAX },
+        ))
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+/// `POST /api/v1/setup`: the first team and its admin, with the code the server printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupRequest {
+    pub code: String,
+    pub team: String,
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    pub device_name: String,
+}
+
+/// `POST /api/v1/invites`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    pub role: Role,
+    pub display_name: String,
+}
+
+/// An invite or password-reset link: the code is shown once, the server keeps its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteResponse {
+    pub code: String,
+    pub url: String,
+    pub expires_at: i64,
+}
+
+/// `POST /api/v1/join`: accepts an invite (a new account) or a reset link (a new password
+/// for that account; `username` must then be the account's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRequest {
+    pub code: String,
+    pub username: String,
+    pub password: String,
+    pub device_name: String,
+}
+
+/// `POST /api/v1/join/check {code}`: what a link is for, before the form is filled.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinInfo {
+    /// "invite" or "reset".
+    pub kind: String,
+    pub team: String,
+    pub role: Role,
+    pub display_name: String,
+    /// The account a reset link is for.
+    pub username: Option<String>,
+    pub expires_at: i64,
+}
+
+/// `GET /api/v1/members`: a person of the team, for coordinators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    /// Phones signed in now (not signed out or revoked).
+    pub devices: i64,
+    pub last_seen_at: Option<i64>,
+}
+
+/// `POST /api/v1/me/password`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// `POST /api/v1/members/{id}/role`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChange {
+    pub role: Role,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +305,31 @@ mod tests {
             r#""coordinator""#
         );
         assert!(Role::Admin.is_coordinator() && !Role::Volunteer.is_coordinator());
+    }
+
+    #[test]
+    fn coordinators_manage_volunteers_and_admins_everyone() {
+        use Role::*;
+        for target in [Volunteer, Coordinator, Admin] {
+            assert!(may_manage(Admin, target));
+            assert!(!may_manage(Volunteer, target));
+        }
+        assert!(may_manage(Coordinator, Volunteer));
+        assert!(!may_manage(Coordinator, Coordinator) && !may_manage(Coordinator, Admin));
+        assert!(may_change_roles(Admin) && !may_change_roles(Coordinator));
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(parse_display_name("  张三 ").unwrap(), "张三");
+        assert!(parse_display_name("   ").is_err());
+        assert!(parse_display_name(&"张".repeat(41)).is_err());
+        assert_eq!(
+            parse_team_name(" 邮政志愿服务队 ").unwrap(),
+            "邮政志愿服务队"
+        );
+        assert_eq!(parse_team_name("").unwrap_err().field, "team");
+        assert!(parse_team_name(&"队".repeat(61)).is_err());
     }
 
     proptest! {

@@ -16,7 +16,7 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-fn role_str(r: Role) -> &'static str {
+pub(crate) fn role_str(r: Role) -> &'static str {
     match r {
         Role::Volunteer => "volunteer",
         Role::Coordinator => "coordinator",
@@ -24,7 +24,7 @@ fn role_str(r: Role) -> &'static str {
     }
 }
 
-fn parse_role(s: &str) -> Role {
+pub(crate) fn parse_role(s: &str) -> Role {
     match s {
         "admin" => Role::Admin,
         "coordinator" => Role::Coordinator,
@@ -54,12 +54,19 @@ fn unique_violation(e: sqlx::Error, what: &str) -> AccountError {
 }
 
 pub async fn add_team(db: &AnyPool, name: &str) -> Result<String, AccountError> {
+    insert_team(db, name).await
+}
+
+pub(crate) async fn insert_team<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    name: &str,
+) -> Result<String, AccountError> {
     let id = new_id();
     sqlx::query("INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(&id)
         .bind(name)
         .bind(now_millis())
-        .execute(db)
+        .execute(ex)
         .await
         .map_err(|e| unique_violation(e, name))?;
     Ok(id)
@@ -80,22 +87,140 @@ pub async fn add_user(db: &AnyPool, u: NewUser<'_>) -> Result<String, AccountErr
         .await?;
     let team_id = team_id.ok_or_else(|| AccountError::NoSuchTeam(u.team.into()))?;
     let hash = password::hash(u.password).map_err(|e| AccountError::Hash(e.to_string()))?;
+    insert_user(db, &team_id, u.username, u.display_name, u.role, &hash).await
+}
+
+pub(crate) async fn insert_user<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    team_id: &str,
+    username: &Username,
+    display_name: &str,
+    role: Role,
+    password_hash: &str,
+) -> Result<String, AccountError> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO users (id, team_id, username, display_name, role, password_hash, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
-    .bind(&team_id)
-    .bind(u.username.as_str())
-    .bind(u.display_name)
-    .bind(role_str(u.role))
-    .bind(hash)
+    .bind(team_id)
+    .bind(username.as_str())
+    .bind(display_name)
+    .bind(role_str(role))
+    .bind(password_hash)
     .bind(now_millis())
-    .execute(db)
+    .execute(ex)
     .await
-    .map_err(|e| unique_violation(e, u.username.as_str()))?;
+    .map_err(|e| unique_violation(e, username.as_str()))?;
     Ok(id)
+}
+
+/// A user of the team (enabled or not), with their password hash.
+pub async fn user_of_team(
+    db: &AnyPool,
+    team_id: &str,
+    user_id: &str,
+) -> Result<Option<(UserInfo, String)>, AccountError> {
+    let row = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, u.password_hash,
+                t.id AS team_id, t.name AS team_name
+         FROM users u JOIN teams t ON t.id = u.team_id WHERE u.id = $1 AND u.team_id = $2",
+    )
+    .bind(user_id)
+    .bind(team_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (user_info(&r), r.get("password_hash"))))
+}
+
+pub(crate) async fn set_password_hash<'e>(
+    ex: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user_id: &str,
+    hash: &str,
+) -> Result<(), AccountError> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(ex)
+        .await?;
+    Ok(())
+}
+
+/// Disables (and signs out every device of) or enables a user of the team.
+pub async fn set_disabled(
+    db: &AnyPool,
+    team_id: &str,
+    user_id: &str,
+    disabled: bool,
+) -> Result<(), AccountError> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2 AND team_id = $3")
+        .bind(i64::from(disabled))
+        .bind(user_id)
+        .bind(team_id)
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        revoke_all(&mut tx, user_id).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn revoke_all(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: &str,
+) -> Result<(), AccountError> {
+    sqlx::query("UPDATE devices SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now_millis())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_role(
+    db: &AnyPool,
+    team_id: &str,
+    user_id: &str,
+    role: Role,
+) -> Result<(), AccountError> {
+    sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND team_id = $3")
+        .bind(role_str(role))
+        .bind(user_id)
+        .bind(team_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub use doorstep_core::account::MemberView;
+
+/// Everyone in the team, by name: role, phones signed in, last seen.
+pub async fn list_members(db: &AnyPool, team_id: &str) -> Result<Vec<MemberView>, AccountError> {
+    let rows = sqlx::query(
+        "SELECT u.id, u.username, u.display_name, u.role, u.disabled,
+                (SELECT COUNT(*) FROM devices d
+                 WHERE d.user_id = u.id AND d.revoked_at IS NULL) AS devices,
+                (SELECT MAX(d.last_seen_at) FROM devices d WHERE d.user_id = u.id) AS last_seen_at
+         FROM users u WHERE u.team_id = $1 ORDER BY u.display_name, u.username",
+    )
+    .bind(team_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| MemberView {
+            id: r.get("id"),
+            username: r.get("username"),
+            display_name: r.get("display_name"),
+            role: parse_role(r.get("role")),
+            disabled: r.get::<i64, _>("disabled") != 0,
+            devices: r.get("devices"),
+            last_seen_at: r.get("last_seen_at"),
+        })
+        .collect())
 }
 
 pub struct UserRow {
@@ -137,11 +262,7 @@ pub async fn disable_user(db: &AnyPool, username: &Username) -> Result<(), Accou
         .bind(&id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("UPDATE devices SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now_millis())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
+    revoke_all(&mut tx, &id).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -40,6 +40,14 @@ pub enum ApiError {
     Busy,
     #[error("the request was not sent in time")]
     Timeout,
+    #[error("this server is set up already: sign in, or ask the person in charge for an invite")]
+    SetupDone,
+    #[error("this link is not valid: ask the person in charge for a new one")]
+    InvalidLink,
+    #[error("this link was used already: ask the person in charge for a new one")]
+    LinkUsed,
+    #[error("this link has expired: ask the person in charge for a new one")]
+    LinkExpired,
 }
 
 impl From<crate::accounts::CredentialsError> for ApiError {
@@ -98,6 +106,10 @@ impl ApiError {
             ApiError::SeqGap(_) => (StatusCode::CONFLICT, "seq_gap"),
             ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             ApiError::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
+            ApiError::SetupDone => (StatusCode::GONE, "setup_done"),
+            ApiError::InvalidLink => (StatusCode::NOT_FOUND, "invalid_link"),
+            ApiError::LinkUsed => (StatusCode::GONE, "link_used"),
+            ApiError::LinkExpired => (StatusCode::GONE, "link_expired"),
         }
     }
 }

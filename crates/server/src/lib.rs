@@ -10,6 +10,7 @@ mod digest;
 pub mod erasure;
 pub mod error;
 mod failpoint;
+pub mod invites;
 mod json;
 pub mod records;
 mod report_html;
@@ -43,7 +44,7 @@ pub enum StartError {
     Bind(SocketAddr, std::io::Error),
     #[error("server error: {0}")]
     Serve(std::io::Error),
-    #[error("cannot create the demo accounts: {0}")]
+    #[error("cannot create the accounts: {0}")]
     Demo(accounts::AccountError),
     #[error(transparent)]
     Tls(#[from] tls::TlsError),
@@ -57,6 +58,8 @@ pub struct AppState {
     pub hashing: Arc<auth::password::HashGate>,
     /// Peers whose X-Forwarded-For is believed.
     pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
+    /// Served over HTTPS (links the server writes start with https://).
+    pub tls: bool,
 }
 
 /// A server bound to its address, ready to run. Tests build one on port 0.
@@ -66,6 +69,8 @@ pub struct Application {
     tls: Option<tls::Tls>,
     /// --http-addr: ACME HTTP-01 answers and the redirect to HTTPS.
     http: Option<(TcpListener, Router)>,
+    /// On a database without accounts: where the first admin sets the team up.
+    setup_link: Option<String>,
 }
 
 impl Application {
@@ -76,6 +81,7 @@ impl Application {
             admin::demo(&pool).await.map_err(StartError::Demo)?;
         }
         erasure::spawn_sweep(pool.clone());
+        let setup = invites::setup_code(&pool).await.map_err(StartError::Demo)?;
         let files = static_files::AppFiles::new(config.static_dir.as_deref());
         if !files.is_built() {
             tracing::warn!(from = %files.describe(), "no built app found; run `cargo xtask build`");
@@ -108,10 +114,18 @@ impl Application {
                 failed_logins: Arc::default(),
                 hashing: Arc::default(),
                 trusted_proxies: Arc::new(config.trusted_proxy.clone()),
+                tls: tls.is_some(),
             });
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| StartError::Bind(config.addr, e))?;
+        let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let setup_link = setup.map(|code| {
+            format!(
+                "{}/setup#{code}",
+                public_origin(&config, addr, tls.is_some())
+            )
+        });
         let http = match config.tls.http_addr {
             Some(addr) => {
                 let l = TcpListener::bind(addr)
@@ -128,6 +142,7 @@ impl Application {
             router,
             tls,
             http,
+            setup_link,
         })
     }
 
@@ -144,6 +159,10 @@ impl Application {
     ) -> Result<(), StartError> {
         let scheme = if self.tls.is_some() { "https" } else { "http" };
         tracing::info!(addr = %self.local_addr(), scheme, "doorstep-server listening");
+        if let Some(link) = &self.setup_link {
+            // The operator's one step after `serve`: the rest happens in the app.
+            tracing::info!("no team yet: open {link} to create the team and its first admin");
+        }
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let until = move || {
             let mut stopped = stopped.clone();
@@ -166,6 +185,24 @@ impl Application {
         }
         tracing::info!("doorstep-server stopped");
         Ok(())
+    }
+}
+
+/// The address people reach this server at, as well as the server can tell.
+fn public_origin(config: &ServeConfig, addr: SocketAddr, tls: bool) -> String {
+    if let Some(domain) = config.tls.acme_domain.first() {
+        return format!("https://{domain}");
+    }
+    let scheme = if tls { "https" } else { "http" };
+    let port = addr.port();
+    let host = if addr.ip().is_unspecified() {
+        "THIS-SERVER".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
+    match (scheme, port) {
+        ("https", 443) | ("http", 80) => format!("{scheme}://{host}"),
+        _ => format!("{scheme}://{host}:{port}"),
     }
 }
 

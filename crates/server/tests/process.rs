@@ -106,6 +106,36 @@ fn request_logs_name_the_path_never_the_query() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_empty_database_logs_a_one_time_setup_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, lines, addr) = serve(&dir, &dir.path().join("db.sqlite"), "info");
+    let line = next_line_with(&lines, "/setup#");
+    let link = line
+        .split_whitespace()
+        .find(|w| w.contains("/setup#"))
+        .unwrap();
+    assert!(link.starts_with(&format!("http://{addr}/setup#")), "{line}");
+    let code = link.rsplit('#').next().unwrap();
+    assert_eq!(code.len(), 32);
+    let client = reqwest::Client::new();
+    let check: serde_json::Value = client
+        .post(format!("http://{addr}/api/v1/join/check"))
+        .json(&serde_json::json!({ "code": code }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(check["kind"], "setup");
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    wait_timeout(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
+}
+
 #[test]
 fn unsupported_database_url_fails_with_a_clear_message() {
     let out = Command::new(BIN)

@@ -13,6 +13,14 @@ pub fn mint() -> String {
     hex(&bytes)
 }
 
+/// A one-time link's code: 16 random bytes (32 hex digits), short enough for a QR code a
+/// phone reads at arm's length.
+pub fn mint_code() -> String {
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
 /// What the database keeps: a leaked table does not give working tokens.
 pub fn digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

@@ -4,6 +4,7 @@ mod audit;
 mod devices;
 mod export;
 mod health;
+mod members;
 mod records;
 mod reports;
 mod session;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(export::router())
         .merge(audit::router())
         .merge(sync::router())
+        .merge(members::router())
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     let api = Router::new()
