@@ -1,7 +1,9 @@
 //! The server's API v1 over `fetch`: sign in, who am I, sign out. Errors are values the UI
 //! can show (never a panic); the server's error codes map to them.
 
-use doorstep_core::account::{DeviceView, LoginRequest, LoginResponse, UserInfo};
+use doorstep_core::account::{
+    DeviceView, JoinInfo, JoinRequest, LoginRequest, LoginResponse, SetupRequest, UserInfo,
+};
 use doorstep_core::i18n::Text;
 use doorstep_core::sync::wire::{IdsResponse, PullResponse, PushRequest, PushResponse, PROTOCOL};
 use doorstep_core::Lang;
@@ -28,6 +30,12 @@ pub enum ApiProblem {
     TooManyPins,
     /// Not from the server: the phone holds another user's records not yet synced.
     OtherUsersRecords,
+    /// A setup, invite or reset link that does not work (unknown, used, expired).
+    InvalidLink,
+    LinkUsed,
+    LinkExpired,
+    SetupDone,
+    UsernameTaken,
 }
 
 impl ApiProblem {
@@ -59,6 +67,26 @@ impl ApiProblem {
             ApiProblem::OtherUsersRecords => Text::new(
                 "这台手机上还有上一位用户未同步的记录。请上一位用户先登录并同步，之后才能换人登录。",
                 "This phone holds records of the previous user that are not synced yet. That user must sign in and sync first.",
+            ),
+            ApiProblem::InvalidLink => Text::new(
+                "这个链接无效。请向负责人要一个新的邀请链接。",
+                "This link is not valid. Ask the person in charge for a new one.",
+            ),
+            ApiProblem::LinkUsed => Text::new(
+                "这个链接已经用过了。请直接登录，或向负责人要一个新的链接。",
+                "This link was used already. Sign in, or ask the person in charge for a new one.",
+            ),
+            ApiProblem::LinkExpired => Text::new(
+                "这个链接已过期（有效期 7 天）。请向负责人要一个新的链接。",
+                "This link has expired (links work for 7 days). Ask the person in charge for a new one.",
+            ),
+            ApiProblem::SetupDone => Text::new(
+                "服务队已经建好了。请直接登录，或向负责人要邀请链接。",
+                "The team is set up already. Sign in, or ask the person in charge for an invite.",
+            ),
+            ApiProblem::UsernameTaken => Text::new(
+                "这个用户名已有人使用，请换一个。",
+                "This username is taken: choose another.",
             ),
             ApiProblem::Server(_) => Text::new(
                 "服务器出错了,请稍后再试。",
@@ -152,6 +180,11 @@ fn problem(response: &Response, text: &str) -> ApiProblem {
         "too_many_attempts" => ApiProblem::TooManyAttempts,
         "device_revoked" => ApiProblem::Revoked,
         "unauthorized" => ApiProblem::SignedOut,
+        "invalid_link" => ApiProblem::InvalidLink,
+        "link_used" => ApiProblem::LinkUsed,
+        "link_expired" => ApiProblem::LinkExpired,
+        "setup_done" => ApiProblem::SetupDone,
+        "conflict" => ApiProblem::UsernameTaken,
         _ => ApiProblem::Server(code),
     }
 }
@@ -176,6 +209,33 @@ pub async fn file(token: &str, path: &str) -> Result<web_sys::Blob, ApiProblem> 
 pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiProblem> {
     let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
     call("POST", "/api/v1/login", Some(body), None)
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+pub async fn setup(req: &SetupRequest) -> Result<LoginResponse, ApiProblem> {
+    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
+    call("POST", "/api/v1/setup", Some(body), None)
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+/// What a setup, invite or reset link is for.
+pub async fn join_check(code: &str) -> Result<JoinInfo, ApiProblem> {
+    #[derive(serde::Serialize)]
+    struct Code<'a> {
+        code: &'a str,
+    }
+    let body =
+        serde_json::to_string(&Code { code }).map_err(|e| ApiProblem::Server(e.to_string()))?;
+    call("POST", "/api/v1/join/check", Some(body), None)
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+pub async fn join(req: &JoinRequest) -> Result<LoginResponse, ApiProblem> {
+    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
+    call("POST", "/api/v1/join", Some(body), None)
         .await?
         .ok_or_else(|| ApiProblem::Server("empty answer".into()))
 }

@@ -46,7 +46,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppHeader/>
             <Show when=move || session.session.with(Option::is_some)
-                fallback=|| view! { <main><SignInPage/></main> }>
+                fallback=|| if crate::routes::join::is_link_page() {
+                    view! { <main><crate::routes::join::JoinPage/></main> }.into_any()
+                } else {
+                    view! { <main><SignInPage/></main> }.into_any()
+                }>
             <Show when=move || session.has_pin.get()
                 fallback=|| view! { <main><PinSetupPage/></main> }>
             <Show when=move || !session.locked.get()

@@ -300,3 +300,48 @@ pub const DECREASE: Text = Text::new("减少", "Fewer");
 pub const INCREASE: Text = Text::new("增加", "More");
 pub const EDIT_VISIT: Text = Text::new("编辑走访", "Edit visit");
 pub const EDIT_THIS_VISIT: Text = Text::new("编辑这次走访", "Edit this visit");
+
+// First-run setup and joining by link (routes/join.rs).
+pub const SETUP_TITLE: Text = Text::new("建立服务队", "Set up the team");
+pub const SETUP_WHY: Text = Text::new(
+    "这台服务器还没有服务队。填好下面几项，你就是服务队的管理员，之后可以在应用里邀请成员。",
+    "This server has no team yet. Fill this in to become the team's admin; you then invite the others from the app.",
+);
+pub const TEAM_NAME: Text = Text::new(
+    "服务队名称（如：邮政志愿服务队）",
+    "Team name (e.g. Post office volunteers)",
+);
+pub const YOUR_NAME: Text = Text::new(
+    "你的名字（大家看到的名字）",
+    "Your name (as the others see it)",
+);
+pub const NEW_PASSWORD: Text = Text::new("密码（至少 8 位）", "Password (at least 8 characters)");
+pub const PASSWORD_AGAIN: Text = Text::new("再输一次密码", "Password again");
+pub const PASSWORDS_DIFFER: Text = Text::new("两次输入的密码不一样", "The two passwords differ");
+pub const CREATE_TEAM: Text = Text::new("建立服务队并登录", "Set up and sign in");
+pub const JOIN_TITLE: Text = Text::new("加入服务队", "Join the team");
+pub const JOIN: Text = Text::new("加入并登录", "Join and sign in");
+pub const RESET_TITLE: Text = Text::new("设置新密码", "Set a new password");
+pub const RESET: Text = Text::new("设置新密码并登录", "Set the password and sign in");
+pub const CHECKING_LINK: Text = Text::new("正在查看链接……", "Checking the link…");
+pub const WORKING: Text = Text::new("正在提交……", "Sending…");
+pub const GO_SIGN_IN: Text = Text::new("去登录", "Go to sign in");
+
+/// "You are invited to join 邮政志愿服务队 as a volunteer."
+pub fn invited_to(lang: Lang, team: &str, role: doorstep_core::account::Role) -> String {
+    let role = role.label(lang);
+    match lang {
+        Lang::Zh => format!("邀请你以{role}身份加入「{team}」。请设置自己的用户名和密码。"),
+        Lang::En => format!(
+            "You are invited to join {team} (role: {role}). Choose your own username and password."
+        ),
+    }
+}
+
+/// "A new password for the account li.wei of 邮政志愿服务队."
+pub fn reset_for(lang: Lang, team: &str, username: &str) -> String {
+    match lang {
+        Lang::Zh => format!("为「{team}」的账号 {username} 设置新密码。"),
+        Lang::En => format!("A new password for the account {username} of {team}."),
+    }
+}

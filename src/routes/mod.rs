@@ -9,6 +9,7 @@ pub mod home;
 pub mod household_form;
 pub mod household_page;
 pub mod households;
+pub mod join;
 pub mod lock;
 pub mod review;
 pub mod sign_in;

@@ -230,6 +230,9 @@ pub struct JoinRequest {
     pub username: String,
     pub password: String,
     pub device_name: String,
+    /// The new member's own spelling of their name (default: the one on the invite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
 }
 
 /// `POST /api/v1/join/check {code}`: what a link is for, before the form is filled.

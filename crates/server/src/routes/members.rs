@@ -206,6 +206,10 @@ async fn join(
     };
     let username = field(Username::parse(&req.username))?;
     let device = device_name(&req.device_name)?;
+    let name = match &req.display_name {
+        Some(n) => field(parse_display_name(n))?,
+        None => link.display_name.clone(),
+    };
     if req.password.chars().count() > PASSWORD_MAX {
         return Err(ApiError::BadRequest(format!(
             "password: at most {PASSWORD_MAX} characters"
@@ -218,17 +222,7 @@ async fn join(
     }
     let user_id = match link.kind {
         Kind::Reset => reset_password(&mut tx, &link, &username, &hash).await?,
-        _ => {
-            accounts::insert_user(
-                &mut *tx,
-                &team_id,
-                &username,
-                &link.display_name,
-                link.role,
-                &hash,
-            )
-            .await?
-        }
+        _ => accounts::insert_user(&mut *tx, &team_id, &username, &name, link.role, &hash).await?,
     };
     tx.commit().await?;
     let action = if link.kind == Kind::Reset {
