@@ -39,8 +39,11 @@ pub fn JoinPage() -> impl IntoView {
     {
         let code = code.clone();
         leptos::task::spawn_local(async move {
+            let setup_page = window().location().pathname().unwrap_or_default() == "/setup";
             match api::join_check(&code).await {
                 Ok(i) => info.set(Some(i)),
+                // A spent setup code: the team exists.
+                Err(ApiProblem::LinkUsed) if setup_page => problem.set(Some(ApiProblem::SetupDone)),
                 Err(p) => problem.set(Some(p)),
             }
         });
