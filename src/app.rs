@@ -80,7 +80,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/new") view=EventFormPage/>
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>
                     <Route path=path!("/sync-problems") view=SyncProblemsPage/>
-                    <Route path=path!("/devices") view=DevicesPage/>
+                    <Route path=path!("/devices") view=|| view! { <CoordinatorOnly><DevicesPage/></CoordinatorOnly> }/>
                     <Route path=path!("/dashboard") view=|| view! { <CoordinatorOnly><DashboardPage/></CoordinatorOnly> }/>
                     <Route path=path!("/review") view=|| view! { <CoordinatorOnly><ReviewPage/></CoordinatorOnly> }/>
                 </Routes>

@@ -202,6 +202,11 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await vol2.goto("/dashboard");
   await unlockIfLocked(vol2);
   await expect(vol2.getByRole("alert").filter({ hasText: "这一页只给协调员使用。" })).toBeVisible();
+  // Also the devices page: told plainly, not "the server had a problem" after its 403.
+  await vol2.goto("/devices");
+  await unlockIfLocked(vol2);
+  await expect(vol2.getByRole("alert").filter({ hasText: "这一页只给协调员使用。" })).toBeVisible();
+  await expect(vol2.getByText("服务器出错了")).toHaveCount(0);
   await expect(vol2.getByRole("heading", { name: "队伍统计" })).toHaveCount(0);
 
   // Offline, the dashboard still opens from the phone's data; exports wait for a connection.
