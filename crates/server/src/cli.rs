@@ -29,6 +29,22 @@ pub enum Command {
         #[command(flatten)]
         db: DatabaseArg,
     },
+    /// Writes a consistent copy of the SQLite database to FILE (the server may be running)
+    /// and checks it; with PostgreSQL, says which pg_dump command to use.
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
+    /// Puts a backup in place of the SQLite database (stop the server first); the database
+    /// it replaces is kept beside it. Refuses a file that is not a Doorstep database.
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        db: DatabaseArg,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

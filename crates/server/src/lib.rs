@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod db;
 mod digest;
@@ -48,6 +49,8 @@ pub enum StartError {
     Demo(accounts::AccountError),
     #[error(transparent)]
     Tls(#[from] tls::TlsError),
+    #[error("{0}")]
+    Locked(String),
 }
 
 #[derive(Clone)]
@@ -71,12 +74,16 @@ pub struct Application {
     http: Option<(TcpListener, Router)>,
     /// On a database without accounts: where the first admin sets the team up.
     setup_link: Option<String>,
+    /// The SQLite database's lock file, held until the server stops.
+    _lock: Option<std::fs::File>,
 }
 
 impl Application {
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
         let tls = tls::from_args(&config.tls, &acme_cache_default(&config.database))?;
         let pool = db::connect(&config.database).await?;
+        // Held while serving: `restore` refuses to replace the database under a running server.
+        let lock = backup::hold_lock(&config.database).map_err(StartError::Locked)?;
         if config.demo {
             admin::demo(&pool).await.map_err(StartError::Demo)?;
         }
@@ -143,6 +150,7 @@ impl Application {
             tls,
             http,
             setup_link,
+            _lock: lock,
         })
     }
 

@@ -1,6 +1,6 @@
 use clap::Parser;
 use doorstep_server::cli::{Cli, Command};
-use doorstep_server::{admin, telemetry, Application};
+use doorstep_server::{admin, backup, telemetry, Application};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -20,6 +20,12 @@ async fn main() -> std::process::ExitCode {
         Command::Team(cmd) => admin::team(cmd).await.map(|out| println!("{out}")),
         Command::User(cmd) => admin::user(cmd).await.map(|out| println!("{out}")),
         Command::Check { quarantine, db } => admin::check(&db.database, quarantine)
+            .await
+            .map(|out| println!("{out}")),
+        Command::Backup { to, db } => backup::backup(&db.database, &to)
+            .await
+            .map(|out| println!("{out}")),
+        Command::Restore { from, db } => backup::restore(&db.database, &from)
             .await
             .map(|out| println!("{out}")),
     };

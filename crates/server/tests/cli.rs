@@ -173,3 +173,150 @@ fn http_post(addr: &str, path: &str, body: &str) -> String {
     s.read_to_string(&mut out).unwrap();
     out
 }
+
+/// The usernames `user list` prints.
+fn usernames(db: &str) -> Vec<String> {
+    let o = run(db, &["user", "list"], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split('\t').nth(1).map(str::to_owned))
+        .collect()
+}
+
+/// `serve` on `db` until killed, once it listens.
+fn serving(db: &str) -> std::process::Child {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("DOORSTEP_DATABASE", db)
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let err = BufReader::new(child.stderr.take().unwrap());
+    let mut lines = err.lines().map_while(Result::ok);
+    assert!(
+        lines.any(|l| l.contains("listening")),
+        "the server did not start"
+    );
+    std::thread::spawn(move || lines.for_each(drop));
+    child
+}
+
+#[test]
+fn backup_while_serving_and_restore_with_the_server_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("data/db.sqlite").display());
+    let db = db.as_str();
+    assert!(run(db, &["team", "add", "邮政志愿服务队"], None)
+        .status
+        .success());
+    assert!(
+        add_volunteer(db, "邮政志愿服务队", "zhang.san", Some("password-1"))
+            .status
+            .success()
+    );
+
+    // A backup of the database a running server is using.
+    let mut server = serving(db);
+    let file = dir.path().join("backups/monday.db");
+    let file_arg = file.display().to_string();
+    let o = run(db, &["backup", "--to", &file_arg], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 teams, 1 users, 0 records; integrity ok"),
+        "{}",
+        stdout(&o)
+    );
+    // The same name again is refused: a backup never overwrites another.
+    let again = run(db, &["backup", "--to", &file_arg], None);
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("exists already"),
+        "{}",
+        stderr(&again)
+    );
+
+    // More work after the backup.
+    assert!(
+        add_volunteer(db, "邮政志愿服务队", "li.si", Some("password-1"))
+            .status
+            .success()
+    );
+    // Not while the server runs.
+    let busy = run(db, &["restore", "--from", &file_arg], None);
+    assert!(!busy.status.success());
+    assert!(
+        stderr(&busy).contains("stop the server first"),
+        "{}",
+        stderr(&busy)
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+
+    let o = run(db, &["restore", "--from", &file_arg], None);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("kept as"), "{}", stdout(&o));
+    assert_eq!(usernames(db), ["zhang.san"], "the backup's state");
+    // The replaced database is kept, with li.si in it.
+    let kept = std::fs::read_dir(dir.path().join("data"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name.contains(".before-restore-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+        })
+        .expect("the replaced database is kept");
+    let kept_db = format!("sqlite://{}", kept.display());
+    assert_eq!(usernames(&kept_db), ["li.si", "zhang.san"]);
+    // And the restored database serves.
+    let mut server = serving(db);
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn restore_refuses_what_is_not_a_doorstep_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("db.sqlite").display());
+    let db = db.as_str();
+    assert!(run(db, &["team", "add", "A队"], None).status.success());
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "not a database at all").unwrap();
+    let other = dir.path().join("other.db");
+    let o = Command::new("sqlite3")
+        .arg(&other)
+        .arg("CREATE TABLE t (x);")
+        .output();
+    let mut candidates = vec![junk.clone(), dir.path().join("missing.db")];
+    if o.is_ok_and(|o| o.status.success()) {
+        candidates.push(other);
+    }
+    for bad in candidates {
+        let o = run(db, &["restore", "--from", &bad.display().to_string()], None);
+        assert!(!o.status.success(), "{}", bad.display());
+        let e = stderr(&o);
+        assert!(
+            e.contains("not a Doorstep database") || e.contains("does not exist"),
+            "{e}"
+        );
+    }
+    // The database is untouched.
+    let o = run(db, &["team", "add", "A队"], None);
+    assert!(stderr(&o).contains("taken"), "{}", stderr(&o));
+}
+
+#[test]
+fn postgres_backups_are_pg_dumps_and_no_password_is_printed() {
+    let url = "postgres://doorstep:s3cret@127.0.0.1:1/doorstep";
+    let o = run(url, &["backup", "--to", "x.db"], None);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("pg_dump --format=custom"), "{e}");
+    assert!(!e.contains("s3cret"), "{e}");
+    let o = run(url, &["restore", "--from", "x.db"], None);
+    assert!(stderr(&o).contains("pg_restore"), "{}", stderr(&o));
+}
