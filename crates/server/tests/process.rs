@@ -90,11 +90,7 @@ fn request_logs_name_the_path_never_the_query() {
     let (mut child, lines, addr) = serve(&dir, &dir.path().join("db.sqlite"), "trace");
     let body = http_get(&addr, "/healthz?reason=secret-marker-42");
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    wait_timeout(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
+    stop(&mut child);
     let logged: Vec<String> = lines.iter().collect();
     assert!(
         logged.iter().any(|l| l.contains("/healthz")),
@@ -129,11 +125,7 @@ async fn an_empty_database_logs_a_one_time_setup_link() {
         .await
         .unwrap();
     assert_eq!(check["kind"], "setup");
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    wait_timeout(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
+    stop(&mut child);
 }
 
 #[test]
@@ -294,11 +286,7 @@ async fn https_from_certificate_files_reloaded_on_sighup_and_http_redirects() {
         .unwrap();
     assert_eq!(res.status().as_u16(), 200);
 
-    let _ = Command::new("kill")
-        .arg("-TERM")
-        .arg(child.id().to_string())
-        .status();
-    wait_timeout(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
+    stop(&mut child);
 }
 
 #[test]
@@ -354,6 +342,15 @@ fn bad_tls_arguments_fail_at_start_with_a_clear_message() {
         .unwrap();
     assert!(!out.status.success(), "ACME needs a contact address");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--acme-email"));
+}
+
+/// SIGTERM, and the process exits within 10 s.
+fn stop(child: &mut std::process::Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    wait_timeout(child, Duration::from_secs(10)).expect("exits after SIGTERM");
 }
 
 fn http_get(addr: &str, path: &str) -> String {

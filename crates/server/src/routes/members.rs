@@ -276,36 +276,36 @@ async fn managed(state: &AppState, auth: &AuthUser, id: &str) -> Result<UserInfo
 }
 
 async fn disable(
-    State(state): State<AppState>,
-    Coordinator(auth): Coordinator,
-    Path(id): Path<String>,
+    state: State<AppState>,
+    auth: Coordinator,
+    id: Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let target = managed(&state, &auth, &id).await?;
-    accounts::set_disabled(&state.db, auth.team_id(), &target.id, true).await?;
-    audit::record(
-        &state.db,
-        auth.team_id(),
-        &auth.user.id,
-        "disable",
-        &target.username,
-        "",
-    )
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
+    set_disabled(state, auth, id, true).await
 }
 
 async fn enable(
+    state: State<AppState>,
+    auth: Coordinator,
+    id: Path<String>,
+) -> Result<StatusCode, ApiError> {
+    set_disabled(state, auth, id, false).await
+}
+
+/// Disabling also signs out every phone of the member.
+async fn set_disabled(
     State(state): State<AppState>,
     Coordinator(auth): Coordinator,
     Path(id): Path<String>,
+    disabled: bool,
 ) -> Result<StatusCode, ApiError> {
     let target = managed(&state, &auth, &id).await?;
-    accounts::set_disabled(&state.db, auth.team_id(), &target.id, false).await?;
+    accounts::set_disabled(&state.db, auth.team_id(), &target.id, disabled).await?;
+    let action = if disabled { "disable" } else { "enable" };
     audit::record(
         &state.db,
         auth.team_id(),
         &auth.user.id,
-        "enable",
+        action,
         &target.username,
         "",
     )
