@@ -65,6 +65,7 @@ fn run_all(counts: &mut Counts) -> Result {
             "hostile",
             "--test",
             "hostile_props",
+            "--test",
             "members",
         ]],
     );
