@@ -5,7 +5,7 @@
 // worker controls the page, and the app reloads offline.
 import { test, expect, chromium, devices } from "@playwright/test";
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -92,7 +92,7 @@ test("HTTPS by ACME from the lone binary: secure context, service worker, offlin
     // No random waits before validating, and no deliberately refused nonces.
     env: { ...process.env, PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" },
   });
-  const listenerCa = execFileSync("cat", [join(dir, "ca.pem")]).toString();
+  const listenerCa = readFileSync(join(dir, "ca.pem"), "utf8");
   await until("pebble up", () => get(14000, "/dir", listenerCa, "localhost"));
 
   // The binary alone in an empty directory: no dist/, the database created beside it.

@@ -216,10 +216,8 @@ fn public_origin(config: &ServeConfig, addr: SocketAddr, tls: bool) -> String {
 
 /// ACME's files go beside the SQLite database (one directory to back up), or ./data/acme.
 fn acme_cache_default(database: &str) -> std::path::PathBuf {
-    database
-        .strip_prefix("sqlite://")
-        .map(|p| p.split('?').next().unwrap_or(p))
-        .and_then(|p| std::path::Path::new(p).parent().map(|d| d.join("acme")))
+    backup::sqlite_path(database)
+        .and_then(|p| p.parent().map(|d| d.join("acme")))
         .unwrap_or_else(|| std::path::PathBuf::from("data/acme"))
 }
 

@@ -210,11 +210,7 @@ async fn join(
         Some(n) => field(parse_display_name(n))?,
         None => link.display_name.clone(),
     };
-    if req.password.chars().count() > PASSWORD_MAX {
-        return Err(ApiError::BadRequest(format!(
-            "password: at most {PASSWORD_MAX} characters"
-        )));
-    }
+    // hash() checks the new password's length first.
     let hash = hash(&state, &req.password).await?;
     let mut tx = state.db.begin().await?;
     if !invites::consume(&mut tx, &link).await? {
