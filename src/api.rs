@@ -2,7 +2,8 @@
 //! can show (never a panic); the server's error codes map to them.
 
 use doorstep_core::account::{
-    DeviceView, JoinInfo, JoinRequest, LoginRequest, LoginResponse, SetupRequest, UserInfo,
+    DeviceView, InviteRequest, InviteResponse, JoinInfo, JoinRequest, LoginRequest, LoginResponse,
+    MemberView, PasswordChange, Role, RoleChange, SetupRequest, UserInfo,
 };
 use doorstep_core::i18n::Text;
 use doorstep_core::sync::wire::{IdsResponse, PullResponse, PushRequest, PushResponse, PROTOCOL};
@@ -303,6 +304,63 @@ pub async fn devices(token: &str) -> Result<Vec<DeviceView>, ApiProblem> {
 pub async fn revoke_device(token: &str, id: &str) -> Result<(), ApiProblem> {
     let path = format!("/api/v1/devices/{id}/revoke");
     call::<Ignored>("POST", &path, Some("{}".into()), Some(token))
+        .await
+        .map(|_| ())
+}
+
+/// The team's people (coordinators).
+pub async fn members(token: &str) -> Result<Vec<MemberView>, ApiProblem> {
+    call("GET", "/api/v1/members", None, Some(token))
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+    token: &str,
+    path: &str,
+    body: &B,
+) -> Result<Option<T>, ApiProblem> {
+    let body = serde_json::to_string(body).map_err(|e| ApiProblem::Server(e.to_string()))?;
+    call("POST", path, Some(body), Some(token)).await
+}
+
+/// A one-time link for a new member.
+pub async fn invite(token: &str, req: &InviteRequest) -> Result<InviteResponse, ApiProblem> {
+    post_json(token, "/api/v1/invites", req)
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+/// A one-time link that sets a new password for the member `id`.
+pub async fn reset_link(token: &str, id: &str) -> Result<InviteResponse, ApiProblem> {
+    post_json(token, &format!("/api/v1/members/{id}/reset"), &Empty {})
+        .await?
+        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+}
+
+#[derive(serde::Serialize)]
+struct Empty {}
+
+/// Disables (their phones are signed out) or enables the member `id`.
+pub async fn set_disabled(token: &str, id: &str, disabled: bool) -> Result<(), ApiProblem> {
+    let action = if disabled { "disable" } else { "enable" };
+    post_json::<_, Ignored>(token, &format!("/api/v1/members/{id}/{action}"), &Empty {})
+        .await
+        .map(|_| ())
+}
+
+pub async fn set_role(token: &str, id: &str, role: Role) -> Result<(), ApiProblem> {
+    post_json::<_, Ignored>(
+        token,
+        &format!("/api/v1/members/{id}/role"),
+        &RoleChange { role },
+    )
+    .await
+    .map(|_| ())
+}
+
+pub async fn change_password(token: &str, req: &PasswordChange) -> Result<(), ApiProblem> {
+    post_json::<_, Ignored>(token, "/api/v1/me/password", req)
         .await
         .map(|_| ())
 }

@@ -6,6 +6,7 @@ use crate::components::app_header::AppHeader;
 use crate::components::coordinator_only::CoordinatorOnly;
 use crate::components::period_picker::provide_period;
 use crate::i18n::*;
+use crate::routes::account::AccountPage;
 use crate::routes::dashboard::DashboardPage;
 use crate::routes::devices::DevicesPage;
 use crate::routes::event_form::EventFormPage;
@@ -16,6 +17,7 @@ use crate::routes::household_form::HouseholdFormPage;
 use crate::routes::household_page::HouseholdPage;
 use crate::routes::households::HouseholdsPage;
 use crate::routes::lock::{PinSetupPage, UnlockPage};
+use crate::routes::members::MembersPage;
 use crate::routes::review::ReviewPage;
 use crate::routes::sign_in::SignInPage;
 use crate::routes::sync_problems::SyncProblemsPage;
@@ -62,7 +64,7 @@ pub fn App() -> impl IntoView {
                 <Show when=move || session.session.with(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()))>
                     <a href="/dashboard">{tr(NAV_DASHBOARD)}</a>
                     <a href="/review">{tr(NAV_REVIEW)}</a>
-                    <a href="/devices">{tr(NAV_DEVICES)}</a>
+                    <a href="/members">{tr(NAV_MEMBERS)}</a>
                 </Show>
             </nav>
             <main>
@@ -80,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/events/new") view=EventFormPage/>
                     <Route path=path!("/events/:id/edit") view=EventFormPage/>
                     <Route path=path!("/sync-problems") view=SyncProblemsPage/>
+                    <Route path=path!("/account") view=AccountPage/>
+                    <Route path=path!("/members") view=|| view! { <CoordinatorOnly><MembersPage/></CoordinatorOnly> }/>
                     <Route path=path!("/devices") view=|| view! { <CoordinatorOnly><DevicesPage/></CoordinatorOnly> }/>
                     <Route path=path!("/dashboard") view=|| view! { <CoordinatorOnly><DashboardPage/></CoordinatorOnly> }/>
                     <Route path=path!("/review") view=|| view! { <CoordinatorOnly><ReviewPage/></CoordinatorOnly> }/>
@@ -92,7 +96,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// At start, when online, asks the server whether this phone's sign-in still holds. Revoked
+/// At start, when online, asks the server whether this phone's sign-in still holds (and
+/// takes its word on the user's role and name, which an admin may have changed). Revoked
 /// by a coordinator: a sync sends what the phone saved and then wipes the team's data (see
 /// `sync::exchange`). Unknown token: asks to sign in again and keeps every record. Offline,
 /// or when the server cannot be reached, the app simply works on.
@@ -106,6 +111,7 @@ fn check_session(ctx: SessionCtx, sync: crate::sync::SyncCtx) {
     leptos::task::spawn_local(async move {
         use crate::api::ApiProblem::{Revoked, SignedOut};
         match crate::api::me(&token).await {
+            Ok(user) => ctx.refresh_user(user),
             Err(Revoked) => sync.request(),
             Err(SignedOut) => ctx.ended_by_server(SignedOut),
             _ => {}

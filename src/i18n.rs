@@ -175,7 +175,6 @@ pub const CONFLICTS_TITLE: Text = Text::new(
     "两台手机同时改了这些内容，请选定一个",
     "Changed on two phones at once: choose one",
 );
-pub const NAV_DEVICES: Text = Text::new("设备", "Devices");
 pub const DEVICES: Text = Text::new("本队的手机", "The team's phones");
 pub const DEVICES_HELP: Text = Text::new(
     "手机丢了：让它退出登录。它下次联网时会先把保存的记录发上来，再删除本队的数据。",
@@ -345,3 +344,41 @@ pub fn reset_for(lang: Lang, team: &str, username: &str) -> String {
         Lang::En => format!("A new password for the account {username} of {team}."),
     }
 }
+
+// The account menu and page (components/account_menu.rs, routes/account.rs).
+pub const ACCOUNT: Text = Text::new("账户", "Account");
+pub const MY_ACCOUNT: Text = Text::new("我的账户", "My account");
+pub const CHANGE_PASSWORD: Text = Text::new("修改密码", "Change password");
+pub const CURRENT_PASSWORD: Text = Text::new("当前密码", "Current password");
+pub const NEW_PASSWORD_CHANGE: Text = Text::new(
+    "新密码（至少 8 位）",
+    "New password (at least 8 characters)",
+);
+pub const NEW_PASSWORD_AGAIN: Text = Text::new("再输一次新密码", "New password again");
+pub const PASSWORD_CHANGED: Text = Text::new(
+    "密码已修改。下次登录请用新密码。",
+    "Password changed. Use the new one the next time you sign in.",
+);
+pub const WRONG_CURRENT_PASSWORD: Text =
+    Text::new("当前密码不对。", "The current password is wrong.");
+pub const SAVE_PASSWORD: Text = Text::new("保存新密码", "Save the new password");
+
+// Where the app was opened (components/browser_hint.rs).
+pub const WECHAT: Text = Text::new("微信", "WeChat");
+pub const QQ: Text = Text::new("QQ", "QQ");
+/// Inside WeChat's or QQ's built-in browser.
+pub fn in_app_browser(lang: Lang, app: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "你正在{app}里打开走访助手。{app}自带的浏览器可能随时清除本机保存的记录，也不能把应用添加到主屏幕。请点右上角的「…」，选「在浏览器打开」，再在手机浏览器里登录。"
+        ),
+        Lang::En => format!(
+            "You opened Doorstep inside {app}. {app}'s built-in browser may clear the records saved on this phone at any time, and cannot add the app to the home screen. Tap \"…\" at the top right, choose \"Open in browser\", and sign in there."
+        ),
+    }
+}
+pub const IOS_ADD_TO_HOME: Text = Text::new(
+    "添加到主屏幕：点 Safari 底部的「分享」按钮（方框加向上的箭头），再选「添加到主屏幕」。以后从主屏幕打开，记录保存得更安全。",
+    "Add to home screen: tap Safari's Share button (a square with an arrow up), then \"Add to Home Screen\". Opened from there, the records are kept more safely.",
+);
+pub const GOT_IT: Text = Text::new("知道了", "Got it");

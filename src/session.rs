@@ -118,6 +118,22 @@ impl SessionCtx {
         Ok(other)
     }
 
+    /// The server's word on who is signed in (a role or name changed since sign-in): kept,
+    /// so the screens follow at once.
+    pub fn refresh_user(&self, user: doorstep_core::account::UserInfo) {
+        let Some(mut s) = self.session.get_untracked() else {
+            return;
+        };
+        if s.user == user {
+            return;
+        }
+        s.user = user;
+        if let (Ok(json), Ok(store)) = (serde_json::to_string(&s), LocalStore::open()) {
+            let _ = store.set(KEY, &json);
+        }
+        self.session.set(Some(s));
+    }
+
     /// The server ended this phone's sign-in: ask again, keep every record.
     pub fn ended_by_server(&self, why: ApiProblem) {
         if let Ok(store) = LocalStore::open() {

@@ -1,13 +1,16 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::app_header::LanguageSwitch;
 use crate::i18n::*;
 use crate::session::use_session;
 use crate::state::use_db;
 
-/// Who is signed in, and signing out. Signing out removes the team's data from the phone, so
-/// with changes not yet synced — waiting, or refused by the server and kept — it is refused,
-/// unless the volunteer confirms a discard.
+/// The header's account menu: who is signed in, the account page (change password), the
+/// language and signing out — one button, so the header stays one line on a 360 px phone.
+/// Signing out removes the team's data from the phone, so with changes not yet synced —
+/// waiting, or refused by the server and kept — it is refused, unless the volunteer confirms
+/// a discard.
 #[component]
 pub fn AccountMenu() -> impl IntoView {
     let ctx = use_session();
@@ -31,18 +34,38 @@ pub fn AccountMenu() -> impl IntoView {
             }
         });
     };
+    let open = RwSignal::new(false);
     let sign_out = move |_| {
+        open.set(false);
         if untrack(unsynced) > 0 {
             asking.set(true);
         } else {
             finish();
         }
     };
+    let name = move || ctx.session.get().map(|s| s.user.display_name);
+    let close_on_escape = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            open.set(false);
+        }
+    };
     view! {
-        <div class="account">
-            <span>{move || ctx.session.get().map(|s| s.user.display_name)}</span>
-            <button type="button" class="secondary" on:click=sign_out>{tr(SIGN_OUT)}</button>
-        </div>
+        <button type="button" class="secondary account-button" aria-haspopup="true"
+            aria-expanded=move || open.get().to_string() aria-controls="account-menu"
+            on:click=move |_| open.update(|o| *o = !*o) on:keydown=close_on_escape>
+            <span class="sr-only">{move || format!("{}：", ACCOUNT.get(lang.get()))}</span>
+            <span class="account-name">{name}</span>
+            <span aria-hidden="true">" ▾"</span>
+        </button>
+        <Show when=move || open.get()>
+            <div id="account-menu" class="account-menu" on:keydown=close_on_escape>
+                <p>{move || ctx.session.get().map(|s| format!("{} · {} · {}",
+                    s.user.display_name, s.user.role.label(lang.get()), s.user.team.name))}</p>
+                <a class="button" href="/account" on:click=move |_| open.set(false)>{tr(CHANGE_PASSWORD)}</a>
+                <LanguageSwitch/>
+                <button type="button" on:click=sign_out>{tr(SIGN_OUT)}</button>
+            </div>
+        </Show>
         <Show when=move || asking.get()>
             <div class="banner warn" role="alert">
                 <p>{move || unsynced_warning(lang.get(), unsynced())}</p>

@@ -1,6 +1,7 @@
 pub mod account_menu;
 pub mod app_header;
 pub mod bar_chart;
+pub mod browser_hint;
 pub mod conflicts;
 pub mod coordinator_only;
 pub mod due_list;
@@ -9,6 +10,7 @@ pub mod field;
 pub mod follow_up_done;
 pub mod household_row;
 pub mod period_picker;
+pub mod qr_code;
 pub mod recent_visits;
 pub mod storage_panel;
 pub mod sync_status;

@@ -121,3 +121,67 @@ pub const VOLUNTEER_NAMES: Text = Text::new("志愿者", "Volunteers");
 pub const MARK_DONE: Text = Text::new("已完成", "Done");
 pub const ASSIGNED_TO: Text = Text::new("负责志愿者", "Assigned volunteer");
 pub const UNASSIGNED: Text = Text::new("未分配", "Not assigned");
+
+// The team's members (routes/members.rs).
+pub const NAV_MEMBERS: Text = Text::new("成员", "Members");
+pub const MEMBERS: Text = Text::new("服务队成员", "Team members");
+pub const MEMBERS_HELP: Text = Text::new(
+    "新成员用邀请加入；有人离开了就停用；忘了密码就生成重置链接。",
+    "New members join by invite; disable someone who left; make a reset link for a forgotten password.",
+);
+pub const INVITE_TITLE: Text = Text::new("邀请新成员", "Invite a new member");
+pub const INVITE_NAME: Text = Text::new("新成员的名字", "The new member's name");
+pub const ROLE: Text = Text::new("角色", "Role");
+pub const MAKE_INVITE: Text = Text::new("生成邀请", "Make an invite");
+pub const INVITE_QR: Text = Text::new("邀请二维码", "Invite QR code");
+pub const RESET_QR: Text = Text::new("重置密码二维码", "Password reset QR code");
+pub const LINK: Text = Text::new("链接", "Link");
+pub const COPY_LINK: Text = Text::new("复制链接", "Copy link");
+pub const COPIED: Text = Text::new("已复制。", "Copied.");
+pub const DONE: Text = Text::new("完成", "Done");
+pub const DISABLE: Text = Text::new("停用", "Disable");
+pub const ENABLE: Text = Text::new("启用", "Enable");
+pub const DISABLED: Text = Text::new("已停用", "Disabled");
+pub const DISABLE_CONFIRM: Text = Text::new(
+    "确定停用吗？这个成员的手机会退出登录：下次联网时先把保存的记录发上来，再删除本队的数据。以后可以再启用。",
+    "Sure? This member's phones are signed out: at their next contact they send what they saved, then remove the team's data. You can enable the member again later.",
+);
+pub const RESET_PASSWORD: Text = Text::new("重置密码", "Reset password");
+pub const YOU: Text = Text::new("（你）", " (you)");
+pub const NO_PHONE_YET: Text = Text::new("还没有登录过手机", "Not signed in on a phone yet");
+pub const SEE_DEVICES: Text = Text::new("查看本队的手机", "See the team's phones");
+
+/// "Ask 张三 to scan the code with their own phone, or open the link. It works once, until …"
+pub fn link_ready(lang: Lang, reset: bool, name: &str, until: &str) -> String {
+    match (lang, reset) {
+        (Lang::Zh, false) => format!(
+            "请{name}用自己的手机扫描二维码，或打开下面的链接，设置自己的用户名和密码。链接只能用一次，{until}前有效。"
+        ),
+        (Lang::Zh, true) => format!(
+            "请{name}用自己的手机扫描二维码，或打开下面的链接，设置新密码。链接只能用一次，{until}前有效。"
+        ),
+        (Lang::En, false) => format!(
+            "Ask {name} to scan the code with their own phone, or open the link below, and choose a username and password. The link works once, until {until}."
+        ),
+        (Lang::En, true) => format!(
+            "Ask {name} to scan the code with their own phone, or open the link below, and set a new password. The link works once, until {until}."
+        ),
+    }
+}
+
+/// "2 phones".
+pub fn phones(lang: Lang, n: i64) -> String {
+    match lang {
+        Lang::Zh => format!("{n} 台手机在用"),
+        Lang::En if n == 1 => "1 phone signed in".to_owned(),
+        Lang::En => format!("{n} phones signed in"),
+    }
+}
+
+/// A control's name with whom it acts on: "停用：张三".
+pub fn for_member(lang: Lang, action: Text, name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{}：{name}", action.get(lang)),
+        Lang::En => format!("{}: {name}", action.get(lang)),
+    }
+}

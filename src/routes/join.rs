@@ -4,8 +4,8 @@
 //! the link is for, then signs this phone in.
 
 use doorstep_core::account::{
-    check_new_password, parse_display_name, parse_team_name, JoinInfo, JoinRequest, LoginResponse,
-    SetupRequest, Username,
+    check_new_password, parse_device_name, parse_display_name, parse_team_name, JoinInfo,
+    JoinRequest, LoginResponse, SetupRequest, Username,
 };
 use leptos::prelude::*;
 
@@ -111,8 +111,8 @@ fn LinkForm(info: JoinInfo, code: String) -> impl IntoView {
         username_error.set(user.as_ref().err().map(|e| e.message(l)));
         password_error.set(msg(check_new_password(&pw)));
         again_error.set((again.get_untracked() != pw).then(|| PASSWORDS_DIFFER.get(l).to_owned()));
-        let device_name = device.get_untracked().trim().to_owned();
-        device_error.set(device_name.is_empty().then(|| REQUIRED.get(l).to_owned()));
+        let device_name = parse_device_name(&device.get_untracked());
+        device_error.set(device_name.as_ref().err().map(|e| e.message(l)));
         let any_error = [
             team_error,
             name_error,
@@ -123,7 +123,7 @@ fn LinkForm(info: JoinInfo, code: String) -> impl IntoView {
         ]
         .iter()
         .any(|e| e.get_untracked().is_some());
-        let (Ok(user), false) = (user, any_error) else {
+        let (Ok(user), Ok(device_name), false) = (user, device_name, any_error) else {
             return;
         };
         if crate::session::holds_others_unsynced(user.as_str()) {

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod account;
 pub mod dashboard;
 pub mod devices;
 pub mod event_form;
@@ -11,6 +12,7 @@ pub mod household_page;
 pub mod households;
 pub mod join;
 pub mod lock;
+pub mod members;
 pub mod review;
 pub mod sign_in;
 pub mod sync_problems;

@@ -1,4 +1,4 @@
-use doorstep_core::account::{LoginRequest, Username};
+use doorstep_core::account::{parse_device_name, LoginRequest, Username};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiProblem};
@@ -29,12 +29,11 @@ pub fn SignInPage() -> impl IntoView {
         let l = lang.get_untracked();
         let user = Username::parse(&username.get_untracked());
         username_error.set(user.as_ref().err().map(|e| e.message(l)));
-        let device_name = device.get_untracked().trim().to_owned();
-        device_error.set(device_name.is_empty().then(|| REQUIRED.get(l).to_owned()));
-        let Ok(user) = user else { return };
-        if device_name.is_empty() {
+        let device_name = parse_device_name(&device.get_untracked());
+        device_error.set(device_name.as_ref().err().map(|e| e.message(l)));
+        let (Ok(user), Ok(device_name)) = (user, device_name) else {
             return;
-        }
+        };
         if crate::session::holds_others_unsynced(user.as_str()) {
             problem.set(Some(ApiProblem::OtherUsersRecords));
             return;

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addHousehold, nav, newTeam, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload } from "./helpers";
+import { addHousehold, nav, newTeam, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload, clickSignOut } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
@@ -49,7 +49,7 @@ test("signing out with unsynced records is refused; discarding is a second, expl
   // Offline, so the household cannot reach the server.
   await context.setOffline(true);
   await addHousehold(page, A);
-  await page.getByRole("button", { name: "退出登录" }).click();
+  await clickSignOut(page);
   const warning = page.getByRole("alert").filter({ hasText: "没有同步" });
   await expect(warning).toContainText("还有 1 条记录没有同步");
   await page.screenshot({ path: `${SHOTS}/sign-out-refused-zh-CN.png`, fullPage: true });
@@ -57,7 +57,7 @@ test("signing out with unsynced records is refused; discarding is a second, expl
   await expect(warning).toHaveCount(0);
   await expect(page.getByRole("heading", { name: "幸福社区 1幢 101室" })).toBeVisible();
 
-  await page.getByRole("button", { name: "退出登录" }).click();
+  await clickSignOut(page);
   await page.getByRole("button", { name: "仍要退出,并删除未同步的记录" }).click();
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
   await context.setOffline(false);

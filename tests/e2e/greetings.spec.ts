@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { openControlled, addHousehold, nav, reload } from "./helpers";
+import { openControlled, addHousehold, nav, reload, switchLanguage } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
@@ -59,7 +59,7 @@ test("holiday-greeting round before the Spring Festival, offline", async ({ page
   // Still so after a reload, offline; and in English.
   await reload(page);
   await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 1 户未慰问(共 2 户)");
-  await page.getByRole("button", { name: "English" }).click();
+  await switchLanguage(page, "English");
   await expect(page.getByRole("status").filter({ hasText: "to greet" })).toHaveText("1 of 2 households still to greet");
   await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (3)");
   await expect(page.getByLabel("Festival")).toHaveValue("2027-02-06");

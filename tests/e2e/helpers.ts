@@ -16,7 +16,7 @@ const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server
 
 /** A team of its own for one test (synced data of other tests never shows), with a volunteer,
  * a second volunteer and a coordinator, added by the server's CLI to the running server's database. */
-export function newTeam() {
+export function newTeam(opts: { admin?: boolean } = {}) {
   const db = ["--database", process.env.DOORSTEP_E2E_DB!];
   const tag = randomBytes(4).toString("hex");
   execFileSync(SERVER, ["team", "add", `team-${tag}`, ...db]);
@@ -29,6 +29,7 @@ export function newTeam() {
     volunteer: add("volunteer", `vol-${tag}`, "测试志愿者"),
     volunteer2: add("volunteer", `vol2-${tag}`, "第二志愿者"),
     coordinator: add("coordinator", `coord-${tag}`, "测试协调员"),
+    admin: opts.admin ? add("admin", `admin-${tag}`, "测试管理员") : undefined,
   };
 }
 
@@ -127,4 +128,23 @@ export async function expectRecent(page: Page, addresses: string[]) {
   const items = recentList(page).getByRole("listitem");
   await expect(items).toHaveCount(addresses.length);
   for (const [i, a] of addresses.entries()) await expect(items.nth(i)).toContainText(a);
+}
+
+/** Opens the header's account menu (sign-out, language, password live there once signed in). */
+export async function openAccountMenu(page: Page) {
+  const button = page.getByRole("button", { name: /^(账户|Account)[：:]/ });
+  if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
+}
+
+/** Clicks "退出登录" in the account menu. */
+export async function clickSignOut(page: Page) {
+  await openAccountMenu(page);
+  await page.getByRole("button", { name: /^(退出登录|Sign out)$/ }).click();
+}
+
+/** Switches the language: in the account menu when signed in, in the header before. */
+export async function switchLanguage(page: Page, to: "English" | "中文") {
+  const menu = page.getByRole("button", { name: /^(账户|Account)[：:]/ });
+  if (await menu.isVisible()) await openAccountMenu(page);
+  await page.getByRole("button", { name: to }).click();
 }

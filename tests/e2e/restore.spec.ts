@@ -2,8 +2,9 @@ import { test, expect } from "@playwright/test";
 import { addHousehold, logVisit, signIn, VOLUNTEER } from "./helpers";
 import { OwnServer } from "./server";
 
-// The team's server is restored from a backup: what it lost comes back from the phone that
-// still has it, once each (docs/sync-protocol.md, "Repair").
+// The team's server is backed up while it runs (`backup --to`) and restored with it stopped
+// (`restore --from`): what it lost comes back from the phone that still has it, once each
+// (docs/sync-protocol.md, "Repair").
 
 const HOME = { community: "幸福社区", building: "7幢", room: "701室", name: "钱奶奶" };
 

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VOLUNTEER } from "./helpers";
@@ -58,25 +58,21 @@ export class OwnServer {
     await this.exited;
   }
 
-  private static readonly DB_FILES = ["db.sqlite", "db.sqlite-wal", "db.sqlite-shm"];
-
-  /** Backs the database up as an operator would: server stopped, files copied, started. */
-  async backup() {
-    await this.halt();
-    mkdirSync(join(this.dir, "backup"), { recursive: true });
-    for (const f of OwnServer.DB_FILES) {
-      if (existsSync(join(this.dir, f))) cpSync(join(this.dir, f), join(this.dir, "backup", f));
-    }
-    await this.start();
+  private get database() {
+    return `sqlite://${this.dir}/db.sqlite`;
   }
 
-  /** Puts the backup back in place of the database (everything after it is lost). */
+  /** `backup --to` while the server runs, as an operator (or a cron job) would. */
+  async backup() {
+    const out = execFileSync(SERVER, ["backup", "--to", join(this.dir, "backup.sqlite"), "--database", this.database]);
+    if (!/integrity ok/.test(out.toString())) throw new Error(`backup did not verify: ${out}`);
+  }
+
+  /** `restore --from` the backup with the server stopped (everything after it is lost), then
+   * starts it again. */
   async restoreBackup() {
     await this.halt();
-    for (const f of OwnServer.DB_FILES) {
-      rmSync(join(this.dir, f), { force: true });
-      if (existsSync(join(this.dir, "backup", f))) cpSync(join(this.dir, "backup", f), join(this.dir, f));
-    }
+    execFileSync(SERVER, ["restore", "--from", join(this.dir, "backup.sqlite"), "--database", this.database]);
     await this.start();
   }
 

@@ -1,5 +1,5 @@
 import { test, expect, devices, type APIRequestContext, type Page } from "@playwright/test";
-import { addHousehold, logVisit, newTeam, openControlled, recentList, reload, signIn, unlockIfLocked, VOLUNTEER, type Account } from "./helpers";
+import { addHousehold, logVisit, newTeam, openControlled, recentList, reload, signIn, unlockIfLocked, VOLUNTEER, type Account, clickSignOut } from "./helpers";
 import { OwnServer } from "./server";
 import { readFileSync } from "node:fs";
 
@@ -127,7 +127,8 @@ test("a phone the coordinator signs out sends the visits it saved offline, then 
   const coordContext = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN", baseURL: info.project.use.baseURL });
   const coord = await coordContext.newPage();
   await openControlled(coord, "/", team.coordinator);
-  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "设备" }).click();
+  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "成员" }).click();
+  await coord.getByRole("link", { name: "查看本队的手机" }).click();
   const row = coord.getByRole("listitem").filter({ hasText: "王芳的手机" });
   await expect(row).toContainText("测试志愿者");
   await row.getByRole("button", { name: "让这台手机退出登录: 王芳的手机" }).click();
@@ -348,7 +349,7 @@ test("changes the server refuses are set aside with the reason, exported, retrie
     await expect(rows.nth(1)).toContainText("refused by the refuse-mutations failpoint");
 
     // Refused changes are unsynced work: signing out asks first, as for any.
-    await page.getByRole("button", { name: "退出登录" }).click();
+    await clickSignOut(page);
     await expect(page.getByRole("alert").filter({ hasText: "还有 2 条记录没有同步" })).toBeVisible();
     await page.getByRole("button", { name: "不退出" }).click();
     await expect(rows).toHaveCount(2);

@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, addHousehold, logVisit, expectRecent, nav, fillHousehold, signIn, reload } from "./helpers";
+import { openControlled, addHousehold, logVisit, expectRecent, nav, fillHousehold, signIn, reload, switchLanguage } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -20,7 +20,7 @@ test.describe("Chinese by default", () => {
 
     // Touch targets of at least 48 CSS px.
     for (const target of [
-      page.getByRole("button", { name: "English" }),
+      page.getByRole("button", { name: /^账户：/ }),
       page.getByRole("link", { name: "记录走访" }),
       nav(page, "住户"),
     ]) {
@@ -71,7 +71,7 @@ test.describe("English when the browser asks for it", () => {
     await expect(page.getByLabel("Basis for keeping this data", { exact: true })).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/household-form-en-US.png`, fullPage: true });
 
-    await page.getByRole("button", { name: "中文" }).click();
+    await switchLanguage(page, "中文");
     await expect(page.getByRole("heading", { name: "添加住户" })).toBeVisible();
     await reload(page);
     await expect(page.getByRole("heading", { name: "添加住户" })).toBeVisible();

@@ -181,6 +181,24 @@ pub fn parse_display_name(s: &str) -> Result<String, FieldError> {
     }
 }
 
+/// A phone's name, as coordinators see it in the device list: 1 to 60 characters after
+/// trimming.
+pub fn parse_device_name(s: &str) -> Result<String, FieldError> {
+    let name = s.trim();
+    if name.is_empty() {
+        Err(FieldError::new("device_name", Problem::Required))
+    } else if name.chars().count() > DEVICE_NAME_MAX {
+        Err(FieldError::new(
+            "device_name",
+            Problem::TooLong {
+                max: DEVICE_NAME_MAX,
+            },
+        ))
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
 /// A team's name: 1 to 60 characters after trimming.
 pub fn parse_team_name(s: &str) -> Result<String, FieldError> {
     let name = s.trim();

@@ -3,10 +3,15 @@
 use doorstep_core::account::{check_new_password, Role, Username};
 use sqlx::AnyPool;
 
+use doorstep_core::store::RecordKind;
+use doorstep_core::sync::merge::Writer;
+use doorstep_core::UnixMillis;
+
 use crate::accounts::{self, AccountError, NewUser};
 use crate::auth::token;
 use crate::cli::{RoleArg, TeamCommand, UserCommand};
 use crate::db;
+use crate::demo;
 
 pub const DEMO_TEAM: &str = "示范队伍 Demo team";
 pub const DEMO_VOLUNTEER: &str = "demo-volunteer";
@@ -146,24 +151,27 @@ pub async fn user(cmd: UserCommand) -> Outcome {
 }
 
 /// `serve --demo`: on an empty database, a demo team with a volunteer and a coordinator,
-/// whose passwords are printed once (only their hashes are kept).
-pub async fn demo(pool: &AnyPool) -> Result<(), AccountError> {
-    if !accounts::is_empty(pool).await? {
+/// whose passwords are printed once, and two months of its work (see `demo::sample`), so
+/// every screen has something to show.
+pub async fn demo(pool: &AnyPool) -> Result<(), String> {
+    let text = |e: AccountError| e.to_string();
+    if !accounts::is_empty(pool).await.map_err(text)? {
         println!(
             "demo: this database has users already; the demo accounts, if made here, are \
              {DEMO_VOLUNTEER} and {DEMO_COORDINATOR} (passwords were printed when they were made)"
         );
         return Ok(());
     }
-    accounts::add_team(pool, DEMO_TEAM).await?;
+    let team_id = accounts::add_team(pool, DEMO_TEAM).await.map_err(text)?;
     let mut lines = Vec::new();
+    let mut writers = Vec::new();
     for (name, role, display) in [
         (DEMO_VOLUNTEER, Role::Volunteer, "示范志愿者"),
-        (DEMO_COORDINATOR, Role::Coordinator, "示范协调员"),
+        (DEMO_COORDINATOR, Role::Coordinator, "示范负责人"),
     ] {
         let password = token::mint()[..12].to_owned();
-        let username = Username::parse(name).map_err(|e| AccountError::Hash(e.field))?;
-        accounts::add_user(
+        let username = Username::parse(name).map_err(|e| e.field)?;
+        let id = accounts::add_user(
             pool,
             NewUser {
                 team: DEMO_TEAM,
@@ -173,12 +181,85 @@ pub async fn demo(pool: &AnyPool) -> Result<(), AccountError> {
                 password: &password,
             },
         )
-        .await?;
+        .await
+        .map_err(text)?;
         lines.push(format!("  {name:<17} password {password}"));
+        // The sample records arrive from a device of each, as a phone's would.
+        let (user, _) = accounts::user_of_team(pool, &team_id, &id)
+            .await
+            .map_err(text)?
+            .ok_or("the demo user vanished")?;
+        let device_token = accounts::add_device(pool, &user, "示范数据")
+            .await
+            .map_err(text)?;
+        let device = match accounts::check_token(pool, &device_token)
+            .await
+            .map_err(text)?
+        {
+            accounts::TokenCheck::Valid { device_id, .. } => device_id,
+            _ => return Err("the demo device did not sign in".into()),
+        };
+        writers.push((id, device, role.is_coordinator()));
+    }
+    let [(vol, vol_device, _), (coord, coord_device, _)] = &writers[..] else {
+        return Err("two demo users".into());
+    };
+    let sample = demo::sample(UnixMillis(accounts::now_millis()), vol, coord);
+    let volunteer = Writer {
+        user: vol,
+        device: vol_device,
+        coordinator: false,
+        revoked: false,
+    };
+    let coordinator = Writer {
+        user: coord,
+        device: coord_device,
+        coordinator: true,
+        revoked: false,
+    };
+    let sync = |e: crate::records::SyncError| e.to_string();
+    let mut seq = 0;
+    let mut refused = demo::push_all(
+        pool,
+        &team_id,
+        volunteer,
+        RecordKind::Household,
+        &sample.households,
+        &mut seq,
+    )
+    .await
+    .map_err(sync)?;
+    refused += demo::push_all(
+        pool,
+        &team_id,
+        volunteer,
+        RecordKind::Visit,
+        &sample.visits,
+        &mut seq,
+    )
+    .await
+    .map_err(sync)?;
+    let mut seq = 0;
+    refused += demo::push_all(
+        pool,
+        &team_id,
+        coordinator,
+        RecordKind::Event,
+        &sample.events,
+        &mut seq,
+    )
+    .await
+    .map_err(sync)?;
+    if refused > 0 {
+        return Err(format!("{refused} demo records were refused"));
     }
     println!(
-        "demo: team \"{DEMO_TEAM}\" with two accounts (shown once):\n{}",
-        lines.join("\n")
+        "demo: team \"{DEMO_TEAM}\" with two accounts (shown once):\n{}\n\
+         demo: {} households, {} visits and {} events of the last two months",
+        lines.join("\n"),
+        sample.households.len(),
+        sample.visits.len(),
+        sample.events.len()
     );
     Ok(())
 }

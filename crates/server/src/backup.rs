@@ -131,18 +131,27 @@ pub async fn backup(url: &str, to: &Path) -> Outcome {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let pool = db::connect(url).await.map_err(|e| e.to_string())?;
-    let target = to.to_str().ok_or("the backup path must be UTF-8")?;
-    sqlx::query("VACUUM INTO $1")
-        .bind(target)
-        .execute(&pool)
-        .await
-        .map_err(|e| format!("backup failed: {e}"))?;
+    let what = backup_with(&pool, to).await;
     pool.close().await;
-    let what = inspect(to).await.map_err(|e| {
+    Ok(format!("backup written to {}: {}", to.display(), what?))
+}
+
+/// A consistent copy of the database behind `pool` into the new file `to`, verified (a copy
+/// that does not verify is removed): what it holds.
+pub async fn backup_with(pool: &AnyPool, to: &Path) -> Outcome {
+    let target = to.to_str().ok_or("the backup path must be UTF-8")?;
+    if let Err(e) = sqlx::query("VACUUM INTO $1")
+        .bind(target)
+        .execute(pool)
+        .await
+    {
+        let _ = std::fs::remove_file(to);
+        return Err(format!("backup failed: {e}"));
+    }
+    inspect(to).await.map_err(|e| {
         let _ = std::fs::remove_file(to);
         format!("the backup did not verify and was removed: {e}")
-    })?;
-    Ok(format!("backup written to {}: {what}", to.display()))
+    })
 }
 
 /// `restore --from FILE`: the server must be stopped; the current database is kept aside.

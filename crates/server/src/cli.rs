@@ -1,5 +1,6 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -130,6 +131,8 @@ pub struct ServeConfig {
     pub trusted_proxy: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub tls: TlsArgs,
+    #[command(flatten)]
+    pub backups: BackupArgs,
 }
 
 impl ServeConfig {
@@ -142,6 +145,82 @@ impl ServeConfig {
             demo: false,
             trusted_proxy: Vec::new(),
             tls: TlsArgs::default(),
+            backups: BackupArgs::default(),
+        }
+    }
+}
+
+/// Automatic backups of a SQLite database while serving.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Take a verified backup into DIR every --backup-every (files doorstep-YYYYMMDD-HHMMSS.sqlite,
+    /// UTC); failures are logged and shown by /healthz. SQLite only.
+    #[arg(long, env = "DOORSTEP_BACKUP_DIR", value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How often: a number and s, m, h or d (e.g. 24h, 6h, 1d).
+    #[arg(long, env = "DOORSTEP_BACKUP_EVERY", default_value = "24h", value_parser = parse_every)]
+    pub backup_every: Duration,
+    /// How many backups to keep; the oldest beyond it are removed.
+    #[arg(long, env = "DOORSTEP_BACKUP_KEEP", default_value_t = 14,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub backup_keep: u32,
+}
+
+impl Default for BackupArgs {
+    fn default() -> Self {
+        BackupArgs {
+            backup_dir: None,
+            backup_every: Duration::from_secs(24 * 3600),
+            backup_keep: 14,
+        }
+    }
+}
+
+/// `24h`, `30m`, `1d`, `10s`: a whole number and its unit.
+pub fn parse_every(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{s:?}: a number and s, m, h or d, e.g. 24h"))?;
+    let seconds = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("{s:?}: the unit is s, m, h or d, e.g. 24h")),
+    };
+    match n.checked_mul(seconds) {
+        Some(0) => Err("the interval must be more than zero".into()),
+        Some(secs) if secs <= 366 * 86_400 => Ok(Duration::from_secs(secs)),
+        _ => Err(format!("{s:?}: at most a year")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_every;
+    use std::time::Duration;
+
+    #[test]
+    fn intervals() {
+        assert_eq!(parse_every("24h"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_every("1d"), Ok(Duration::from_secs(86_400)));
+        assert_eq!(parse_every("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_every("2s"), Ok(Duration::from_secs(2)));
+        for bad in [
+            "",
+            "h",
+            "24",
+            "24 h",
+            "0h",
+            "-1h",
+            "1w",
+            "99999999999999999999d",
+            "400d",
+        ] {
+            assert!(parse_every(bad).is_err(), "{bad:?}");
         }
     }
 }

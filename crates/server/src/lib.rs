@@ -4,9 +4,11 @@ pub mod accounts;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod auto_backup;
 pub mod backup;
 pub mod cli;
 pub mod db;
+pub mod demo;
 mod digest;
 pub mod erasure;
 pub mod error;
@@ -51,6 +53,10 @@ pub enum StartError {
     Tls(#[from] tls::TlsError),
     #[error("{0}")]
     Locked(String),
+    #[error("{0}")]
+    Backups(String),
+    #[error("cannot make the demo team: {0}")]
+    DemoData(String),
 }
 
 #[derive(Clone)]
@@ -63,6 +69,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
     /// Served over HTTPS (links the server writes start with https://).
     pub tls: bool,
+    /// --backup-dir: how the automatic backups go (for /healthz).
+    pub backups: Option<auto_backup::Status>,
 }
 
 /// A server bound to its address, ready to run. Tests build one on port 0.
@@ -80,14 +88,31 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: ServeConfig) -> Result<Self, StartError> {
+        if config.backups.backup_dir.is_some() && db::is_postgres(&config.database) {
+            return Err(StartError::Backups(
+                "--backup-dir backs up SQLite; back PostgreSQL up with pg_dump (see docs/deploy.md)"
+                    .into(),
+            ));
+        }
         let tls = tls::from_args(&config.tls, &acme_cache_default(&config.database))?;
         let pool = db::connect(&config.database).await?;
         // Held while serving: `restore` refuses to replace the database under a running server.
         let lock = backup::hold_lock(&config.database).map_err(StartError::Locked)?;
         if config.demo {
-            admin::demo(&pool).await.map_err(StartError::Demo)?;
+            admin::demo(&pool).await.map_err(StartError::DemoData)?;
         }
         erasure::spawn_sweep(pool.clone());
+        let backups = match &config.backups.backup_dir {
+            Some(dir) => Some(auto_backup::spawn(
+                pool.clone(),
+                auto_backup::Schedule {
+                    dir: dir.clone(),
+                    every: config.backups.backup_every,
+                    keep: config.backups.backup_keep as usize,
+                },
+            )),
+            None => None,
+        };
         let setup = invites::setup_code(&pool).await.map_err(StartError::Demo)?;
         let files = static_files::AppFiles::new(config.static_dir.as_deref());
         if !files.is_built() {
@@ -122,6 +147,7 @@ impl Application {
                 hashing: Arc::default(),
                 trusted_proxies: Arc::new(config.trusted_proxy.clone()),
                 tls: tls.is_some(),
+                backups,
             });
         let listener = TcpListener::bind(config.addr)
             .await

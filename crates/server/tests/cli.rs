@@ -144,11 +144,33 @@ fn serve_demo_prints_accounts_that_can_sign_in() {
     let addr = addr.expect("listening");
     let users: Vec<&str> = passwords.iter().map(|(u, _)| u.as_str()).collect();
     assert_eq!(users, ["demo-volunteer", "demo-coordinator"]);
+    let mut token = String::new();
     for (user, password) in &passwords {
         let body = format!(r#"{{"username":"{user}","password":"{password}","device_name":"t"}}"#);
         let res = http_post(&addr, "/api/v1/login", &body);
         assert!(res.starts_with("HTTP/1.1 200"), "{res}");
+        token = res
+            .split(r#""token":""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
     }
+    // The sample team's records came in through the push path and reach a phone's pull.
+    let pulled = http_get(&addr, "/api/v1/sync/pull?protocol=1&cursor=0", &token);
+    // (HTTP/1.0: no chunked encoding in the body.)
+    assert!(pulled.starts_with("HTTP/1.0 200"), "{pulled}");
+    let count = |kind: &str| pulled.matches(&format!(r#""kind":"{kind}""#)).count();
+    assert_eq!(
+        count("household"),
+        30,
+        "{}",
+        &pulled[..pulled.len().min(500)]
+    );
+    assert!(count("visit") > 150);
+    assert_eq!(count("event"), 6);
     let _ = child.kill();
     let _ = child.wait();
     // Exactly the two demo users were made.
@@ -158,6 +180,19 @@ fn serve_demo_prints_accounts_that_can_sign_in() {
         .output()
         .unwrap();
     assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+}
+
+fn http_get(addr: &str, path: &str, token: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nAccept-Encoding: identity\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
 }
 
 fn http_post(addr: &str, path: &str, body: &str) -> String {

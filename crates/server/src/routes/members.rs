@@ -9,10 +9,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use doorstep_core::account::{
-    check_new_password, may_change_roles, may_manage, parse_display_name, parse_team_name,
-    InviteRequest, InviteResponse, JoinInfo, JoinRequest, LoginResponse, MemberView,
-    PasswordChange, Role, RoleChange, SetupRequest, UserInfo, Username, DEVICE_NAME_MAX,
-    PASSWORD_MAX,
+    check_new_password, may_change_roles, may_manage, parse_device_name, parse_display_name,
+    parse_team_name, InviteRequest, InviteResponse, JoinInfo, JoinRequest, LoginResponse,
+    MemberView, PasswordChange, Role, RoleChange, SetupRequest, UserInfo, Username, PASSWORD_MAX,
 };
 use doorstep_core::Lang;
 use serde::Deserialize;
@@ -52,18 +51,8 @@ impl From<LinkError> for ApiError {
     }
 }
 
-fn field<T>(r: Result<T, doorstep_core::validate::FieldError>) -> Result<T, ApiError> {
+pub(crate) fn field<T>(r: Result<T, doorstep_core::validate::FieldError>) -> Result<T, ApiError> {
     r.map_err(|e| ApiError::BadRequest(format!("{}: {}", e.field, e.message(Lang::En))))
-}
-
-fn device_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > DEVICE_NAME_MAX {
-        return Err(ApiError::BadRequest(format!(
-            "device_name: 1 to {DEVICE_NAME_MAX} characters"
-        )));
-    }
-    Ok(name.to_owned())
 }
 
 /// An Argon2 hash of a new password, off the async threads and bounded.
@@ -115,7 +104,7 @@ async fn setup(
     let team = field(parse_team_name(&req.team))?;
     let username = field(Username::parse(&req.username))?;
     let name = field(parse_display_name(&req.display_name))?;
-    let device = device_name(&req.device_name)?;
+    let device = field(parse_device_name(&req.device_name))?;
     let hash = hash(&state, &req.password).await?;
     let mut tx = state.db.begin().await?;
     if !invites::consume(&mut tx, &link).await? {
@@ -205,7 +194,7 @@ async fn join(
         return Err(ApiError::InvalidLink);
     };
     let username = field(Username::parse(&req.username))?;
-    let device = device_name(&req.device_name)?;
+    let device = field(parse_device_name(&req.device_name))?;
     let name = match &req.display_name {
         Some(n) => field(parse_display_name(n))?,
         None => link.display_name.clone(),

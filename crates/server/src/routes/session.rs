@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use doorstep_core::account::{
-    LoginRequest, LoginResponse, UserInfo, DEVICE_NAME_MAX, PASSWORD_MAX, USERNAME_MAX,
+    parse_device_name, LoginRequest, LoginResponse, UserInfo, PASSWORD_MAX, USERNAME_MAX,
 };
 use serde::Deserialize;
 
@@ -35,12 +35,7 @@ async fn login(
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let device_name = req.device_name.trim();
-    if device_name.is_empty() || device_name.chars().count() > DEVICE_NAME_MAX {
-        return Err(ApiError::BadRequest(format!(
-            "device_name: 1 to {DEVICE_NAME_MAX} characters"
-        )));
-    }
+    let device_name = super::members::field(parse_device_name(&req.device_name))?;
     // No account has a longer name or password: refused before any hashing.
     if req.username.trim().chars().count() > USERNAME_MAX
         || req.password.chars().count() > PASSWORD_MAX
@@ -72,7 +67,7 @@ async fn login(
             return Err(e.into());
         }
     };
-    let token = accounts::add_device(&state.db, &user, device_name).await?;
+    let token = accounts::add_device(&state.db, &user, &device_name).await?;
     tracing::info!(user = %user.id, "signed in");
     Ok(Json(LoginResponse { token, user }))
 }

@@ -1,0 +1,336 @@
+//! For coordinators and admins, online: the team's people (role, phones, last seen), an
+//! invite for a new member (a one-time link and its QR code), and per member: disable or
+//! enable, a password-reset link, and — for admins — the role. The server decides who may
+//! do what (`core::account::may_manage`); the page offers only what it would allow.
+
+use doorstep_core::account::{
+    may_change_roles, may_manage, InviteRequest, InviteResponse, MemberView, Role,
+};
+use doorstep_core::{Lang, UnixMillis};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiProblem};
+use crate::browser::format_time;
+use crate::components::field::TextField;
+use crate::components::qr_code::QrCodeImage;
+use crate::i18n::*;
+use crate::session::use_session;
+
+/// A link just made: for whom, and whether it resets a password.
+#[derive(Clone)]
+struct Issued {
+    link: InviteResponse,
+    name: String,
+    reset: bool,
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let lang = use_lang();
+    let session = use_session();
+    let me = session.session.get_untracked().map(|s| s.user);
+    let my_id = me.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+    let my_role = me.map(|u| u.role).unwrap_or(Role::Volunteer);
+    let token = move || {
+        session
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+    };
+    let members = RwSignal::new(None::<Result<Vec<MemberView>, ApiProblem>>);
+    let problem = RwSignal::new(None::<ApiProblem>);
+    let issued = RwSignal::new(None::<Issued>);
+    let load = move || {
+        if let Some(t) = token() {
+            leptos::task::spawn_local(async move {
+                members.set(Some(api::members(&t).await));
+            });
+        }
+    };
+    load();
+    // Runs one change, then shows the list as the server now has it.
+    let act = move |change: Change| {
+        let Some(t) = token() else { return };
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            let result = match change {
+                Change::Disabled(id, d) => api::set_disabled(&t, &id, d).await,
+                Change::Role(id, r) => api::set_role(&t, &id, r).await,
+                Change::Reset(id, name) => api::reset_link(&t, &id).await.map(|link| {
+                    issued.set(Some(Issued {
+                        link,
+                        name,
+                        reset: true,
+                    }))
+                }),
+            };
+            if let Err(p) = result {
+                problem.set(Some(p));
+            }
+            load();
+        });
+    };
+    let invitable: Vec<Role> = Role::ALL
+        .iter()
+        .copied()
+        .filter(|r| may_manage(my_role, *r))
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="members-title">
+            <h2 id="members-title">{tr(MEMBERS)}</h2>
+            <p class="muted">{tr(MEMBERS_HELP)}</p>
+            <p class="error" role="alert">{move || problem.get().map(|p| p.message(lang.get()))}</p>
+            {move || issued.get().map(|i| view! { <IssuedLink issued=i on_done=move || issued.set(None)/> })}
+            <InviteForm roles=invitable token=Signal::derive(token) issued problem/>
+        </section>
+        <section class="card" aria-labelledby="member-list-title">
+            <h2 id="member-list-title">{move || format!("{}（{}）", MEMBERS.get(lang.get()),
+                members.with(|m| m.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len)))}</h2>
+            {move || match members.get() {
+                None => view! { <p class="muted">{tr(LOADING)}</p> }.into_any(),
+                Some(Err(p)) => view! { <p role="alert">{move || p.message(lang.get())}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="rows" aria-labelledby="member-list-title">
+                        {list.into_iter().map(|m| {
+                            let manageable = m.id != my_id && may_manage(my_role, m.role);
+                            let you = m.id == my_id;
+                            view! { <MemberRow member=m you manageable roles=may_change_roles(my_role) act/> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <a class="button" href="/devices">{tr(SEE_DEVICES)}</a>
+        </section>
+    }
+}
+
+enum Change {
+    Disabled(String, bool),
+    Role(String, Role),
+    Reset(String, String),
+}
+
+#[component]
+fn InviteForm(
+    roles: Vec<Role>,
+    token: Signal<Option<String>>,
+    issued: RwSignal<Option<Issued>>,
+    problem: RwSignal<Option<ApiProblem>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let name = RwSignal::new(String::new());
+    let name_error = RwSignal::new(None::<String>);
+    let role = RwSignal::new(Role::Volunteer);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parsed = doorstep_core::account::parse_display_name(&name.get_untracked());
+        name_error.set(
+            parsed
+                .as_ref()
+                .err()
+                .map(|e| e.message(lang.get_untracked())),
+        );
+        let (Ok(display_name), Some(t)) = (parsed, token.get_untracked()) else {
+            return;
+        };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        let req = InviteRequest {
+            role: role.get_untracked(),
+            display_name: display_name.clone(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::invite(&t, &req).await {
+                Ok(link) => {
+                    issued.set(Some(Issued {
+                        link,
+                        name: display_name,
+                        reset: false,
+                    }));
+                    name.set(String::new());
+                }
+                Err(p) => problem.set(Some(p)),
+            }
+            busy.set(false);
+        });
+    };
+    let several = roles.len() > 1;
+    view! {
+        <form on:submit=on_submit novalidate aria-labelledby="invite-title">
+            <h3 id="invite-title">{tr(INVITE_TITLE)}</h3>
+            <TextField id="invite-name" label=INVITE_NAME value=name
+                on_input=move |v: String| name.set(v) error=name_error/>
+            <Show when=move || several>
+                <div class="field">
+                    <label for="invite-role">{tr(ROLE)}</label>
+                    <RoleSelect id="invite-role".into() roles=roles.clone() value=role.get_untracked()
+                        on_change=move |r| role.set(r)/>
+                </div>
+            </Show>
+            <button type="submit" class="primary" prop:disabled=move || busy.get()>
+                {move || if busy.get() { WORKING.get(lang.get()) } else { MAKE_INVITE.get(lang.get()) }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn RoleSelect(
+    id: String,
+    roles: Vec<Role>,
+    value: Role,
+    #[prop(into)] on_change: Callback<Role>,
+    #[prop(optional)] label: Option<Signal<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let options = roles.clone();
+    view! {
+        <select id=id aria-label=move || label.map(|l| l.get())
+            on:change=move |ev| {
+                let v = event_target_value(&ev);
+                if let Some(r) = roles.iter().find(|r| role_code(**r) == v) {
+                    on_change.run(*r);
+                }
+            }>
+            {options.into_iter().map(|r| view! {
+                <option value=role_code(r) selected=r == value>{move || r.label(lang.get())}</option>
+            }).collect_view()}
+        </select>
+    }
+}
+
+fn role_code(r: Role) -> &'static str {
+    match r {
+        Role::Volunteer => "volunteer",
+        Role::Coordinator => "coordinator",
+        Role::Admin => "admin",
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: MemberView,
+    you: bool,
+    manageable: bool,
+    roles: bool,
+    act: impl Fn(Change) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let lang = use_lang();
+    let asking = RwSignal::new(false);
+    let m = member;
+    let (id, name, disabled) = (m.id.clone(), m.display_name.clone(), m.disabled);
+    let seen = m.last_seen_at;
+    let devices = m.devices;
+    let label = move |action: doorstep_core::i18n::Text| {
+        let name = name.clone();
+        move || for_member(lang.get(), action, &name)
+    };
+    let controls = manageable.then(|| {
+        let role_control = roles.then(|| {
+            let id = id.clone();
+            view! {
+                <RoleSelect id=format!("role-{}", m.id) roles=Role::ALL.to_vec() value=m.role
+                    label=Signal::derive(label(ROLE))
+                    on_change=move |r| act(Change::Role(id.clone(), r))/>
+            }
+        });
+        let (id_d, id_r, name_r) = (id.clone(), id.clone(), m.display_name.clone());
+        view! {
+            <div class="actions">
+                {role_control}
+                {if disabled {
+                    view! {
+                        <button type="button" class="small" aria-label=label(ENABLE)
+                            on:click=move |_| act(Change::Disabled(id_d.clone(), false))>{tr(ENABLE)}</button>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button type="button" class="small" aria-label=label(DISABLE)
+                            on:click=move |_| asking.set(true)>{tr(DISABLE)}</button>
+                    }.into_any()
+                }}
+                <button type="button" class="small" aria-label=label(RESET_PASSWORD)
+                    on:click=move |_| act(Change::Reset(id_r.clone(), name_r.clone()))>{tr(RESET_PASSWORD)}</button>
+            </div>
+            <Show when=move || asking.get()>
+                {
+                    let id = id.clone();
+                    view! {
+                        <div class="banner warn" role="alert">
+                            <p>{tr(DISABLE_CONFIRM)}</p>
+                            <button type="button" on:click=move |_| asking.set(false)>{tr(CANCEL)}</button>
+                            " "
+                            <button type="button" class="danger" on:click=move |_| {
+                                asking.set(false);
+                                act(Change::Disabled(id.clone(), true));
+                            }>{tr(DISABLE)}</button>
+                        </div>
+                    }
+                }
+            </Show>
+        }
+    });
+    view! {
+        <li>
+            <span class="row-title">{m.display_name.clone()}</span>
+            {you.then(|| tr(YOU))}
+            " · " {m.username.clone()}
+            " " <span class="chip">{move || m.role.label(lang.get())}</span>
+            {disabled.then(|| view! { " " <span class="chip warn">{tr(DISABLED)}</span> })}
+            <div class="muted">{move || last_seen(lang.get(), devices, seen)}</div>
+            {controls}
+        </li>
+    }
+}
+
+fn last_seen(lang: Lang, devices: i64, seen: Option<i64>) -> String {
+    match seen {
+        Some(at) => format!(
+            "{} · {} {}",
+            phones(lang, devices),
+            LAST_SEEN.get(lang),
+            format_time(UnixMillis(at), lang.tag())
+        ),
+        None => NO_PHONE_YET.get(lang).to_owned(),
+    }
+}
+
+/// The link just made, its QR code (big enough to scan from another phone at arm's length)
+/// and a copy button; "Done" hides it — the link itself is not shown again.
+#[component]
+fn IssuedLink(issued: Issued, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+    let lang = use_lang();
+    let copied = RwSignal::new(false);
+    let Issued { link, name, reset } = issued;
+    let url = link.url.clone();
+    let copy = {
+        let url = url.clone();
+        move |_| {
+            let _ = window().navigator().clipboard().write_text(&url);
+            copied.set(true);
+        }
+    };
+    let until = link.expires_at;
+    let qr_label = if reset { RESET_QR } else { INVITE_QR };
+    let region = name.clone();
+    view! {
+        <div class="issued" role="region" aria-label=move || for_member(lang.get(), qr_label, &region)>
+            <p>{
+                let name = name.clone();
+                move || link_ready(lang.get(), reset, &name, &format_time(UnixMillis(until), lang.get().tag()))
+            }</p>
+            <QrCodeImage text=url.clone() label=qr_label.get(lang.get_untracked())/>
+            <div class="field">
+                <label for="issued-link">{tr(LINK)}</label>
+                <input id="issued-link" type="url" readonly prop:value=url.clone()/>
+            </div>
+            <button type="button" on:click=copy>{tr(COPY_LINK)}</button>
+            " "
+            <button type="button" class="secondary" on:click=move |_| on_done.run(())>{tr(DONE)}</button>
+            <p class="ok" role="status">{move || copied.get().then(|| COPIED.get(lang.get()))}</p>
+        </div>
+    }
+}
