@@ -43,26 +43,26 @@ impl ApiProblem {
     pub fn message(&self, lang: Lang) -> &'static str {
         match self {
             ApiProblem::Offline => Text::new(
-                "连不上服务器。登录需要联网,请到有信号的地方再试。",
+                "连不上服务器。登录需要联网，请到有信号的地方再试。",
                 "Cannot reach the server. Signing in needs a connection: try again where there is signal.",
             ),
             ApiProblem::InvalidCredentials => {
                 Text::new("用户名或密码不对。", "Wrong username or password.")
             }
             ApiProblem::TooManyAttempts => Text::new(
-                "尝试次数太多,请一分钟后再试。",
+                "尝试次数太多，请一分钟后再试。",
                 "Too many attempts: wait a minute and try again.",
             ),
             ApiProblem::Revoked => Text::new(
-                "协调员已让这台手机退出登录,请重新登录。本机未同步的记录仍然保留。",
-                "A coordinator signed this phone out: please sign in again. Records not yet synced are still on the phone.",
+                "负责人已让这台手机退出登录，请重新登录。本机未同步的记录仍然保留。",
+                "The person in charge signed this phone out: please sign in again. Records not yet synced are still on the phone.",
             ),
             ApiProblem::SignedOut => Text::new(
-                "登录已失效,请重新登录。本机未同步的记录仍然保留。",
+                "登录已失效，请重新登录。本机未同步的记录仍然保留。",
                 "Your sign-in has ended: please sign in again. Records not yet synced are still on the phone.",
             ),
             ApiProblem::TooManyPins => Text::new(
-                "解锁密码错了太多次,请重新登录。本机未同步的记录仍然保留。",
+                "解锁密码错了太多次，请重新登录。本机未同步的记录仍然保留。",
                 "Too many wrong PINs: please sign in again. Records not yet synced are still on the phone.",
             ),
             ApiProblem::OtherUsersRecords => Text::new(
@@ -90,7 +90,7 @@ impl ApiProblem {
                 "This username is taken: choose another.",
             ),
             ApiProblem::Server(_) => Text::new(
-                "服务器出错了,请稍后再试。",
+                "服务器出错了，请稍后再试。",
                 "The server had a problem: please try again later.",
             ),
         }

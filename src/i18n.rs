@@ -34,7 +34,7 @@ pub const ADD_TO_HOME: Text = Text::new("添加到主屏幕", "Add to home scree
 pub const STORAGE: Text = Text::new("本机存储", "Storage on this phone");
 pub const PERSISTENT: Text = Text::new("已设为持久保存", "persistent");
 pub const NOT_PERSISTENT: Text = Text::new(
-    "未设为持久保存,浏览器可能在空间不足时清理",
+    "未设为持久保存，浏览器可能在空间不足时清理",
     "not persistent: the browser may clear it when space runs low",
 );
 /// The 80 % warning, shown on every screen.
@@ -55,15 +55,15 @@ pub const SIGN_OUT: Text = Text::new("退出登录", "Sign out");
 pub const USERNAME: Text = Text::new("用户名", "Username");
 pub const PASSWORD: Text = Text::new("密码", "Password");
 pub const DEVICE_NAME: Text = Text::new(
-    "这台手机的名称(如:张三的手机)",
+    "这台手机的名称（如：张三的手机）",
     "Name of this phone (e.g. Zhang San's phone)",
 );
 pub const SET_PIN: Text = Text::new("设置解锁密码", "Set a PIN");
 pub const PIN_WHY: Text = Text::new(
-    "每次打开应用、或离开 5 分钟以上回来时,需要输入这个密码。手机丢了,别人也打不开。",
+    "每次打开应用、或离开 5 分钟以上回来时，需要输入这个密码。手机丢了，别人也打不开。",
     "The app asks for it when it opens and after 5 minutes away, so a lost phone does not open for anyone else.",
 );
-pub const NEW_PIN: Text = Text::new("解锁密码(4–6 位数字)", "PIN (4–6 digits)");
+pub const NEW_PIN: Text = Text::new("解锁密码（4–6 位数字）", "PIN (4–6 digits)");
 pub const PIN_AGAIN: Text = Text::new("再输一次", "PIN again");
 pub const LOCKED: Text = Text::new("应用已锁定", "The app is locked");
 pub const PIN: Text = Text::new("解锁密码", "PIN");
@@ -71,7 +71,7 @@ pub const UNLOCK: Text = Text::new("解锁", "Unlock");
 pub const REQUIRED: Text = Text::new("必填", "Required");
 pub const KEEP_SIGNED_IN: Text = Text::new("不退出", "Stay signed in");
 pub const DISCARD_AND_SIGN_OUT: Text = Text::new(
-    "仍要退出,并删除未同步的记录",
+    "仍要退出，并删除未同步的记录",
     "Sign out anyway and delete the unsynced records",
 );
 
@@ -85,10 +85,23 @@ pub fn unsynced_warning(lang: Lang, n: usize) -> String {
     }
 }
 pub const COLON: Text = Text::new("：", ": ");
+
+/// "待同步（3）" in Chinese, "Waiting to sync (3)" in English.
+pub fn counted(lang: Lang, label: &str, n: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Zh => format!("{label}（{n}）"),
+        Lang::En => format!("{label} ({n})"),
+    }
+}
+
+/// "待办跟进：1" in Chinese, "Follow-ups open: 1" in English.
+pub fn label_value(lang: Lang, label: &str, value: impl std::fmt::Display) -> String {
+    format!("{label}{}{value}", COLON.get(lang))
+}
 pub const USED: Text = Text::new("已用", "used");
 pub const OF: Text = Text::new("共", "of");
 pub const UNREADABLE: Text = Text::new(
-    "条记录无法读取,已保留原样。",
+    "条记录无法读取，已保留原样。",
     "records could not be read and were kept as they are.",
 );
 
@@ -127,7 +140,7 @@ pub const NAV_HOME: Text = Text::new("首页", "Home");
 pub const NAV_HOUSEHOLDS: Text = Text::new("住户", "Households");
 pub const HOUSEHOLDS: Text = Text::new("住户", "Households");
 pub const SEARCH_HOUSEHOLDS: Text = Text::new(
-    "搜索住户(地址或姓名)",
+    "搜索住户（地址或姓名）",
     "Search households (address or name)",
 );
 pub const ADD_HOUSEHOLD: Text = Text::new("添加住户", "Add household");
@@ -146,18 +159,18 @@ pub const AGE_BAND: Text = Text::new("年龄段", "Age band");
 pub const NOT_SAID: Text = Text::new("未填写", "Not given");
 pub const LIVES_ALONE: Text = Text::new("独居", "Lives alone");
 pub const LIMITED_MOBILITY: Text = Text::new("行动不便", "Limited mobility");
-pub const PHONE: Text = Text::new("电话(可不填)", "Phone (optional)");
+pub const PHONE: Text = Text::new("电话（可不填）", "Phone (optional)");
 pub const ADD_RESIDENT: Text = Text::new("添加居民", "Add resident");
 pub const REMOVE_RESIDENT: Text = Text::new("移除此居民", "Remove this resident");
 pub const NEEDS: Text = Text::new("困难与需求", "Difficulties and needs");
 pub const NOTES: Text = Text::new("备注", "Notes");
 pub const CADENCE: Text = Text::new("走访频率", "How often to visit");
-pub const BASIS: Text = Text::new("信息依据", "Basis for keeping this data");
+pub const BASIS: Text = Text::new("信息采集依据", "Basis for keeping this data");
 pub const BASIS_NONE: Text = Text::new("尚未记录", "Not recorded yet");
 pub const WITNESS: Text = Text::new("见证人", "Witness");
 pub const RECORDED_ON: Text = Text::new("记录日期", "Recorded on");
 pub const RECORDED_BY: Text = Text::new("记录人", "Recorded by");
-pub const ARCHIVED: Text = Text::new("已归档(不再走访)", "Archived (no longer visited)");
+pub const ARCHIVED: Text = Text::new("已归档（不再走访）", "Archived (no longer visited)");
 pub const SAVE_HOUSEHOLD: Text = Text::new("保存住户", "Save household");
 pub const FIX_ERRORS: Text = Text::new(
     "请先更正标出的内容。",
@@ -189,7 +202,7 @@ pub const REVOKE_CONFIRM: Text = Text::new(
 );
 pub const CANCEL: Text = Text::new("取消", "Cancel");
 pub const DEVICE_REVOKED: Text = Text::new("已退出登录", "Signed out");
-pub const REFUSED_SHORT: Text = Text::new("被拒绝", "Refused ");
+pub const REFUSED_SHORT: Text = Text::new("未能同步", "Refused");
 pub const SYNC_PROBLEMS: Text = Text::new("服务器拒绝的修改", "Changes the server refused");
 pub const NO_SYNC_PROBLEMS: Text = Text::new("没有被拒绝的修改。", "No refused changes.");
 pub const SEE_PROBLEMS: Text = Text::new("查看", "See them");
@@ -224,30 +237,30 @@ pub use doorstep_core::services::words::*;
 pub const LOG_A_VISIT: Text = Text::new("记录走访", "Log a visit");
 pub const HOUSEHOLD: Text = Text::new("住户", "Household");
 pub const FIND_HOUSEHOLD: Text = Text::new(
-    "查找住户(地址或姓名)",
+    "查找住户（地址或姓名）",
     "Find the household (address or name)",
 );
 pub const CHANGE_HOUSEHOLD: Text = Text::new("换一户", "Choose another household");
 pub const VISIT_DAY: Text = Text::new("走访日期", "Date of the visit");
 pub const VOLUNTEERS: Text = Text::new(
-    "志愿者(多人用顿号分隔)",
+    "志愿者（多人用顿号分隔）",
     "Volunteers (separate names with commas)",
 );
 pub const PARTNERS: Text = Text::new("合作单位", "Partners");
 pub const SERVICES_DONE: Text = Text::new("服务内容", "What was done");
 pub const ITEM: Text = Text::new("物品", "Item");
 pub const QUANTITY: Text = Text::new("数量", "Quantity");
-pub const QTY_UNIT: Text = Text::new("单位(袋、桶……)", "Unit (bag, bottle…)");
+pub const QTY_UNIT: Text = Text::new("单位（袋、桶……）", "Unit (bag, bottle…)");
 pub const ADD_ITEM: Text = Text::new("再加一种物品", "Add another item");
-pub const SYSTOLIC: Text = Text::new("收缩压(mmHg)", "Systolic (mmHg)");
-pub const DIASTOLIC: Text = Text::new("舒张压(mmHg)", "Diastolic (mmHg)");
+pub const SYSTOLIC: Text = Text::new("收缩压（mmHg）", "Systolic (mmHg)");
+pub const DIASTOLIC: Text = Text::new("舒张压（mmHg）", "Diastolic (mmHg)");
 pub const CONDITIONS: Text = Text::new("生活状况", "Living conditions");
 pub const CONDITIONS_TEXT: Text = Text::new("看到的情况", "What you saw");
 pub const NEEDS_TEXT: Text = Text::new("困难与需求说明", "Difficulties and needs, in words");
 pub const RESIDENTS_WORDS: Text = Text::new("居民反馈", "Resident's words");
 pub const FOLLOW_UP: Text = Text::new("后续跟进", "Follow-up");
 pub const FOLLOW_UP_WHAT: Text = Text::new("要做什么", "What to do");
-pub const FOLLOW_UP_DUE: Text = Text::new("截止日期", "Due date");
+pub const FOLLOW_UP_DUE: Text = Text::new("跟进期限", "Due date");
 pub const SAVE_VISIT: Text = Text::new("保存走访", "Save visit");
 pub const LOG_ANOTHER: Text = Text::new(
     "再记录一次这户的走访",
@@ -257,7 +270,7 @@ pub const LOG_ANOTHER: Text = Text::new(
 // The due list (home).
 pub const FESTIVAL: Text = Text::new("节日", "Festival");
 pub const NO_FESTIVAL: Text = Text::new(
-    "应用里的节日日期已用完,请更新应用。",
+    "应用里的节日日期已用完，请更新应用。",
     "The app's festival dates have run out: please update the app.",
 );
 pub const ALL_GREETED: Text = Text::new("都已慰问。", "Every household has been greeted.");
@@ -284,16 +297,16 @@ pub const NO_EVENTS: Text = Text::new("还没有活动。", "No events yet.");
 pub const EVENT_KIND: Text = Text::new("活动类型", "Kind of event");
 pub const EVENT_TITLE: Text = Text::new("活动名称", "Title");
 pub const EVENT_DAY: Text = Text::new("日期", "Date");
-pub const START_TIME: Text = Text::new("开始时间(可不填)", "Start time (optional)");
+pub const START_TIME: Text = Text::new("开始时间（可不填）", "Start time (optional)");
 pub const PLACE: Text = Text::new("地点", "Place");
-pub const ATTENDANCE: Text = Text::new("参与人数", "Attendance");
+pub const ATTENDANCE: Text = Text::new("参加人数", "Attendance");
 pub const TALLIES: Text = Text::new("服务数量", "Services given");
-pub const HAIRCUTS: Text = Text::new("理发(人次)", "Haircuts");
-pub const BP_CHECKS: Text = Text::new("量血压(人次)", "Blood pressure checks");
-pub const KNIVES_SHARPENED: Text = Text::new("磨刀(把)", "Knives sharpened");
-pub const CONSULTATIONS: Text = Text::new("义诊(人次)", "Clinic consultations");
-pub const LEAFLETS: Text = Text::new("发放宣传册(份)", "Leaflets handed out");
-pub const BANNERS: Text = Text::new("悬挂横幅(条)", "Banners hung");
+pub const HAIRCUTS: Text = Text::new("理发（人次）", "Haircuts");
+pub const BP_CHECKS: Text = Text::new("量血压（人次）", "Blood pressure checks");
+pub const KNIVES_SHARPENED: Text = Text::new("磨刀（把）", "Knives sharpened");
+pub const CONSULTATIONS: Text = Text::new("义诊（人次）", "Clinic consultations");
+pub const LEAFLETS: Text = Text::new("发放宣传册（份）", "Leaflets handed out");
+pub const BANNERS: Text = Text::new("悬挂横幅（条）", "Banners hung");
 pub const SAVE_EVENT: Text = Text::new("保存活动", "Save event");
 pub const DECREASE: Text = Text::new("减少", "Fewer");
 pub const INCREASE: Text = Text::new("增加", "More");

@@ -47,7 +47,7 @@ pub fn RecordConflicts(
                                 };
                                 let label = {
                                     let text = text.clone();
-                                    move || format!("{}: {}", USE_THIS.get(lang.get()), text())
+                                    move || label_value(lang.get(), USE_THIS.get(lang.get()), text())
                                 };
                                 view! {
                                     <li>

@@ -17,7 +17,7 @@ pub fn FollowUpDone(visit: Visit, error: RwSignal<Option<StoreError>>) -> impl I
         .as_ref()
         .map(|f| f.what.clone())
         .unwrap_or_default();
-    let label = move || format!("{}: {what}", MARK_DONE.get(lang.get()));
+    let label = move || label_value(lang.get(), MARK_DONE.get(lang.get()), &what);
     view! {
         <button type="button" class="small" aria-label=label
             on:click=move |_| {

@@ -16,7 +16,7 @@ pub fn HouseholdRow(household: Household, href: String) -> impl IntoView {
                 <span class="row-title">{household.address.one_line()}</span>
                 <span class="muted">{names}</span>
                 {(!household.assigned_to.is_empty()).then(|| view! {
-                    <span class="muted">{crate::i18n::tr(crate::i18n::ASSIGNED_TO)} ": " {household.assigned_to.clone()}</span>
+                    <span class="muted">{crate::i18n::tr(crate::i18n::ASSIGNED_TO)}{crate::i18n::tr(crate::i18n::COLON)}{household.assigned_to.clone()}</span>
                 })}
             </a>
         </li>

@@ -24,13 +24,8 @@ pub fn SyncStatus() -> impl IntoView {
             }
             SyncState::Running { .. } => SYNCING.get(l).to_owned(),
             // Not "all synced" while changes the server refused wait on the phone.
-            _ if sync.refused.get() > 0 => {
-                format!("{}({})", REFUSED_SHORT.get(l), sync.refused.get())
-            }
-            _ if pending > 0 => match l {
-                doorstep_core::Lang::Zh => format!("{}({pending})", WAITING_TO_SYNC.get(l)),
-                doorstep_core::Lang::En => format!("{} ({pending})", WAITING_TO_SYNC.get(l)),
-            },
+            _ if sync.refused.get() > 0 => counted(l, REFUSED_SHORT.get(l), sync.refused.get()),
+            _ if pending > 0 => counted(l, WAITING_TO_SYNC.get(l), pending),
             // Not "all synced" before the waiting changes are counted (just after start).
             _ if !db.counted.get() => String::new(),
             _ => match sync.last_ok.get() {

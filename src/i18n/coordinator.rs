@@ -4,10 +4,12 @@ use doorstep_core::i18n::Text;
 use doorstep_core::Lang;
 
 pub const NAV_DASHBOARD: Text = Text::new("统计", "Dashboard");
-pub const NAV_REVIEW: Text = Text::new("审阅", "Review");
-pub const COORDINATORS_ONLY: Text =
-    Text::new("这一页只给协调员使用。", "This page is for coordinators.");
-pub const DASHBOARD: Text = Text::new("队伍统计", "Team dashboard");
+pub const NAV_REVIEW: Text = Text::new("查看记录", "Review");
+pub const COORDINATORS_ONLY: Text = Text::new(
+    "这一页只给负责人使用。",
+    "This page is for the people in charge.",
+);
+pub const DASHBOARD: Text = Text::new("服务队统计", "Team dashboard");
 pub const PERIOD_FROM: Text = Text::new("开始日期", "From");
 pub const PERIOD_TO: Text = Text::new("结束日期", "To");
 pub const THIS_MONTH: Text = Text::new("本月", "This month");
@@ -23,12 +25,12 @@ pub const VISITS_COUNT: Text = Text::new("走访次数", "Visits");
 pub const EVENTS_COUNT: Text = Text::new("活动场次", "Events");
 pub const VOLUNTEERS_ACTIVE: Text = Text::new("参与志愿者", "Volunteers active");
 pub const NEEDING_ATTENTION: Text = Text::new("需关注或紧急", "Needs attention or urgent");
-pub const FOLLOW_UPS_OPEN: Text = Text::new("待办跟进", "Follow-ups open");
+pub const FOLLOW_UPS_OPEN: Text = Text::new("未完成的跟进", "Follow-ups open");
 pub const FOLLOW_UPS_OVERDUE: Text = Text::new("其中逾期", "of them overdue");
 pub const EVENTS_BY_KIND: Text = Text::new("各类活动", "Events by kind");
 pub const SUPPLIES_GIVEN: Text = Text::new("送出的生活必需品", "Daily necessities delivered");
 pub const CHART_WEEKS: Text = Text::new("每周走访次数", "Visits per week");
-pub const CHART_SERVICES: Text = Text::new("各项服务(人次)", "Services given, by kind");
+pub const CHART_SERVICES: Text = Text::new("各项服务（人次）", "Services given, by kind");
 pub const CHART_NOT_VISITED: Text = Text::new("多久没走访的住户", "Households not visited for");
 pub const NONE_IN_PERIOD: Text = Text::new("这段时间没有记录。", "Nothing in this period.");
 
@@ -68,10 +70,11 @@ pub const EXPORTS_OFFLINE: Text = Text::new(
     "导出和报告需要联网，由服务器生成。",
     "Exports and the report need a connection: the server makes them.",
 );
-pub const EXPORT_VISITS_XLSX: Text = Text::new("导出走访(Excel)", "Export visits (Excel)");
-pub const EXPORT_VISITS_CSV: Text = Text::new("导出走访(CSV)", "Export visits (CSV)");
-pub const EXPORT_EVENTS_XLSX: Text = Text::new("导出活动(Excel)", "Export events (Excel)");
-pub const EXPORT_HOUSEHOLDS_XLSX: Text = Text::new("导出住户(Excel)", "Export households (Excel)");
+pub const EXPORT_VISITS_XLSX: Text = Text::new("导出走访（Excel）", "Export visits (Excel)");
+pub const EXPORT_VISITS_CSV: Text = Text::new("导出走访（CSV）", "Export visits (CSV)");
+pub const EXPORT_EVENTS_XLSX: Text = Text::new("导出活动（Excel）", "Export events (Excel)");
+pub const EXPORT_HOUSEHOLDS_XLSX: Text =
+    Text::new("导出住户（Excel）", "Export households (Excel)");
 pub const MONTHLY_REPORT: Text = Text::new("下载月度报告", "Download the monthly report");
 pub const MONTHLY_REPORT_HINT: Text = Text::new(
     "月度报告按开始日期所在的月份生成，用浏览器打开即可打印或复制。",
@@ -82,26 +85,26 @@ pub const IDENTIFIED: Text = Text::new(
     "Include names, phone numbers and rooms",
 );
 pub const IDENTIFIED_REASON: Text = Text::new(
-    "原因(必填，会记录在审计日志中)",
+    "原因（必填，会记录在审计日志中）",
     "Reason (required; kept in the audit log)",
 );
 pub const REASON_NEEDED: Text = Text::new(
-    "请写明为什么需要姓名和电话(至少 2 个字)。",
+    "请写明为什么需要姓名和电话（至少 2 个字）。",
     "Say why names and phone numbers are needed (2 characters or more).",
 );
 pub const DOWNLOADING: Text = Text::new("正在生成……", "Preparing…");
 pub const DOWNLOADED: Text = Text::new("已下载：", "Downloaded: ");
 
 // Review.
-pub const REVIEW: Text = Text::new("审阅记录", "Review records");
+pub const REVIEW: Text = Text::new("查看记录", "Review records");
 pub const FILTER_VOLUNTEER: Text = Text::new("志愿者姓名", "Volunteer's name");
 pub const FILTER_HOUSEHOLD: Text =
-    Text::new("住户(地址或居民姓名)", "Household (address or resident)");
+    Text::new("住户（地址或居民姓名）", "Household (address or resident)");
 pub const FILTER_SERVICE: Text = Text::new("服务内容", "Service");
 pub const ANY: Text = Text::new("全部", "Any");
 pub const FILTER_ATTENTION: Text = Text::new("只看需关注或紧急", "Only needs attention or urgent");
 pub const FILTER_OPEN_FOLLOW_UPS: Text = Text::new(
-    "只看有待办跟进的(不限日期)",
+    "只看有未完成跟进的（不限日期）",
     "Only with an open follow-up (any date)",
 );
 
@@ -114,7 +117,7 @@ pub fn found(lang: Lang, visits: usize, events: usize) -> String {
 }
 pub const CONFLICTS_TO_SETTLE: Text = Text::new("待处理的同步冲突", "Sync conflicts to settle");
 pub const SETTLE: Text = Text::new("去处理", "Settle");
-pub const EDIT_INSTEAD: Text = Text::new("改成别的(编辑)", "Edit instead");
+pub const EDIT_INSTEAD: Text = Text::new("改成别的（编辑）", "Edit instead");
 pub const VISIT_RECORD: Text = Text::new("走访记录", "Visit record");
 pub const RECORD_NOT_FOUND: Text = Text::new("找不到这条记录。", "This record was not found.");
 pub const VOLUNTEER_NAMES: Text = Text::new("志愿者", "Volunteers");
@@ -180,8 +183,5 @@ pub fn phones(lang: Lang, n: i64) -> String {
 
 /// A control's name with whom it acts on: "停用：张三".
 pub fn for_member(lang: Lang, action: Text, name: &str) -> String {
-    match lang {
-        Lang::Zh => format!("{}：{name}", action.get(lang)),
-        Lang::En => format!("{}: {name}", action.get(lang)),
-    }
+    super::label_value(lang, action.get(lang), name)
 }

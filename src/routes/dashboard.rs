@@ -38,7 +38,7 @@ fn Figure(
     let lang = use_lang();
     let number = move || value.get();
     // The link's name says what the number counts (a bare "3" tells a screen reader little).
-    let name = move || format!("{}: {}", label.get(lang.get()), value.get());
+    let name = move || label_value(lang.get(), label.get(lang.get()), value.get());
     view! {
         <div class="figure">
             <dt>{tr(label)}</dt>
@@ -117,7 +117,7 @@ pub fn DashboardPage() -> impl IntoView {
     let by_kind = from_totals(totals, lang, |t, l| {
         t.events_by_kind
             .iter()
-            .map(|(k, n)| format!("{}: {n}", k.label(l)))
+            .map(|(k, n)| label_value(l, k.label(l), n))
             .collect()
     });
     let supplies = from_totals(totals, lang, |t, _| {

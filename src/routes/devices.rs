@@ -56,7 +56,7 @@ pub fn DevicesPage() -> impl IntoView {
                             let confirm_id = d.id.clone();
                             let label = {
                                 let name = d.name.clone();
-                                move || format!("{}: {}", REVOKE_DEVICE.get(lang.get()), name)
+                                move || label_value(lang.get(), REVOKE_DEVICE.get(lang.get()), &name)
                             };
                             view! {
                                 <li>
@@ -64,7 +64,7 @@ pub fn DevicesPage() -> impl IntoView {
                                     <div class="muted">
                                         {move || format!("{} {}", LAST_SEEN.get(lang.get()),
                                             format_time(UnixMillis(d.last_seen_at), lang.get().tag()))}
-                                        {move || d.unsynced.filter(|n| *n > 0).map(|n| format!(" · {}({n})", WAITING_TO_SYNC.get(lang.get())))}
+                                        {move || d.unsynced.filter(|n| *n > 0).map(|n| format!(" · {}", counted(lang.get(), WAITING_TO_SYNC.get(lang.get()), n)))}
                                     </div>
                                     {if d.revoked {
                                         view! { <span class="chip">{tr(DEVICE_REVOKED)}</span> }.into_any()

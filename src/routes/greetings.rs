@@ -13,7 +13,7 @@ use crate::state::{today, use_db};
 
 fn remaining_text(lang: Lang, left: usize, all: usize) -> String {
     match lang {
-        Lang::Zh => format!("还有 {left} 户未慰问(共 {all} 户)"),
+        Lang::Zh => format!("还有 {left} 户未慰问（共 {all} 户）"),
         Lang::En => format!("{left} of {all} households still to greet"),
     }
 }

@@ -65,8 +65,8 @@ pub fn HouseholdPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                        <p class="muted">{tr(CADENCE)} ": " {move || h.cadence.label(lang.get())}</p>
-                        <p class="muted">{tr(ASSIGNED_TO)} ": " {
+                        <p class="muted">{tr(CADENCE)}{tr(COLON)}{move || h.cadence.label(lang.get())}</p>
+                        <p class="muted">{tr(ASSIGNED_TO)}{tr(COLON)}{
                             let who = h.assigned_to.clone();
                             move || if who.is_empty() { UNASSIGNED.get(lang.get()).to_owned() } else { who.clone() }
                         }</p>

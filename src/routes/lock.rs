@@ -10,7 +10,7 @@ use crate::session::use_session;
 
 fn tries_left(lang: Lang, left: u32) -> String {
     match lang {
-        Lang::Zh => format!("解锁密码不对,还可以再试 {left} 次。"),
+        Lang::Zh => format!("解锁密码不对，还可以再试 {left} 次。"),
         Lang::En => format!("Wrong PIN: {left} tries left."),
     }
 }

@@ -83,7 +83,7 @@ pub fn MembersPage() -> impl IntoView {
             <InviteForm roles=invitable token=Signal::derive(token) issued problem/>
         </section>
         <section class="card" aria-labelledby="member-list-title">
-            <h2 id="member-list-title">{move || format!("{}（{}）", MEMBERS.get(lang.get()),
+            <h2 id="member-list-title">{move || counted(lang.get(), MEMBERS.get(lang.get()),
                 members.with(|m| m.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len)))}</h2>
             {move || match members.get() {
                 None => view! { <p class="muted">{tr(LOADING)}</p> }.into_any(),

@@ -26,7 +26,7 @@ fn reason(code: RejectCode) -> Text {
             "The content is not valid (perhaps saved by an older app).",
         ),
         RejectCode::Forbidden => Text::new(
-            "只有记录人或协调员可以修改这条记录。",
+            "只有记录人或负责人可以修改这条记录。",
             "Only whoever logged it or a coordinator may change this record.",
         ),
         RejectCode::KindMismatch => Text::new(
@@ -34,7 +34,7 @@ fn reason(code: RejectCode) -> Text {
             "Its id belongs to another record.",
         ),
         RejectCode::TooLarge => Text::new(
-            "记录太大，服务器收不下。请缩短备注后重试，或导出交给协调员。",
+            "记录太大，服务器收不下。请缩短备注后重试，或导出交给负责人。",
             "Too large for the server. Shorten the notes and retry, or export it for a coordinator.",
         ),
     }

@@ -58,7 +58,7 @@ test("signing out with unsynced records is refused; discarding is a second, expl
   await expect(page.getByRole("heading", { name: "幸福社区 1幢 101室" })).toBeVisible();
 
   await clickSignOut(page);
-  await page.getByRole("button", { name: "仍要退出,并删除未同步的记录" }).click();
+  await page.getByRole("button", { name: "仍要退出，并删除未同步的记录" }).click();
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
   await context.setOffline(false);
   // The next user of this phone sees none of it.
@@ -87,7 +87,7 @@ test("a phone revoked by the coordinator wipes the team's data once the server h
 
   // Next contact: what it saved is sent, then the team's data leaves the phone.
   await page.reload();
-  await expect(page.getByRole("status").filter({ hasText: "协调员已让这台手机退出登录" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "负责人已让这台手机退出登录" })).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
   const households = await (await request.get("/api/v1/households?limit=500", { headers: auth })).json();
   expect(households.items.some((h: { address: { room: string } }) => h.address.room === mine.room)).toBe(true);

@@ -23,13 +23,13 @@ function bar(page: Page, chart: string, row: string | RegExp) {
 /** Logs a visit with a follow-up and an urgent condition, from a household's page. */
 async function logUrgentVisit(page: Page, volunteers: string, words: string) {
   await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
-  await page.getByLabel("志愿者(多人用顿号分隔)").fill(volunteers);
+  await page.getByLabel("志愿者（多人用顿号分隔）").fill(volunteers);
   await page.getByLabel("理发").check();
   await page.getByLabel("生活状况", { exact: true }).selectOption({ label: "紧急" });
   await page.getByLabel("看到的情况").fill("厨房水管漏水");
   await page.getByLabel("居民反馈").fill(words);
   await page.getByLabel("要做什么").fill("联系物业修水管");
-  await page.getByLabel("截止日期").fill("2099-01-31");
+  await page.getByLabel("跟进期限").fill("2099-01-31");
   await page.getByRole("button", { name: "保存走访" }).click();
   await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(words);
 }
@@ -54,9 +54,9 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await page.getByRole("link", { name: "添加活动" }).click();
   await page.getByLabel("活动类型").selectOption({ label: "反诈宣传" });
   await page.getByLabel("活动名称").fill("反诈宣传进社区");
-  await page.getByLabel("志愿者(多人用顿号分隔)").fill("张三");
-  await page.getByLabel("参与人数", { exact: true }).fill("60");
-  await page.getByLabel("发放宣传册(份)", { exact: true }).fill("200");
+  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三");
+  await page.getByLabel("参加人数", { exact: true }).fill("60");
+  await page.getByLabel("发放宣传册（份）", { exact: true }).fill("200");
   await page.getByRole("button", { name: "保存活动" }).click();
   await expect(page.getByRole("list", { name: /活动/ }).getByRole("listitem")).toHaveCount(1);
   await expect(status(page)).toContainText("已全部同步");
@@ -73,33 +73,33 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await openControlled(coord, "/", team.coordinator);
   await expect(status(coord)).toContainText("已全部同步");
   await mainNav(coord).getByRole("link", { name: "统计" }).click();
-  await expect(coord.getByRole("heading", { name: "队伍统计" })).toBeVisible();
+  await expect(coord.getByRole("heading", { name: "服务队统计" })).toBeVisible();
   await expect(figure(coord, "走访住户")).toHaveText("2");
   await expect(figure(coord, "走访次数")).toHaveText("3");
   await expect(figure(coord, "参与志愿者")).toHaveText("2");
   await expect(figure(coord, "活动场次")).toHaveText("1");
-  await expect(figure(coord, "参与人数")).toHaveText("60");
-  await expect(bar(coord, "各项服务(人次)", /发放宣传册/)).toContainText("200");
-  await expect(bar(coord, "各项服务(人次)", /反诈宣传/)).toContainText("1");
-  await expect(coord.getByRole("region", { name: "各类活动" })).toContainText("反诈宣传: 1");
-  await expect(figure(coord, "待办跟进")).toHaveText("1");
+  await expect(figure(coord, "参加人数")).toHaveText("60");
+  await expect(bar(coord, "各项服务（人次）", /发放宣传册/)).toContainText("200");
+  await expect(bar(coord, "各项服务（人次）", /反诈宣传/)).toContainText("1");
+  await expect(coord.getByRole("region", { name: "各类活动" })).toContainText("反诈宣传：1");
+  await expect(figure(coord, "未完成的跟进")).toHaveText("1");
   await expect(figure(coord, "其中逾期")).toHaveText("0");
-  await expect(bar(coord, "各项服务(人次)", /聊天陪伴/)).toContainText("2");
-  await expect(bar(coord, "各项服务(人次)", /理发/)).toContainText("1");
+  await expect(bar(coord, "各项服务（人次）", /聊天陪伴/)).toContainText("2");
+  await expect(bar(coord, "各项服务（人次）", /理发/)).toContainText("1");
   await expect(bar(coord, "多久没走访的住户", /30 天以上/)).toContainText("0");
   const weeks = coord.getByRole("table", { name: "每周走访次数" }).getByRole("row");
   expect((await weeks.allTextContents()).map((t) => Number(t.match(/(\d+)$/)![1])).reduce((a, b) => a + b, 0)).toBe(3);
   await expect(coord.locator("#data-as-of")).toContainText("最后同步于");
   await coord.screenshot({ path: `${SHOTS}/dashboard-zh-CN.png`, fullPage: true });
   // The open follow-ups figure leads to them in the review.
-  await coord.getByRole("link", { name: "待办跟进: 1" }).click();
-  await expect(coord.getByLabel("只看有待办跟进的(不限日期)")).toBeChecked();
+  await coord.getByRole("link", { name: "未完成的跟进：1" }).click();
+  await expect(coord.getByLabel("只看有未完成跟进的（不限日期）")).toBeChecked();
   await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
   await mainNav(coord).getByRole("link", { name: "统计" }).click();
   await expect(figure(coord, "需关注或紧急")).toHaveText("1");
   await figure(coord, "需关注或紧急").getByRole("link").click();
   await expect(coord.getByLabel("只看需关注或紧急")).toBeChecked();
-  await expect(coord.getByLabel("只看有待办跟进的(不限日期)")).not.toBeChecked();
+  await expect(coord.getByLabel("只看有未完成跟进的（不限日期）")).not.toBeChecked();
   await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
   await mainNav(coord).getByRole("link", { name: "统计" }).click();
 
@@ -121,11 +121,11 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
 
   // Visits as Excel: a real XLSX (a zip). As CSV: BOM, household codes, no names.
   const xlsx = coord.waitForEvent("download");
-  await coord.getByRole("button", { name: "导出走访(Excel)" }).click();
+  await coord.getByRole("button", { name: "导出走访（Excel）" }).click();
   const xlsxFile = readFileSync((await (await xlsx).path())!);
   expect(xlsxFile.subarray(0, 2).toString()).toBe("PK");
   const csv = coord.waitForEvent("download");
-  await coord.getByRole("button", { name: "导出走访(CSV)" }).click();
+  await coord.getByRole("button", { name: "导出走访（CSV）" }).click();
   const csvDownload = await csv;
   expect(csvDownload.suggestedFilename()).toMatch(/^doorstep-visits-\d{4}-\d\d-01-\d{4}-\d\d-\d\d\.csv$/);
   const text = readFileSync((await csvDownload.path())!, "utf8");
@@ -137,15 +137,15 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
 
   // Identified: refused without a reason; with one, names are in.
   await coord.getByLabel("包含姓名、电话和门牌号").check();
-  await coord.getByRole("button", { name: "导出住户(Excel)" }).click();
+  await coord.getByRole("button", { name: "导出住户（Excel）" }).click();
   await expect(coord.getByRole("status").filter({ hasText: "请写明" })).toBeVisible();
-  await coord.getByLabel("原因(必填，会记录在审计日志中)").fill("街道核对独居老人名单");
+  await coord.getByLabel("原因（必填，会记录在审计日志中）").fill("街道核对独居老人名单");
   const named = coord.waitForEvent("download");
-  await coord.getByRole("button", { name: "导出走访(CSV)" }).click();
+  await coord.getByRole("button", { name: "导出走访（CSV）" }).click();
   expect(readFileSync((await (await named).path())!, "utf8")).toContain("赵爷爷");
 
   // The review: by volunteer, by "needs attention", by open follow-up; a visit's full record.
-  await mainNav(coord).getByRole("link", { name: "审阅" }).click();
+  await mainNav(coord).getByRole("link", { name: "查看记录" }).click();
   await expect(coord.locator("#review-count")).toHaveText("找到 3 次走访、1 场活动。");
   await expect(coord.getByRole("list", { name: "活动" })).toContainText("反诈宣传进社区");
   await coord.getByLabel("志愿者姓名").fill("李四");
@@ -157,8 +157,8 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await coord.getByLabel("服务内容").selectOption({ label: "聊天陪伴" });
   await expect(coord.locator("#review-count")).toHaveText("找到 2 次走访、0 场活动。");
   await coord.getByLabel("服务内容").selectOption({ label: "全部" });
-  await coord.getByLabel("住户(地址或居民姓名)").fill("7幢");
-  await coord.getByLabel("只看有待办跟进的").check();
+  await coord.getByLabel("住户（地址或居民姓名）").fill("7幢");
+  await coord.getByLabel("只看有未完成跟进的").check();
   await expect(coord.locator("#review-count")).toHaveText("找到 1 次走访、0 场活动。");
   await coord.screenshot({ path: `${SHOTS}/review-zh-CN.png`, fullPage: true });
   await coord.getByRole("list", { name: "已保存的走访" }).getByRole("link").first().click();
@@ -167,32 +167,32 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await expect(record).toContainText("紧急");
   await expect(record).toContainText("联系物业修水管");
   await expect(record).toContainText("李四");
-  await expect(record.getByRole("button", { name: "已完成: 联系物业修水管" })).toBeVisible();
+  await expect(record.getByRole("button", { name: "已完成：联系物业修水管" })).toBeVisible();
 
   // Assign the household to a volunteer; the volunteer's phone shows it after a sync.
   await record.getByRole("link", { name: "幸福社区 7幢 101室" }).click();
   await coord.getByRole("link", { name: "编辑" }).first().click();
   await coord.getByLabel("负责志愿者").fill("李四");
   await coord.getByRole("button", { name: "保存住户" }).click();
-  await expect(coord.getByText("负责志愿者: 李四")).toBeVisible();
+  await expect(coord.getByText("负责志愿者：李四")).toBeVisible();
   await expect(status(coord)).toContainText("已全部同步");
   // The households of one volunteer, found by the volunteer's name (to reassign them).
   await mainNav(coord).getByRole("link", { name: "住户" }).click();
-  await coord.getByLabel("搜索住户(地址或姓名)").fill("李四");
+  await coord.getByLabel("搜索住户（地址或姓名）").fill("李四");
   const found = coord.getByRole("list", { name: /住户/ }).getByRole("listitem");
   await expect(found).toHaveCount(1);
   await expect(found).toContainText("7幢");
-  await expect(found).toContainText("负责志愿者: 李四");
+  await expect(found).toContainText("负责志愿者：李四");
   await vol2.getByRole("button", { name: "立即同步" }).click();
   await expect(status(vol2)).toContainText("已全部同步");
   await reload(vol2);
   await mainNav(vol2).getByRole("link", { name: "住户" }).click();
   await vol2.getByRole("link", { name: /7幢/ }).click();
-  await expect(vol2.getByText("负责志愿者: 李四")).toBeVisible();
+  await expect(vol2.getByText("负责志愿者：李四")).toBeVisible();
   // The volunteer who logged it closes the follow-up from the household's page.
   const followUps = vol2.getByRole("region", { name: "后续跟进" });
   await expect(followUps).toContainText("联系物业修水管");
-  await followUps.getByRole("button", { name: "已完成: 联系物业修水管" }).click();
+  await followUps.getByRole("button", { name: "已完成：联系物业修水管" }).click();
   await expect(followUps).toHaveCount(0);
   await expect(status(vol2)).toContainText("已全部同步");
   await coord.getByRole("button", { name: "立即同步" }).click();
@@ -201,22 +201,22 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await expect(mainNav(vol2).getByRole("link", { name: "统计" })).toHaveCount(0);
   await vol2.goto("/dashboard");
   await unlockIfLocked(vol2);
-  await expect(vol2.getByRole("alert").filter({ hasText: "这一页只给协调员使用。" })).toBeVisible();
+  await expect(vol2.getByRole("alert").filter({ hasText: "这一页只给负责人使用。" })).toBeVisible();
   // Also the devices page: told plainly, not "the server had a problem" after its 403.
   await vol2.goto("/devices");
   await unlockIfLocked(vol2);
-  await expect(vol2.getByRole("alert").filter({ hasText: "这一页只给协调员使用。" })).toBeVisible();
+  await expect(vol2.getByRole("alert").filter({ hasText: "这一页只给负责人使用。" })).toBeVisible();
   await expect(vol2.getByText("服务器出错了")).toHaveCount(0);
-  await expect(vol2.getByRole("heading", { name: "队伍统计" })).toHaveCount(0);
+  await expect(vol2.getByRole("heading", { name: "服务队统计" })).toHaveCount(0);
 
   // Offline, the dashboard still opens from the phone's data; exports wait for a connection.
   await coordCtx.setOffline(true);
   await coord.goto("/dashboard");
   await reload(coord);
   await expect(figure(coord, "走访次数")).toHaveText("3");
-  await expect(figure(coord, "待办跟进")).toHaveText("0");
+  await expect(figure(coord, "未完成的跟进")).toHaveText("0");
   await expect(coord.getByText("导出和报告需要联网，由服务器生成。")).toBeVisible();
-  await expect(coord.getByRole("button", { name: "导出走访(Excel)" })).toBeDisabled();
+  await expect(coord.getByRole("button", { name: "导出走访（Excel）" })).toBeDisabled();
 
   // A desktop browser: the same page, wider.
   await coordCtx.setOffline(false);
@@ -250,7 +250,7 @@ test("a visit changed offline by its volunteer and by the coordinator: the revie
   await page.getByLabel("备注").fill("带了膏药");
   await page.getByRole("button", { name: "保存走访" }).click();
   await expect(page.getByRole("list", { name: /走访记录/ })).toBeVisible();
-  await mainNav(coord).getByRole("link", { name: "审阅" }).click();
+  await mainNav(coord).getByRole("link", { name: "查看记录" }).click();
   await coord.getByRole("list", { name: "已保存的走访" }).getByRole("link").first().click();
   await coord.getByRole("link", { name: "编辑这次走访" }).click();
   await coord.getByLabel("备注").fill("已联系家属");
@@ -265,12 +265,12 @@ test("a visit changed offline by its volunteer and by the coordinator: the revie
   await coord.getByRole("button", { name: "立即同步" }).click();
   await expect(status(coord)).toContainText("已全部同步");
 
-  await mainNav(coord).getByRole("link", { name: "审阅" }).click();
+  await mainNav(coord).getByRole("link", { name: "查看记录" }).click();
   await coord.getByRole("region", { name: "待处理的同步冲突" }).getByRole("link", { name: /幸福社区 9幢 303室/ }).click();
   const card = coord.getByRole("region", { name: "两台手机同时改了这些内容，请选定一个" });
   await expect(card).toContainText("备注");
-  await expect(card.getByRole("button", { name: "用这个: 已联系家属" })).toBeVisible();
-  await card.getByRole("button", { name: "用这个: 带了膏药" }).click();
+  await expect(card.getByRole("button", { name: "用这个：已联系家属" })).toBeVisible();
+  await card.getByRole("button", { name: "用这个：带了膏药" }).click();
   await expect(card).toHaveCount(0);
   await expect(coord.getByRole("region", { name: /走访记录/ })).toContainText("带了膏药");
   await expect(status(coord)).toContainText("已全部同步");

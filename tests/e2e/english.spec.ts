@@ -93,7 +93,7 @@ test("in English: log an event with tallies, see it listed, delete and undo", as
   await page.getByLabel("Kind of event").selectOption({ label: "Convenience service day" });
   await page.getByLabel("Date").fill("2026-11-21");
   await page.getByLabel("Place").fill("Xingfu Community square");
-  await page.getByLabel("Clinic", { exact: true }).check();
+  await page.getByLabel("Community health centre", { exact: true }).check();
   await page.getByLabel("Volunteers (separate names with commas)").fill("Zhang San, Li Si");
   await page.getByLabel("Attendance", { exact: true }).fill("45");
   for (let i = 0; i < 12; i++) await page.getByRole("button", { name: "More Haircuts" }).click();

@@ -20,7 +20,7 @@ test("holiday-greeting round before the Spring Festival, offline", async ({ page
   await page.getByLabel("楼/幢").fill(B.building);
   await page.getByLabel("室", { exact: true }).fill(B.room);
   await page.getByLabel("姓名或称呼").fill(B.name);
-  await page.getByLabel("走访频率").selectOption({ label: "仅节日" });
+  await page.getByLabel("走访频率").selectOption({ label: "仅节日慰问" });
   await page.getByRole("button", { name: "保存住户" }).click();
   await expect(page.getByRole("heading", { name: "幸福社区 2幢 202室" })).toBeVisible();
 
@@ -30,7 +30,7 @@ test("holiday-greeting round before the Spring Festival, offline", async ({ page
   await expect(due.getByRole("listitem").filter({ hasText: "2幢 202室" })).toContainText("逾期 7 天");
 
   await page.getByRole("link", { name: "节日慰问名单 · 春节 2027-02-06" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 2 户未慰问(共 2 户)");
+  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 2 户未慰问（共 2 户）");
   const round = page.getByRole("list", { name: "节日慰问" });
   await expect(round.getByRole("listitem")).toHaveCount(2);
   await page.screenshot({ path: `${SHOTS}/greetings-zh-CN.png`, fullPage: true });
@@ -40,7 +40,7 @@ test("holiday-greeting round before the Spring Festival, offline", async ({ page
   await expect(page.getByTestId("visit-household")).toHaveText("幸福社区 1幢 101室");
   await expect(page.getByLabel("节日慰问")).toBeChecked();
   await expect(page.getByLabel("聊天陪伴")).not.toBeChecked();
-  await page.getByLabel("志愿者(多人用顿号分隔)").fill("张三、李四");
+  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三、李四");
   await page.getByLabel("送生活必需品").check();
   await page.getByLabel("物品").fill("食用油");
   await page.getByLabel("数量").fill("1");
@@ -49,16 +49,16 @@ test("holiday-greeting round before the Spring Festival, offline", async ({ page
 
   await nav(page, "首页").click();
   await page.getByRole("link", { name: /节日慰问名单/ }).click();
-  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 1 户未慰问(共 2 户)");
+  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 1 户未慰问（共 2 户）");
   await expect(round.getByRole("listitem")).toHaveCount(1);
   await expect(round).toContainText("2幢 202室");
   // Another festival: nobody greeted yet.
   await page.getByLabel("节日", { exact: true }).selectOption({ label: "端午节 2027-06-09" });
-  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 2 户未慰问(共 2 户)");
+  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 2 户未慰问（共 2 户）");
 
   // Still so after a reload, offline; and in English.
   await reload(page);
-  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 1 户未慰问(共 2 户)");
+  await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 1 户未慰问（共 2 户）");
   await switchLanguage(page, "English");
   await expect(page.getByRole("status").filter({ hasText: "to greet" })).toHaveText("1 of 2 households still to greet");
   await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (3)");

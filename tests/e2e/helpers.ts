@@ -50,7 +50,7 @@ export async function signIn(page: Page, who: Account = newTeam().volunteer, dev
 
 /** Chooses the PIN on the screen that follows a sign-in. */
 export async function setPin(page: Page) {
-  await page.getByLabel(/解锁密码\(|PIN \(/).fill(PIN);
+  await page.getByLabel(/解锁密码（|PIN \(/).fill(PIN);
   await page.getByLabel(/^(再输一次|PIN again)$/).fill(PIN);
   await page.getByRole("button", { name: /^(设置解锁密码|Set a PIN)$/ }).click();
   await expect(mainNav(page)).toBeVisible();
@@ -112,7 +112,7 @@ export async function addHousehold(page: Page, h: HouseholdInput) {
 /** From a household's page: logs a companionship-chat visit; ends back on the page. */
 export async function logVisit(page: Page, volunteers: string, words: string) {
   await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
-  await page.getByLabel("志愿者(多人用顿号分隔)").fill(volunteers);
+  await page.getByLabel("志愿者（多人用顿号分隔）").fill(volunteers);
   await page.getByLabel("聊天陪伴").check();
   await page.getByLabel("居民反馈").fill(words);
   await page.getByRole("button", { name: "保存走访" }).click();

@@ -19,16 +19,16 @@ test("add, find and edit a household offline; sensitive details need a basis", a
   await page.getByLabel("姓名或称呼").fill("<img src=x onerror=alert(1)>王奶奶");
   await page.getByLabel("年龄段").selectOption({ label: "80–89岁" });
   await page.getByLabel("独居").check();
-  await page.getByLabel("电话(可不填)").fill("138 0000 0000");
+  await page.getByLabel("电话（可不填）").fill("138 0000 0000");
   await page.getByRole("button", { name: "保存住户" }).click();
 
   // No basis yet: refused next to the field, everything typed is kept.
-  await expect(page.getByText("健康和独居信息需先记录信息依据", { exact: false })).toBeVisible();
+  await expect(page.getByText("健康和独居信息需先记录信息采集依据", { exact: false })).toBeVisible();
   await expect(page.getByLabel("社区")).toHaveValue("幸福社区");
   await expect(page.getByLabel("独居")).toBeChecked();
   await page.screenshot({ path: `${SHOTS}/household-form-error-zh-CN.png`, fullPage: true });
 
-  await page.getByLabel("信息依据", { exact: true }).selectOption({ label: "社区照护职责" });
+  await page.getByLabel("信息采集依据", { exact: true }).selectOption({ label: "社区履行法定职责（探访关爱）" });
   await page.getByLabel("记录日期").fill("2026-11-20");
   await page.getByLabel("记录人").fill("李协调员");
   await page.getByRole("button", { name: "保存住户" }).click();
@@ -37,12 +37,12 @@ test("add, find and edit a household offline; sensitive details need a basis", a
   await expect(page.getByRole("heading", { name: "幸福社区 3幢 2单元 401室" })).toBeVisible();
   await expect(page.getByText("<img src=x onerror=alert(1)>王奶奶")).toBeVisible();
   await expect(page.locator("img[src=x]")).toHaveCount(0);
-  await expect(page.getByText("待同步(1)")).toBeVisible();
+  await expect(page.getByText("待同步（1）")).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/household-page-zh-CN.png`, fullPage: true });
 
   // Search finds it by any part of the address or the name.
   await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "住户" }).click();
-  const search = page.getByLabel("搜索住户(地址或姓名)");
+  const search = page.getByLabel("搜索住户（地址或姓名）");
   const rows = page.getByRole("list", { name: /住户/ }).getByRole("listitem");
   await expect(rows).toHaveCount(1);
   await page.screenshot({ path: `${SHOTS}/households-zh-CN.png`, fullPage: true });
@@ -56,7 +56,7 @@ test("add, find and edit a household offline; sensitive details need a basis", a
   await page.getByRole("link", { name: "编辑" }).click();
   await page.getByLabel("备注").fill("子女在外地");
   await page.getByRole("button", { name: "保存住户" }).click();
-  await expect(page.getByText("待同步(2)")).toBeVisible();
+  await expect(page.getByText("待同步（2）")).toBeVisible();
 
   // Still there after an offline reload.
   await reload(page);

@@ -67,7 +67,7 @@ test("setup link, invite, used link, password reset", async ({ page, browser }, 
     "用户名": "li.wei",
     "密码（至少 8 位）": "admin-password-1",
     "再输一次密码": "admin-password-2",
-    "这台手机的名称(如:张三的手机)": "李伟的手机",
+    "这台手机的名称（如：张三的手机）": "李伟的手机",
   });
   await page.getByRole("button", { name: "建立服务队并登录" }).click();
   // A typo in the second password is caught before anything is sent.
@@ -98,7 +98,7 @@ test("setup link, invite, used link, password reset", async ({ page, browser }, 
     "用户名": "zhang.san",
     "密码（至少 8 位）": "volunteer-password-1",
     "再输一次密码": "volunteer-password-1",
-    "这台手机的名称(如:张三的手机)": "张三的手机",
+    "这台手机的名称（如：张三的手机）": "张三的手机",
   });
   await volPage.screenshot({ path: "tests/e2e/screenshots/join.png" });
   await volPage.getByRole("button", { name: "加入并登录" }).click();
@@ -123,7 +123,7 @@ test("setup link, invite, used link, password reset", async ({ page, browser }, 
   await fillLink(freshPage, {
     "密码（至少 8 位）": "new-password-2",
     "再输一次密码": "new-password-2",
-    "这台手机的名称(如:张三的手机)": "张三的新手机",
+    "这台手机的名称（如：张三的手机）": "张三的新手机",
   });
   await freshPage.getByRole("button", { name: "设置新密码并登录" }).click();
   await setPin(freshPage);

@@ -70,7 +70,7 @@ test("invite by QR code, join, change a role, disable and enable, reset a passwo
     "用户名": `zhao-${admin.username}`,
     "密码（至少 8 位）": "zhao-password-1",
     "再输一次密码": "zhao-password-1",
-    "这台手机的名称(如:张三的手机)": "赵六的手机",
+    "这台手机的名称（如：张三的手机）": "赵六的手机",
   });
   await expect(zhao.getByLabel("你的名字（大家看到的名字）")).toHaveValue("赵六");
   await zhao.getByRole("button", { name: "加入并登录" }).click();
@@ -84,8 +84,8 @@ test("invite by QR code, join, change a role, disable and enable, reset a passwo
   await expect(zhaoRow).toContainText("志愿者");
 
   // Admins change roles.
-  await zhaoRow.getByLabel("角色：赵六").selectOption({ label: "协调员" });
-  await expect(zhaoRow.locator(".chip").first()).toHaveText("协调员");
+  await zhaoRow.getByLabel("角色：赵六").selectOption({ label: "负责人" });
+  await expect(zhaoRow.locator(".chip").first()).toHaveText("负责人");
   await page.screenshot({ path: `${SHOTS}/members-zh-CN.png`, fullPage: true });
   // 赵六's phone takes the new role at its next start: the coordinators' tabs appear.
   await reload(zhao);
@@ -123,7 +123,7 @@ test("invite by QR code, join, change a role, disable and enable, reset a passwo
   await joinByLink(fresh, resetLink, {
     "密码（至少 8 位）": "second-password-2",
     "再输一次密码": "second-password-2",
-    "这台手机的名称(如:张三的手机)": "新手机",
+    "这台手机的名称（如：张三的手机）": "新手机",
   });
   await fresh.getByRole("button", { name: "设置新密码并登录" }).click();
   await setPin(fresh);

@@ -7,7 +7,7 @@ const B = { community: "和平社区", building: "5幢", room: "102室", name: "
 test("works offline from the service worker: reload, save, reopen", async ({ page, context }) => {
   await openControlled(page);
   await addHousehold(page, A);
-  await logVisit(page, "张三", "聊天陪伴,送米一袋");
+  await logVisit(page, "张三", "聊天陪伴，送米一袋");
   await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
 
   await context.setOffline(true);
@@ -17,7 +17,7 @@ test("works offline from the service worker: reload, save, reopen", async ({ pag
   await expectRecent(page, ["幸福社区 3幢 401室"]);
 
   await addHousehold(page, B);
-  await logVisit(page, "李四", "打扫卫生,老人行动不便");
+  await logVisit(page, "李四", "打扫卫生，老人行动不便");
   await nav(page, "首页").click();
   await expectRecent(page, ["和平社区 5幢 102室", "幸福社区 3幢 401室"]);
 

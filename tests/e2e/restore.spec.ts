@@ -33,7 +33,7 @@ test("the server's database is restored from a backup: the phone sends back what
     await expect(status).toContainText("已全部同步", { timeout: 30_000 });
     await expect.poll(visits, { timeout: 15_000 }).toEqual(["备份之前", "备份之后", "恢复之后"]);
     // Nothing refused, nothing waiting; the visit page still shows all three.
-    await expect(page.getByRole("link", { name: /被拒绝/ })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: /未能同步/ })).toHaveCount(0);
     await expect(page.getByRole("list", { name: /走访记录/ })).toContainText("备份之后");
   } finally {
     server.stop();

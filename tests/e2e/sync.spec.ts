@@ -37,7 +37,7 @@ test("visits logged offline reach the server once each when the phone is back on
   await logVisit(page, "张三", "今天精神很好");
   await logVisit(page, "李四", "腿疼好多了");
   await reload(page);
-  await expect(status(page)).toHaveText("待同步(3)");
+  await expect(status(page)).toHaveText("待同步（3）");
   expect(await serverVisits(request, team.coordinator)).toEqual([]);
   await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "首页" }).click();
   const recent = page.getByRole("list", { name: /已保存的走访/ }).getByRole("listitem");
@@ -131,7 +131,7 @@ test("a phone the coordinator signs out sends the visits it saved offline, then 
   await coord.getByRole("link", { name: "查看本队的手机" }).click();
   const row = coord.getByRole("listitem").filter({ hasText: "王芳的手机" });
   await expect(row).toContainText("测试志愿者");
-  await row.getByRole("button", { name: "让这台手机退出登录: 王芳的手机" }).click();
+  await row.getByRole("button", { name: "让这台手机退出登录：王芳的手机" }).click();
   await expect(row.getByRole("alert")).toContainText("确定吗");
   await coord.screenshot({ path: "tests/e2e/screenshots/devices-zh-CN.png", fullPage: true });
   await row.getByRole("button", { name: "让这台手机退出登录", exact: true }).click();
@@ -139,7 +139,7 @@ test("a phone the coordinator signs out sends the visits it saved offline, then 
   await coordContext.close();
 
   await context.setOffline(false);
-  await expect(page.getByRole("status").filter({ hasText: "协调员已让这台手机退出登录" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "负责人已让这台手机退出登录" })).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
   const visits = await serverVisits(request, team.coordinator);
   expect(visits.map((v) => v.residents_words)).toEqual(["撤销前记的"]);
@@ -204,19 +204,19 @@ test("two phones change the same household offline: all agree, and the coordinat
   await openControlled(coord, "/", team.coordinator);
   await expect(status(coord)).toContainText("已全部同步");
   // The review lists what waits to be settled, and leads to it.
-  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "审阅" }).click();
+  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "查看记录" }).click();
   const toSettle = coord.getByRole("region", { name: "待处理的同步冲突" });
   await toSettle.getByRole("link", { name: /幸福社区 5幢 502室/ }).click();
   await expect(coord.getByRole("heading", { name: "幸福社区 5幢 502室" })).toBeVisible();
   const card = coord.getByRole("region", { name: "两台手机同时改了这些内容，请选定一个" });
   await expect(card).toContainText("备注");
-  await expect(card.getByRole("button", { name: "用这个: 腿脚不便" })).toBeVisible();
+  await expect(card.getByRole("button", { name: "用这个：腿脚不便" })).toBeVisible();
   await coord.screenshot({ path: "tests/e2e/screenshots/conflict-zh-CN.png", fullPage: true });
-  await card.getByRole("button", { name: "用这个: 耳背" }).click();
+  await card.getByRole("button", { name: "用这个：耳背" }).click();
   await expect(card).toHaveCount(0);
   await expect(status(coord)).toContainText("已全部同步");
-  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "审阅" }).click();
-  await expect(coord.getByRole("heading", { name: "审阅记录" })).toBeVisible();
+  await coord.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "查看记录" }).click();
+  await expect(coord.getByRole("heading", { name: "查看记录" })).toBeVisible();
   await expect(coord.getByRole("region", { name: "待处理的同步冲突" })).toHaveCount(0);
 
   const settled = await (await request.get("/api/v1/households", { headers: auth })).json();
@@ -243,7 +243,7 @@ test("the server dies after committing a push and before answering: after a rest
     // It committed everything, then died without answering: the phone still waits.
     expect(await server.exit()).toBe(70);
     await expect(page.getByRole("status").filter({ hasText: "同步没有成功" })).toBeVisible();
-    await expect(status(page)).toHaveText("待同步(3)");
+    await expect(status(page)).toHaveText("待同步（3）");
     await server.start();
     await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
     // The server holds each visit once.
@@ -329,7 +329,7 @@ test("changes the server refuses are set aside with the reason, exported, retrie
     await context.setOffline(false);
     const banner = page.getByRole("status").filter({ hasText: "被服务器拒绝" });
     await expect(banner).toContainText("2 条修改被服务器拒绝");
-    await expect(status(page)).toHaveText("被拒绝(2)");
+    await expect(status(page)).toHaveText("未能同步（2）");
 
     await banner.getByRole("link", { name: "查看" }).click();
     const rows = page.getByRole("list", { name: "服务器拒绝的修改" }).getByRole("listitem");
@@ -391,10 +391,10 @@ test("a batch too big for one request still syncs every visit; one too big for a
   for (const w of words) await logVisit(page, "张三", w);
   // Longer than the proxy takes in one request, even alone.
   await logVisit(page, "李四", "老人讲了很多过去的事情。".repeat(40));
-  await expect(status(page)).toHaveText("待同步(7)");
+  await expect(status(page)).toHaveText("待同步（7）");
 
   await context.setOffline(false);
-  await expect(status(page)).toHaveText("被拒绝(1)");
+  await expect(status(page)).toHaveText("未能同步（1）");
   expect(refused413).toBeGreaterThan(0);
   expect(passed.length).toBeGreaterThan(1);
   const visits = await serverVisits(request, team.coordinator);

@@ -12,7 +12,7 @@ async function addHousehold(page: Page) {
   await page.getByLabel("楼/幢").fill("5幢");
   await page.getByLabel("室", { exact: true }).fill("102室");
   await page.getByLabel("姓名或称呼").fill("李爷爷");
-  await page.getByLabel("信息依据", { exact: true }).selectOption({ label: "本人签字同意" });
+  await page.getByLabel("信息采集依据", { exact: true }).selectOption({ label: "本人签字同意" });
   await page.getByLabel("记录日期").fill("2026-11-01");
   await page.getByLabel("记录人").fill("张协调员");
   await page.getByRole("button", { name: "保存住户" }).click();
@@ -34,30 +34,30 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
   await due.getByRole("link").click();
   await expect(page.getByTestId("visit-household")).toHaveText("和平社区 5幢 102室");
 
-  await page.getByLabel("志愿者(多人用顿号分隔)").fill("张三、李四");
+  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三、李四");
   await page.getByLabel("社区", { exact: true }).check();
   await page.getByLabel("聊天陪伴").check();
   await page.getByLabel("送生活必需品").check();
   await page.getByLabel("物品").fill("大米");
   await page.getByLabel("数量").fill("2");
-  await page.getByLabel("单位(袋、桶……)").fill("袋");
+  await page.getByLabel("单位（袋、桶……）").fill("袋");
   await page.getByRole("button", { name: "再加一种物品" }).click();
   await page.getByLabel("物品").nth(1).fill("食用油");
   await page.getByLabel("数量").nth(1).fill("1");
-  await page.getByLabel("单位(袋、桶……)").nth(1).fill("桶");
+  await page.getByLabel("单位（袋、桶……）").nth(1).fill("桶");
   await page.getByLabel("量血压").check();
   // Invalid: systolic not above diastolic. The error is next to the field; input is kept.
-  await page.getByLabel("收缩压(mmHg)").fill("80");
-  await page.getByLabel("舒张压(mmHg)").fill("90");
+  await page.getByLabel("收缩压（mmHg）").fill("80");
+  await page.getByLabel("舒张压（mmHg）").fill("90");
   await page.getByLabel("居民反馈").fill("你们来了我就高兴");
   await page.getByRole("button", { name: "保存走访" }).click();
   await expect(page.locator("#bp-systolic-error")).toHaveText("应大于舒张压");
-  await expect(page.getByLabel("收缩压(mmHg)")).toHaveValue("80");
+  await expect(page.getByLabel("收缩压（mmHg）")).toHaveValue("80");
   await expect(page.getByLabel("物品").nth(1)).toHaveValue("食用油");
   await page.screenshot({ path: `${SHOTS}/visit-form-error-zh-CN.png`, fullPage: true });
 
-  await page.getByLabel("收缩压(mmHg)").fill("135");
-  await page.getByLabel("舒张压(mmHg)").fill("85");
+  await page.getByLabel("收缩压（mmHg）").fill("135");
+  await page.getByLabel("舒张压（mmHg）").fill("85");
   await page.getByRole("button", { name: "保存走访" }).click();
 
   // Back on the household: the visit is in its history.
@@ -71,7 +71,7 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
 
   // "Log another visit" pre-fills the volunteers.
   await page.getByRole("link", { name: "再记录一次这户的走访" }).click();
-  await expect(page.getByLabel("志愿者(多人用顿号分隔)")).toHaveValue("张三、李四");
+  await expect(page.getByLabel("志愿者（多人用顿号分隔）")).toHaveValue("张三、李四");
   await expect(page.getByLabel("社区", { exact: true })).toBeChecked();
 
   // Visited today with a monthly cadence: no longer due.
@@ -104,10 +104,10 @@ test("delete a visit, undo it, delete it again: kept deleted across a reload", a
   await page.getByRole("button", { name: "删除这次走访" }).click();
   await expect(page.getByText("还没有走访。")).toBeVisible();
   // Household, visit, delete, restore, delete: five changes wait for sync.
-  await expect(page.getByText("待同步(5)")).toBeVisible();
+  await expect(page.getByText("待同步（5）")).toBeVisible();
   await reload(page);
   await expect(page.getByText("还没有走访。")).toBeVisible();
-  await expect(page.getByText("待同步(5)")).toBeVisible();
+  await expect(page.getByText("待同步（5）")).toBeVisible();
 });
 
 test("edit a visit: the form opens with what was saved, and the change replaces it", async ({ page, context }) => {
@@ -117,7 +117,7 @@ test("edit a visit: the form opens with what was saved, and the change replaces 
   await logVisit(page, "张三", "腿脚不太好");
   await page.getByRole("link", { name: "编辑这次走访" }).click();
   await expect(page.getByRole("heading", { name: "编辑走访" })).toBeVisible();
-  await expect(page.getByLabel("志愿者(多人用顿号分隔)")).toHaveValue("张三");
+  await expect(page.getByLabel("志愿者（多人用顿号分隔）")).toHaveValue("张三");
   await expect(page.getByLabel("聊天陪伴")).toBeChecked();
   await expect(page.getByLabel("居民反馈")).toHaveValue("腿脚不太好");
   await page.getByLabel("居民反馈").fill("腿脚好些了");

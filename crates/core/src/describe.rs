@@ -31,7 +31,7 @@ pub fn field_label(kind: RecordKind, name: &str, lang: Lang) -> &'static str {
         (RecordKind::Event, "title") => Text::new("活动名称", "Title"),
         (RecordKind::Event, "start_time") => Text::new("开始时间", "Start time"),
         (RecordKind::Event, "place") => Text::new("地点", "Place"),
-        (RecordKind::Event, "attendance") => Text::new("参与人数", "Attendance"),
+        (RecordKind::Event, "attendance") => Text::new("参加人数", "Attendance"),
         (RecordKind::Event, "tallies") => Text::new("服务数量", "Services given"),
         _ => Text::new("其他", "Other"),
     };
@@ -89,8 +89,8 @@ pub fn describe_field(kind: RecordKind, name: &str, json: &str, lang: Lang) -> S
     };
     match text {
         Some(t) if !t.trim().is_empty() => t,
-        Some(_) => Text::new("(空)", "(empty)").get(lang).to_owned(),
-        None if json == "null" => Text::new("(空)", "(empty)").get(lang).to_owned(),
+        Some(_) => Text::new("（空）", "(empty)").get(lang).to_owned(),
+        None if json == "null" => Text::new("（空）", "(empty)").get(lang).to_owned(),
         None => json.to_owned(),
     }
 }
@@ -141,7 +141,7 @@ mod tests {
             ),
             "理发 12 · 横幅 2"
         );
-        assert_eq!(describe_field(v, "follow_up", "null", Lang::Zh), "(空)");
+        assert_eq!(describe_field(v, "follow_up", "null", Lang::Zh), "（空）");
         assert_eq!(
             describe_field(RecordKind::Event, "kind", "\"anti_fraud\"", Lang::Zh),
             "反诈宣传"

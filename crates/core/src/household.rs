@@ -80,9 +80,12 @@ impl BasisKind {
         match self {
             BasisKind::WrittenConsent => Text::new("本人签字同意", "Written consent"),
             BasisKind::OralConsent { .. } => {
-                Text::new("口头同意(有见证人)", "Oral consent with a witness")
+                Text::new("口头同意（有见证人）", "Oral consent with a witness")
             }
-            BasisKind::DutyOfCare => Text::new("社区照护职责", "Community's duty of care"),
+            BasisKind::DutyOfCare => Text::new(
+                "社区履行法定职责（探访关爱）",
+                "The community's legal duty (visiting and care)",
+            ),
         }
         .get(lang)
     }
@@ -366,7 +369,7 @@ pub fn describe_field(name: &str, json: &str, lang: Lang) -> String {
     fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Option<T> {
         serde_json::from_str(json).ok()
     }
-    let none = || Text::new("(空)", "(empty)").get(lang).to_owned();
+    let none = || Text::new("（空）", "(empty)").get(lang).to_owned();
     let text = match name {
         "address" => parse::<Address>(json).map(|a| a.one_line()),
         "residents" => parse::<Vec<Resident>>(json).map(|rs| {
@@ -412,7 +415,7 @@ pub fn field_label(name: &str, lang: Lang) -> &'static str {
         "needs" => Text::new("困难和需求", "Difficulties and needs"),
         "notes" => Text::new("备注", "Notes"),
         "cadence" => Text::new("走访频率", "How often to visit"),
-        "basis" => Text::new("信息依据", "Basis for keeping the data"),
+        "basis" => Text::new("信息采集依据", "Basis for keeping the data"),
         "archived" => Text::new("归档", "Archived"),
         "assigned_to" => Text::new("负责志愿者", "Assigned volunteer"),
         _ => Text::new("其他", "Other"),

@@ -71,7 +71,7 @@ fn sensitive_details_need_a_recorded_basis() {
             "needs"
         ]
     );
-    assert!(errs[0].message(Lang::Zh).contains("信息依据"));
+    assert!(errs[0].message(Lang::Zh).contains("信息采集依据"));
 
     d.basis_kind = Some(BasisKind::DutyOfCare);
     d.basis_recorded_on = "2026-11-20".into();
@@ -176,7 +176,7 @@ fn conflict_values_read_as_words() {
     use crate::household::{describe_field, field_label};
     use crate::Lang;
     assert_eq!(describe_field("notes", "\"耳背\"", Lang::Zh), "耳背");
-    assert_eq!(describe_field("notes", "null", Lang::Zh), "(空)");
+    assert_eq!(describe_field("notes", "null", Lang::Zh), "（空）");
     assert_eq!(
         describe_field(
             "address",

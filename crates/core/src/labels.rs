@@ -38,7 +38,7 @@ labelled!(
         Weekly => "每周", "Weekly";
         Fortnightly => "每两周", "Fortnightly";
         Monthly => "每月", "Monthly";
-        FestivalsOnly => "仅节日", "Festivals only";
+        FestivalsOnly => "仅节日慰问", "Festivals only";
     }
 );
 
@@ -54,10 +54,10 @@ labelled!(
     /// Coded difficulties and needs (困难与需求).
     NeedCategory {
         Health => "健康", "Health";
-        DailyLiving => "日常生活", "Daily living";
-        Safety => "安全", "Safety";
-        Loneliness => "孤独", "Loneliness";
-        MoneyOrFraudRisk => "钱财或诈骗风险", "Money or fraud risk";
+        DailyLiving => "生活照料", "Daily care";
+        Safety => "居家安全", "Home safety";
+        Loneliness => "精神慰藉", "Emotional support";
+        MoneyOrFraudRisk => "经济困难或防诈骗", "Money or fraud risk";
     }
 );
 
@@ -67,7 +67,7 @@ labelled!(
         SubDistrictOffice => "街道", "Sub-district office";
         CommunityCommittee => "社区", "Community committee";
         PoliceStation => "派出所", "Police station";
-        Clinic => "卫生服务中心", "Clinic";
+        Clinic => "社区卫生服务中心", "Community health centre";
         Other => "其他", "Other";
     }
 );
@@ -126,7 +126,7 @@ labelled!(
     /// server's teams (admin).
     Role {
         Volunteer => "志愿者", "Volunteer";
-        Coordinator => "协调员", "Coordinator";
+        Coordinator => "负责人", "Coordinator";
         Admin => "管理员", "Admin";
     }
 );
@@ -143,7 +143,7 @@ mod tests {
             "Convenience service day"
         );
         assert_eq!(Partner::PoliceStation.label(Lang::Zh), "派出所");
-        assert_eq!(NeedCategory::Loneliness.label(Lang::Zh), "孤独");
+        assert_eq!(NeedCategory::Loneliness.label(Lang::Zh), "精神慰藉");
         assert_eq!(Cadence::default(), Cadence::Monthly);
         assert_eq!(
             serde_json::to_string(&NeedCategory::MoneyOrFraudRisk).unwrap(),

@@ -78,7 +78,7 @@ impl FieldError {
                 format!("Must be greater than the {}", field_name(other, Lang::En))
             }
             (Problem::NeedsBasis, Lang::Zh) => {
-                "健康和独居信息需先记录信息依据(同意或社区照护职责)".into()
+                "健康和独居信息需先记录信息采集依据（本人同意或社区履行法定职责）".into()
             }
             (Problem::NeedsBasis, Lang::En) => {
                 "Health and living-alone details need a recorded basis (consent or the community's duty of care) first".into()
@@ -91,7 +91,7 @@ impl FieldError {
             (Problem::InFuture, Lang::En) => "Cannot be later than today".into(),
             (Problem::NotAPhoneNumber, Lang::Zh) => "电话号码只能包含数字、空格和 + - ( )".into(),
             (Problem::NotAPhoneNumber, Lang::En) => "A phone number has only digits, spaces and + - ( )".into(),
-            (Problem::InvalidTime, Lang::Zh) => "时间格式应为 时:分,如 09:30".into(),
+            (Problem::InvalidTime, Lang::Zh) => "时间格式应为 时：分，如 09:30".into(),
             (Problem::InvalidTime, Lang::En) => "Use hours:minutes, e.g. 09:30".into(),
             (Problem::BeforeVisit, Lang::Zh) => "不能早于走访日期".into(),
             (Problem::BeforeVisit, Lang::En) => "Cannot be before the visit".into(),

@@ -13,7 +13,7 @@ use crate::cli::{RoleArg, TeamCommand, UserCommand};
 use crate::db;
 use crate::demo;
 
-pub const DEMO_TEAM: &str = "示范队伍 Demo team";
+pub const DEMO_TEAM: &str = "示范服务队 Demo team";
 pub const DEMO_VOLUNTEER: &str = "demo-volunteer";
 pub const DEMO_COORDINATOR: &str = "demo-coordinator";
 

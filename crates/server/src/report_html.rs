@@ -108,7 +108,7 @@ pub fn render(r: &MonthlyReport, month: &str, lang: Lang) -> String {
     );
     row(
         &mut out,
-        tr("待办跟进", "Follow-ups open"),
+        tr("未完成的跟进", "Follow-ups open"),
         t.follow_ups_open,
     );
     row(

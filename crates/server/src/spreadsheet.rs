@@ -93,7 +93,7 @@ const EXCEL_CELL_MAX: usize = 32_767;
 /// A cell Excel can hold: text beyond its limit is cut and says so. Records are bounded far
 /// below it on input; this keeps an export working whatever a row holds.
 fn excel_cell(cell: &str) -> std::borrow::Cow<'_, str> {
-    const CUT: &str = "…(已截断 / truncated)";
+    const CUT: &str = "…（已截断 / truncated）";
     if cell.chars().count() <= EXCEL_CELL_MAX {
         return cell.into();
     }
@@ -189,7 +189,7 @@ mod tests {
         let long = "长".repeat(40_000);
         let cut = super::excel_cell(&long);
         assert_eq!(cut.chars().count(), super::EXCEL_CELL_MAX);
-        assert!(cut.ends_with("truncated)"));
+        assert!(cut.ends_with("truncated）"));
         assert_eq!(super::excel_cell("短"), "短");
     }
 }

@@ -141,7 +141,7 @@ pub fn set_then_get_roundtrips(s: &dyn KvStore) {
     let values = [
         "",
         "plain",
-        "走访:聊天陪伴,送米 2 袋",
+        "走访：聊天陪伴，送米 2 袋",
         "line\nbreak \"quoted\" \\ \u{1F600}",
     ];
     for (i, v) in values.iter().enumerate() {
@@ -542,7 +542,7 @@ pub fn db_save_queues_the_change_with_the_record(s: &dyn KvStore) {
     );
     // An edit names the fields it touched, so sync merges only those.
     let mut edited = h.clone();
-    edited.notes = "耳背,敲门要大声".into();
+    edited.notes = "耳背，敲门要大声".into();
     edited.updated_at.0 += 1;
     let m = db.save_household(&edited, AT).unwrap();
     assert_eq!(

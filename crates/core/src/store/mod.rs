@@ -43,15 +43,15 @@ impl StoreError {
     pub fn message(&self, lang: Lang) -> &'static str {
         match self {
             StoreError::QuotaExceeded => Text::new(
-                "手机存储空间已满,这次没有保存(填写的内容仍在表单中)。已保存的记录都还在。",
+                "手机存储空间已满，这次没有保存（填写的内容仍在表单中）。已保存的记录都还在。",
                 "This phone's storage is full, so this was not saved (what you typed is still in the form). Everything saved before is kept.",
             ),
             StoreError::Unavailable(_) => Text::new(
-                "无法使用本机存储(可能被浏览器设置禁用),这次没有保存(填写的内容仍在表单中)。",
+                "无法使用本机存储（可能被浏览器设置禁用），这次没有保存（填写的内容仍在表单中）。",
                 "Storage on this phone cannot be used (it may be disabled in the browser settings), so this was not saved (what you typed is still in the form).",
             ),
             StoreError::Corrupt { .. } | StoreError::Other(_) => Text::new(
-                "保存失败,这次没有保存(填写的内容仍在表单中)。已保存的记录都还在。",
+                "保存失败，这次没有保存（填写的内容仍在表单中）。已保存的记录都还在。",
                 "Saving failed, so this was not saved (what you typed is still in the form). Everything saved before is kept.",
             ),
         }
