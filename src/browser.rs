@@ -37,12 +37,16 @@ pub fn format_time(t: UnixMillis, lang_tag: &str) -> String {
     String::from(date.to_locale_string(lang_tag, &wasm_bindgen::JsValue::UNDEFINED))
 }
 
-/// The time of day alone when `t` is today (e.g. "14:05:09"), else the date and time.
+/// The time of day alone when `t` is today (e.g. "14:05"), else the date and time.
 pub fn format_clock(t: UnixMillis, lang_tag: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.0 as f64));
     let today = js_sys::Date::new_0();
     if date.to_date_string() == today.to_date_string() {
-        String::from(date.to_locale_time_string(lang_tag))
+        // Hours and minutes: seconds only lengthen the header.
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
+        let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+        String::from(date.to_locale_time_string_with_options(lang_tag, &options))
     } else {
         format_time(t, lang_tag)
     }

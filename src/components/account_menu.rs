@@ -50,10 +50,11 @@ pub fn AccountMenu() -> impl IntoView {
         }
     };
     view! {
-        <button type="button" class="secondary account-button" aria-haspopup="true"
-            aria-expanded=move || open.get().to_string() aria-controls="account-menu"
+        <button type="button" class="secondary account-button"
+            aria-expanded=move || open.get().to_string()
+            aria-controls=move || open.get().then_some("account-menu")
             on:click=move |_| open.update(|o| *o = !*o) on:keydown=close_on_escape>
-            <span class="sr-only">{move || format!("{}：", ACCOUNT.get(lang.get()))}</span>
+            <span class="sr-only">{move || format!("{}{}", ACCOUNT.get(lang.get()), COLON.get(lang.get()))}</span>
             <span class="account-name">{name}</span>
             <span aria-hidden="true">" ▾"</span>
         </button>

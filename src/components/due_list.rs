@@ -39,7 +39,7 @@ pub fn DueList() -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="due-title">
-            <h2 id="due-title">{tr(DUE)} " (" {move || due.with(Vec::len)} ")"</h2>
+            <h2 id="due-title">{move || counted(lang.get(), DUE.get(lang.get()), due.with(Vec::len))}</h2>
             <a class="button primary" href="/visits/new">{tr(LOG_A_VISIT)}</a>
             {festival::next(today()).map(|(f, day)| view! {
                 <a class="button" href="/greetings">

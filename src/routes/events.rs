@@ -21,7 +21,7 @@ pub fn EventsPage() -> impl IntoView {
         <UndoBanner deleted=deleted message=EVENT_DELETED error=error/>
         <p class="error" role="alert">{move || error.get().map(|e| e.message(lang.get()))}</p>
         <section class="card" aria-labelledby="events-title">
-            <h2 id="events-title">{tr(EVENTS)} " (" {move || events.with(Vec::len)} ")"</h2>
+            <h2 id="events-title">{move || counted(lang.get(), EVENTS.get(lang.get()), events.with(Vec::len))}</h2>
             <a class="button primary" href="/events/new">{tr(ADD_EVENT)}</a>
             <Show when=move || events.with(|e| !e.is_empty()) fallback=move || view! { <p class="muted">{tr(NO_EVENTS)}</p> }>
                 <ul class="rows" aria-labelledby="events-title">

@@ -102,7 +102,7 @@ pub fn HouseholdPage() -> impl IntoView {
                         </section>
                     })}
                     <section class="card" aria-labelledby="history-title">
-                        <h2 id="history-title">{tr(VISIT_HISTORY)} " (" {visits.len()} ")"</h2>
+                        <h2 id="history-title">{counted(lang.get_untracked(), VISIT_HISTORY.get(lang.get_untracked()), visits.len())}</h2>
                         {if visits.is_empty() {
                             view! { <p class="muted">{tr(NO_VISIT_HISTORY)}</p> }.into_any()
                         } else {

@@ -11,6 +11,7 @@ pub const PAGE: usize = 50;
 /// The team's households: instant search by any part of the address or a resident's name.
 #[component]
 pub fn HouseholdsPage() -> impl IntoView {
+    let lang = use_lang();
     let db = use_db();
     let query = RwSignal::new(String::new());
     let limit = RwSignal::new(PAGE);
@@ -38,7 +39,7 @@ pub fn HouseholdsPage() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="households-title">
-            <h2 id="households-title">{tr(HOUSEHOLDS)} " (" {total} ")"</h2>
+            <h2 id="households-title">{move || counted(lang.get(), HOUSEHOLDS.get(lang.get()), total())}</h2>
             <a class="button primary" href="/households/new">{tr(ADD_HOUSEHOLD)}</a>
             <div class="field">
                 <label for="household-search">{tr(SEARCH_HOUSEHOLDS)}</label>

@@ -64,7 +64,7 @@ test("delete an event, undo it, delete it again: kept deleted across a reload", 
   await expect(rows).toHaveCount(2);
   await rows.filter({ hasText: "理发义剪" }).getByRole("button", { name: "删除这个活动" }).click();
   await expect(rows).toHaveCount(1);
-  await expect(page.getByRole("heading", { name: "活动 (1)" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "活动（1）" })).toBeVisible();
   await page.getByRole("status").filter({ hasText: "已删除一个活动" }).getByRole("button", { name: "撤销" }).click();
   await expect(rows).toHaveCount(2);
   await expect(page.getByText("已删除一个活动")).toHaveCount(0);

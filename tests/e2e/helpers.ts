@@ -61,6 +61,9 @@ export async function unlockIfLocked(page: Page) {
   const pin = page.getByLabel(/^(解锁密码|PIN)$/);
   await expect(pin.or(mainNav(page)).first()).toBeVisible();
   if (await pin.isVisible()) {
+    // Once the start-up requests (sign-in check, first sync) are done: one CI run lost an
+    // unlock tapped while they were in flight (see the note on issue 14).
+    await page.waitForLoadState("networkidle");
     await pin.fill(PIN);
     await page.getByRole("button", { name: /^(解锁|Unlock)$/ }).click();
     await expect(mainNav(page)).toBeVisible();
