@@ -207,18 +207,46 @@ pub async fn file(token: &str, path: &str) -> Result<web_sys::Blob, ApiProblem> 
         .ok_or(ApiProblem::Offline)
 }
 
-pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiProblem> {
-    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
-    call("POST", "/api/v1/login", Some(body), None)
+/// A request body as JSON.
+fn json(body: &impl serde::Serialize) -> Result<Option<String>, ApiProblem> {
+    serde_json::to_string(body)
+        .map(Some)
+        .map_err(|e| ApiProblem::Server(e.to_string()))
+}
+
+/// The body of a POST that sends nothing.
+fn empty() -> Option<String> {
+    Some("{}".into())
+}
+
+/// A call whose answer has a body.
+async fn answer<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<&str>,
+) -> Result<T, ApiProblem> {
+    call(method, path, body, token)
         .await?
         .ok_or_else(|| ApiProblem::Server("empty answer".into()))
 }
 
+/// A call whose answer's body does not matter.
+async fn done(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    token: Option<&str>,
+) -> Result<(), ApiProblem> {
+    call::<Ignored>(method, path, body, token).await.map(|_| ())
+}
+
+pub async fn login(req: &LoginRequest) -> Result<LoginResponse, ApiProblem> {
+    answer("POST", "/api/v1/login", json(req)?, None).await
+}
+
 pub async fn setup(req: &SetupRequest) -> Result<LoginResponse, ApiProblem> {
-    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
-    call("POST", "/api/v1/setup", Some(body), None)
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("POST", "/api/v1/setup", json(req)?, None).await
 }
 
 /// What a setup, invite or reset link is for.
@@ -227,37 +255,23 @@ pub async fn join_check(code: &str) -> Result<JoinInfo, ApiProblem> {
     struct Code<'a> {
         code: &'a str,
     }
-    let body =
-        serde_json::to_string(&Code { code }).map_err(|e| ApiProblem::Server(e.to_string()))?;
-    call("POST", "/api/v1/join/check", Some(body), None)
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("POST", "/api/v1/join/check", json(&Code { code })?, None).await
 }
 
 pub async fn join(req: &JoinRequest) -> Result<LoginResponse, ApiProblem> {
-    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
-    call("POST", "/api/v1/join", Some(body), None)
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("POST", "/api/v1/join", json(req)?, None).await
 }
 
 pub async fn me(token: &str) -> Result<UserInfo, ApiProblem> {
-    call("GET", "/api/v1/me", None, Some(token))
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("GET", "/api/v1/me", None, Some(token)).await
 }
 
 pub async fn logout(token: &str) -> Result<(), ApiProblem> {
-    call::<Ignored>("POST", "/api/v1/logout", Some("{}".into()), Some(token))
-        .await
-        .map(|_| ())
+    done("POST", "/api/v1/logout", empty(), Some(token)).await
 }
 
 pub async fn push(token: &str, req: &PushRequest) -> Result<PushResponse, ApiProblem> {
-    let body = serde_json::to_string(req).map_err(|e| ApiProblem::Server(e.to_string()))?;
-    call("POST", "/api/v1/sync/push", Some(body), Some(token))
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("POST", "/api/v1/sync/push", json(req)?, Some(token)).await
 }
 
 /// `except`: ids to leave out of the digest (this phone's refused changes).
@@ -271,96 +285,61 @@ pub async fn pull(
         "/api/v1/sync/pull?protocol={PROTOCOL}&cursor={cursor}&except={}",
         except.join(",")
     );
-    call("GET", &path, None, Some(token))
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("GET", &path, None, Some(token)).await
 }
 
 /// A page of the team's ids, for a repair.
 pub async fn ids(token: &str, after: Option<RecordId>) -> Result<IdsResponse, ApiProblem> {
     let after = after.map(|a| a.to_string()).unwrap_or_default();
     let path = format!("/api/v1/sync/ids?protocol={PROTOCOL}&after={after}");
-    call("GET", &path, None, Some(token))
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("GET", &path, None, Some(token)).await
 }
 
 /// Tells the server how many changes wait on this phone (the coordinator's device list).
 pub async fn report_unsynced(token: &str, unsynced: usize) -> Result<(), ApiProblem> {
     let body = format!(r#"{{"unsynced":{unsynced}}}"#);
-    call::<Ignored>("POST", "/api/v1/me/device", Some(body), Some(token))
-        .await
-        .map(|_| ())
+    done("POST", "/api/v1/me/device", Some(body), Some(token)).await
 }
 
 /// The team's devices (coordinators).
 pub async fn devices(token: &str) -> Result<Vec<DeviceView>, ApiProblem> {
-    call("GET", "/api/v1/devices", None, Some(token))
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("GET", "/api/v1/devices", None, Some(token)).await
 }
 
 /// Signs a phone of the team out; it wipes the team's data once what it saved is sent.
 pub async fn revoke_device(token: &str, id: &str) -> Result<(), ApiProblem> {
     let path = format!("/api/v1/devices/{id}/revoke");
-    call::<Ignored>("POST", &path, Some("{}".into()), Some(token))
-        .await
-        .map(|_| ())
+    done("POST", &path, empty(), Some(token)).await
 }
 
 /// The team's people (coordinators).
 pub async fn members(token: &str) -> Result<Vec<MemberView>, ApiProblem> {
-    call("GET", "/api/v1/members", None, Some(token))
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
-}
-
-async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
-    token: &str,
-    path: &str,
-    body: &B,
-) -> Result<Option<T>, ApiProblem> {
-    let body = serde_json::to_string(body).map_err(|e| ApiProblem::Server(e.to_string()))?;
-    call("POST", path, Some(body), Some(token)).await
+    answer("GET", "/api/v1/members", None, Some(token)).await
 }
 
 /// A one-time link for a new member.
 pub async fn invite(token: &str, req: &InviteRequest) -> Result<InviteResponse, ApiProblem> {
-    post_json(token, "/api/v1/invites", req)
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    answer("POST", "/api/v1/invites", json(req)?, Some(token)).await
 }
 
 /// A one-time link that sets a new password for the member `id`.
 pub async fn reset_link(token: &str, id: &str) -> Result<InviteResponse, ApiProblem> {
-    post_json(token, &format!("/api/v1/members/{id}/reset"), &Empty {})
-        .await?
-        .ok_or_else(|| ApiProblem::Server("empty answer".into()))
+    let path = format!("/api/v1/members/{id}/reset");
+    answer("POST", &path, empty(), Some(token)).await
 }
-
-#[derive(serde::Serialize)]
-struct Empty {}
 
 /// Disables (their phones are signed out) or enables the member `id`.
 pub async fn set_disabled(token: &str, id: &str, disabled: bool) -> Result<(), ApiProblem> {
     let action = if disabled { "disable" } else { "enable" };
-    post_json::<_, Ignored>(token, &format!("/api/v1/members/{id}/{action}"), &Empty {})
-        .await
-        .map(|_| ())
+    let path = format!("/api/v1/members/{id}/{action}");
+    done("POST", &path, empty(), Some(token)).await
 }
 
 pub async fn set_role(token: &str, id: &str, role: Role) -> Result<(), ApiProblem> {
-    post_json::<_, Ignored>(
-        token,
-        &format!("/api/v1/members/{id}/role"),
-        &RoleChange { role },
-    )
-    .await
-    .map(|_| ())
+    let path = format!("/api/v1/members/{id}/role");
+    done("POST", &path, json(&RoleChange { role })?, Some(token)).await
 }
 
 pub async fn change_password(token: &str, req: &PasswordChange) -> Result<(), ApiProblem> {
-    post_json::<_, Ignored>(token, "/api/v1/me/password", req)
-        .await
-        .map(|_| ())
+    done("POST", "/api/v1/me/password", json(req)?, Some(token)).await
 }

@@ -102,7 +102,7 @@ pub fn App() -> impl IntoView {
 /// `sync::exchange`). Unknown token: asks to sign in again and keeps every record. Offline,
 /// or when the server cannot be reached, the app simply works on.
 fn check_session(ctx: SessionCtx, sync: crate::sync::SyncCtx) {
-    let Some(token) = ctx.session.get_untracked().map(|s| s.token) else {
+    let Some(token) = ctx.token() else {
         return;
     };
     if !crate::hooks::is_online() {

@@ -84,6 +84,12 @@ impl SessionCtx {
         }
     }
 
+    /// This phone's device token, for an API call (None when signed out).
+    pub fn token(&self) -> Option<String> {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+    }
+
     pub fn pin_set(&self) {
         self.has_pin.set(true);
         self.locked.set(false);

@@ -21,7 +21,7 @@ pub fn AccountMenu() -> impl IntoView {
     let asking = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let finish = move || {
-        let token = ctx.session.get_untracked().map(|s| s.token);
+        let token = ctx.token();
         // After any sync in flight, and with none starting, so nothing is written back.
         crate::sync::without_sync(move || async move {
             // Best effort, first: the server forgets the token (fails fast when offline).

@@ -56,13 +56,10 @@ fn opened() -> Opened {
 #[component]
 pub fn BrowserHint() -> impl IntoView {
     let lang = use_lang();
-    match opened() {
+    let here = opened();
+    match here {
         Opened::WeChat | Opened::Qq => {
-            let app = if opened() == Opened::WeChat {
-                WECHAT
-            } else {
-                QQ
-            };
+            let app = if here == Opened::WeChat { WECHAT } else { QQ };
             let copied = RwSignal::new(false);
             let copy = move |_| {
                 let href = window().location().href().unwrap_or_default();

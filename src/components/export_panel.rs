@@ -85,7 +85,7 @@ pub fn ExportPanel(#[prop(into)] period: Signal<Period>) -> impl IntoView {
             status.set(Some(REASON_NEEDED.get(lang_now).to_owned()));
             return;
         }
-        let Some(token) = session.session.get_untracked().map(|s| s.token) else {
+        let Some(token) = session.token() else {
             return;
         };
         let (path, name) = what.request(

@@ -23,10 +23,7 @@ pub fn AccountPage() -> impl IntoView {
     let done = RwSignal::new(false);
     let busy = RwSignal::new(false);
     // The server's word on this account (an admin may have changed the role).
-    if let Some(token) = session
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    {
+    if let Some(token) = session.token() {
         leptos::task::spawn_local(async move {
             if let Ok(user) = api::me(&token).await {
                 session.refresh_user(user);
@@ -43,10 +40,7 @@ pub fn AccountPage() -> impl IntoView {
         let any_error = [current_error, new_error, again_error]
             .iter()
             .any(|e| e.get_untracked().is_some());
-        let token = session
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
-        let (false, Some(token), false) = (any_error, token, busy.get_untracked()) else {
+        let (false, Some(token), false) = (any_error, session.token(), busy.get_untracked()) else {
             return;
         };
         busy.set(true);

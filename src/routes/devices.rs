@@ -15,11 +15,7 @@ use crate::session::use_session;
 pub fn DevicesPage() -> impl IntoView {
     let lang = use_lang();
     let session = use_session();
-    let token = move || {
-        session
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    };
+    let token = move || session.token();
     let devices = RwSignal::new(None::<Result<Vec<DeviceView>, ApiProblem>>);
     let asking = RwSignal::new(None::<String>);
     let load = move || {

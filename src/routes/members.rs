@@ -31,11 +31,7 @@ pub fn MembersPage() -> impl IntoView {
     let me = session.session.get_untracked().map(|s| s.user);
     let my_id = me.as_ref().map(|u| u.id.clone()).unwrap_or_default();
     let my_role = me.map(|u| u.role).unwrap_or(Role::Volunteer);
-    let token = move || {
-        session
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    };
+    let token = move || session.token();
     let members = RwSignal::new(None::<Result<Vec<MemberView>, ApiProblem>>);
     let problem = RwSignal::new(None::<ApiProblem>);
     let issued = RwSignal::new(None::<Issued>);
@@ -191,22 +187,14 @@ fn RoleSelect(
         <select id=id aria-label=move || label.map(|l| l.get())
             on:change=move |ev| {
                 let v = event_target_value(&ev);
-                if let Some(r) = roles.iter().find(|r| role_code(**r) == v) {
+                if let Some(r) = roles.iter().find(|r| r.code() == v) {
                     on_change.run(*r);
                 }
             }>
             {options.into_iter().map(|r| view! {
-                <option value=role_code(r) selected=r == value>{move || r.label(lang.get())}</option>
+                <option value=r.code() selected=r == value>{move || r.label(lang.get())}</option>
             }).collect_view()}
         </select>
-    }
-}
-
-fn role_code(r: Role) -> &'static str {
-    match r {
-        Role::Volunteer => "volunteer",
-        Role::Coordinator => "coordinator",
-        Role::Admin => "admin",
     }
 }
 

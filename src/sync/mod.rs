@@ -148,7 +148,7 @@ impl SyncCtx {
     }
 
     async fn run(self) {
-        let Some(token) = self.session.session.get_untracked().map(|s| s.token) else {
+        let Some(token) = self.session.token() else {
             return;
         };
         let total = self.db.pending.get_untracked();

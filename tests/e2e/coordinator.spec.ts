@@ -1,6 +1,6 @@
-import { test, expect, devices, type Page, type BrowserContext } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { addHousehold, logVisit, newTeam, openControlled, reload, unlockIfLocked } from "./helpers";
+import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone, reload, unlockIfLocked } from "./helpers";
 
 // The coordinator's screens with the real server: the dashboard counts what two volunteers
 // logged (and still opens offline), the review narrows and opens a visit, a household is
@@ -8,7 +8,6 @@ import { addHousehold, logVisit, newTeam, openControlled, reload, unlockIfLocked
 
 const SHOTS = "tests/e2e/screenshots";
 const status = (page: Page) => page.getByTestId("sync-status");
-const mainNav = (page: Page) => page.getByRole("navigation", { name: "主导航" });
 
 /** A dashboard figure's number, by its label. */
 function figure(page: Page, label: string) {
@@ -32,11 +31,6 @@ async function logUrgentVisit(page: Page, volunteers: string, words: string) {
   await page.getByLabel("跟进期限").fill("2099-01-31");
   await page.getByRole("button", { name: "保存走访" }).click();
   await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(words);
-}
-
-async function phone(browser: import("@playwright/test").Browser, baseURL: string | undefined): Promise<[BrowserContext, Page]> {
-  const context = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN", baseURL });
-  return [context, await context.newPage()];
 }
 
 test("the coordinator's dashboard counts two volunteers' visits, offline too; the review narrows; exports download", async ({ page, context, browser }, info) => {

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, devices, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
@@ -36,7 +36,13 @@ export function newTeam(opts: { admin?: boolean } = {}) {
 /** The PIN every test sets after signing in. */
 export const PIN = "2580";
 
-const mainNav = (page: Page) => page.getByRole("navigation", { name: /主导航|Main/ });
+export const mainNav = (page: Page) => page.getByRole("navigation", { name: /主导航|Main/ });
+
+/** Another phone: a Pixel 7 context in zh-CN on the same server. */
+export async function phone(browser: Browser, baseURL: string | undefined): Promise<[BrowserContext, Page]> {
+  const context = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN", baseURL });
+  return [context, await context.newPage()];
+}
 
 /** Signs in on the sign-in screen (in either language), by default as the volunteer of a new
  * team, and sets the PIN the app asks for next. */
@@ -134,8 +140,10 @@ export async function expectRecent(page: Page, addresses: string[]) {
 }
 
 /** Opens the header's account menu (sign-out, language, password live there once signed in). */
+const accountButton = (page: Page) => page.getByRole("button", { name: /^(账户|Account)[：:]/ });
+
 export async function openAccountMenu(page: Page) {
-  const button = page.getByRole("button", { name: /^(账户|Account)[：:]/ });
+  const button = accountButton(page);
   if ((await button.getAttribute("aria-expanded")) !== "true") await button.click();
 }
 
@@ -147,7 +155,6 @@ export async function clickSignOut(page: Page) {
 
 /** Switches the language: in the account menu when signed in, in the header before. */
 export async function switchLanguage(page: Page, to: "English" | "中文") {
-  const menu = page.getByRole("button", { name: /^(账户|Account)[：:]/ });
-  if (await menu.isVisible()) await openAccountMenu(page);
+  if (await accountButton(page).isVisible()) await openAccountMenu(page);
   await page.getByRole("button", { name: to }).click();
 }

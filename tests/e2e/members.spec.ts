@@ -2,19 +2,13 @@
 // phone camera would), the new member joins on their own phone, the admin changes a role; a
 // coordinator disables and enables a volunteer and makes a reset link; everyone changes
 // their own password. Every step is in the audit log.
-import { test, expect, devices, type Browser, type Page } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 import jsQR from "jsqr";
 import { PNG } from "pngjs";
-import { clickSignOut, newTeam, openAccountMenu, openControlled, reload, setPin, type Account } from "./helpers";
+import { clickSignOut, mainNav, newTeam, openAccountMenu, openControlled, phone, reload, setPin, type Account } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 
-const mainNav = (page: Page) => page.getByRole("navigation", { name: "主导航" });
-
-async function phone(browser: Browser, baseURL: string | undefined) {
-  const ctx = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN", baseURL });
-  return [ctx, await ctx.newPage()] as const;
-}
 
 /** Reads the QR code on screen as a phone camera would: from its pixels. */
 async function scan(page: Page, name: string): Promise<string> {

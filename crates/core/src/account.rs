@@ -16,6 +16,15 @@ pub const DISPLAY_NAME_MAX: usize = 40;
 pub const TEAM_NAME_MAX: usize = 60;
 
 impl Role {
+    /// How the API and the database spell it (serde's snake_case).
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Volunteer => "volunteer",
+            Role::Coordinator => "coordinator",
+            Role::Admin => "admin",
+        }
+    }
+
     /// Coordinators and admins see and manage the whole team.
     pub fn is_coordinator(self) -> bool {
         matches!(self, Role::Coordinator | Role::Admin)
@@ -164,54 +173,32 @@ pub fn may_change_roles(actor: Role) -> bool {
     actor == Role::Admin
 }
 
-/// A person's name as others see it: 1 to 40 characters after trimming.
-pub fn parse_display_name(s: &str) -> Result<String, FieldError> {
+/// `s` trimmed, if it has 1 to `max` characters: the rule of every name below.
+fn trimmed_name(field: &str, s: &str, max: usize) -> Result<String, FieldError> {
     let name = s.trim();
     if name.is_empty() {
-        Err(FieldError::new("display_name", Problem::Required))
-    } else if name.chars().count() > DISPLAY_NAME_MAX {
-        Err(FieldError::new(
-            "display_name",
-            Problem::TooLong {
-                max: DISPLAY_NAME_MAX,
-            },
-        ))
+        Err(FieldError::new(field, Problem::Required))
+    } else if name.chars().count() > max {
+        Err(FieldError::new(field, Problem::TooLong { max }))
     } else {
         Ok(name.to_owned())
     }
+}
+
+/// A person's name as others see it: 1 to 40 characters after trimming.
+pub fn parse_display_name(s: &str) -> Result<String, FieldError> {
+    trimmed_name("display_name", s, DISPLAY_NAME_MAX)
 }
 
 /// A phone's name, as coordinators see it in the device list: 1 to 60 characters after
 /// trimming.
 pub fn parse_device_name(s: &str) -> Result<String, FieldError> {
-    let name = s.trim();
-    if name.is_empty() {
-        Err(FieldError::new("device_name", Problem::Required))
-    } else if name.chars().count() > DEVICE_NAME_MAX {
-        Err(FieldError::new(
-            "device_name",
-            Problem::TooLong {
-                max: DEVICE_NAME_MAX,
-            },
-        ))
-    } else {
-        Ok(name.to_owned())
-    }
+    trimmed_name("device_name", s, DEVICE_NAME_MAX)
 }
 
 /// A team's name: 1 to 60 characters after trimming.
 pub fn parse_team_name(s: &str) -> Result<String, FieldError> {
-    let name = s.trim();
-    if name.is_empty() {
-        Err(FieldError::new("team", Problem::Required))
-    } else if name.chars().count() > TEAM_NAME_MAX {
-        Err(FieldError::new(
-            "team",
-            Problem::TooLong { max: TEAM_NAME_MAX },
-        ))
-    } else {
-        Ok(name.to_owned())
-    }
+    trimmed_name("team", s, TEAM_NAME_MAX)
 }
 
 /// `POST /api/v1/setup`: the first team and its admin, with the code the server printed.

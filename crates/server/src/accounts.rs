@@ -16,14 +16,6 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-pub(crate) fn role_str(r: Role) -> &'static str {
-    match r {
-        Role::Volunteer => "volunteer",
-        Role::Coordinator => "coordinator",
-        Role::Admin => "admin",
-    }
-}
-
 pub(crate) fn parse_role(s: &str) -> Role {
     match s {
         "admin" => Role::Admin,
@@ -107,7 +99,7 @@ pub(crate) async fn insert_user<'e>(
     .bind(team_id)
     .bind(username.as_str())
     .bind(display_name)
-    .bind(role_str(role))
+    .bind(role.code())
     .bind(password_hash)
     .bind(now_millis())
     .execute(ex)
@@ -187,7 +179,7 @@ pub async fn set_role(
     role: Role,
 ) -> Result<(), AccountError> {
     sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND team_id = $3")
-        .bind(role_str(role))
+        .bind(role.code())
         .bind(user_id)
         .bind(team_id)
         .execute(db)

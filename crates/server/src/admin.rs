@@ -3,7 +3,6 @@
 use doorstep_core::account::{check_new_password, Role, Username};
 use sqlx::AnyPool;
 
-use doorstep_core::store::RecordKind;
 use doorstep_core::sync::merge::Writer;
 use doorstep_core::UnixMillis;
 
@@ -199,9 +198,9 @@ pub async fn demo(pool: &AnyPool) -> Result<(), String> {
             accounts::TokenCheck::Valid { device_id, .. } => device_id,
             _ => return Err("the demo device did not sign in".into()),
         };
-        writers.push((id, device, role.is_coordinator()));
+        writers.push((id, device));
     }
-    let [(vol, vol_device, _), (coord, coord_device, _)] = &writers[..] else {
+    let [(vol, vol_device), (coord, coord_device)] = &writers[..] else {
         return Err("two demo users".into());
     };
     let sample = demo::sample(UnixMillis(accounts::now_millis()), vol, coord);
@@ -217,39 +216,9 @@ pub async fn demo(pool: &AnyPool) -> Result<(), String> {
         coordinator: true,
         revoked: false,
     };
-    let sync = |e: crate::records::SyncError| e.to_string();
-    let mut seq = 0;
-    let mut refused = demo::push_all(
-        pool,
-        &team_id,
-        volunteer,
-        RecordKind::Household,
-        &sample.households,
-        &mut seq,
-    )
-    .await
-    .map_err(sync)?;
-    refused += demo::push_all(
-        pool,
-        &team_id,
-        volunteer,
-        RecordKind::Visit,
-        &sample.visits,
-        &mut seq,
-    )
-    .await
-    .map_err(sync)?;
-    let mut seq = 0;
-    refused += demo::push_all(
-        pool,
-        &team_id,
-        coordinator,
-        RecordKind::Event,
-        &sample.events,
-        &mut seq,
-    )
-    .await
-    .map_err(sync)?;
+    let refused = demo::push(pool, &team_id, &sample, volunteer, coordinator)
+        .await
+        .map_err(|e| e.to_string())?;
     if refused > 0 {
         return Err(format!("{refused} demo records were refused"));
     }

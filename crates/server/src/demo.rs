@@ -416,14 +416,59 @@ fn visit(rng: &mut Rng, h: &Household, day: Day, t: UnixMillis, today: Day, auth
     }
 }
 
-/// Pushes `records` as one device would, in batches; the number of records refused (0
-/// unless the sample breaks a rule, which the tests check).
-pub async fn push_all<T: Serialize>(
+/// Pushes the sample as the two phones would: households and visits from the volunteer's,
+/// events from the coordinator's. The number of records refused (0 unless the sample breaks
+/// a rule, which the tests check).
+pub async fn push(
+    db: &AnyPool,
+    team: &str,
+    sample: &Sample,
+    volunteer: Writer<'_>,
+    coordinator: Writer<'_>,
+) -> Result<usize, records::SyncError> {
+    let mut seq = 0;
+    let households = &sample.households;
+    let mut refused = push_all(
+        db,
+        team,
+        volunteer,
+        RecordKind::Household,
+        households,
+        |h| h.id,
+        &mut seq,
+    )
+    .await?;
+    refused += push_all(
+        db,
+        team,
+        volunteer,
+        RecordKind::Visit,
+        &sample.visits,
+        |v| v.id,
+        &mut seq,
+    )
+    .await?;
+    refused += push_all(
+        db,
+        team,
+        coordinator,
+        RecordKind::Event,
+        &sample.events,
+        |e| e.id,
+        &mut 0,
+    )
+    .await?;
+    Ok(refused)
+}
+
+/// Pushes `records` as one device would, in batches of 100, numbering from `seq`.
+async fn push_all<T: Serialize>(
     db: &AnyPool,
     team: &str,
     w: Writer<'_>,
     kind: RecordKind,
     records: &[T],
+    id_of: impl Fn(&T) -> RecordId,
     seq: &mut u64,
 ) -> Result<usize, records::SyncError> {
     let mut refused = 0;
@@ -431,16 +476,13 @@ pub async fn push_all<T: Serialize>(
         let mut mutations = Vec::with_capacity(chunk.len());
         for r in chunk {
             let json = serde_json::to_string(r).expect("a record serialises");
-            let id: RecordId = serde_json::from_str::<IdOnly>(&json)
-                .expect("a record has an id")
-                .id;
             *seq += 1;
             mutations.push(PushMutation {
                 seq: *seq,
                 at: UnixMillis(now_millis()),
                 op: Op::Put {
                     kind,
-                    id,
+                    id: id_of(r),
                     base: 0,
                     fields: None,
                     record: serde_json::value::RawValue::from_string(json).expect("valid JSON"),
@@ -466,11 +508,6 @@ pub async fn push_all<T: Serialize>(
             .count();
     }
     Ok(refused)
-}
-
-#[derive(serde::Deserialize)]
-struct IdOnly {
-    id: RecordId,
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use doorstep_core::account::{Role, INVITE_MILLIS};
 use sqlx::{AnyPool, Row};
 
-use crate::accounts::{now_millis, parse_role, role_str, AccountError};
+use crate::accounts::{now_millis, parse_role, AccountError};
 use crate::auth::token;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +79,7 @@ pub async fn create(
     .bind(token::digest(&code))
     .bind(kind.as_str())
     .bind(team_id)
-    .bind(role_str(role))
+    .bind(role.code())
     .bind(display_name)
     .bind(user_id)
     .bind(created_by)

@@ -147,7 +147,7 @@ async fn invite(
         auth.team_id(),
         &auth.user.id,
         "invite",
-        &format!("{} ({})", name, accounts::role_str(req.role)),
+        &format!("{} ({})", name, req.role.code()),
         "",
     )
     .await?;
@@ -314,7 +314,7 @@ async fn change_role(
         auth.team_id(),
         &auth.user.id,
         "role",
-        &format!("{} → {}", target.username, accounts::role_str(req.role)),
+        &format!("{} → {}", target.username, req.role.code()),
         "",
     )
     .await?;
