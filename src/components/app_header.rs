@@ -3,7 +3,6 @@ use leptos::prelude::*;
 use crate::components::account_menu::AccountMenu;
 use crate::components::browser_hint::BrowserHint;
 use crate::components::sync_status::SyncStatus;
-use crate::hooks::use_online;
 use crate::i18n::*;
 use crate::pwa::{use_install_prompt, use_service_worker};
 
@@ -29,7 +28,6 @@ pub fn LanguageSwitch() -> impl IntoView {
 #[component]
 pub fn AppHeader() -> impl IntoView {
     let lang = use_lang();
-    let online = use_online();
     let update = use_service_worker();
     let install = use_install_prompt();
     let db = crate::state::use_db();
@@ -40,10 +38,9 @@ pub fn AppHeader() -> impl IntoView {
     };
     view! {
         <header class="app-header">
-            <h1>{tr(APP_NAME)}</h1>
-            <span class="chip" class:offline=move || !online.get() role="status">
-                {move || if online.get() { ONLINE.get(lang.get()) } else { OFFLINE.get(lang.get()) }}
-            </span>
+            // On a phone, signed in, the tabs say where one is: the name gives its room to the
+            // status (it stays for screen readers).
+            <h1 class:compact=signed_in>{tr(APP_NAME)}</h1>
             <SyncStatus/>
             // Not on the lock screen: whoever holds a locked phone cannot sign it out. The
             // language is in the account menu once signed in.

@@ -1,5 +1,9 @@
-//! Always visible: waiting to sync (N) / syncing 37 / 1,000 / all synced at 14:05, a "Sync
-//! now" button, and what went wrong (kept records, retry by itself).
+//! Always visible: offline, waiting to sync (N) / syncing 37 / 1,000 / all synced at 14:05, a
+//! "Sync now" button, and what went wrong (kept records, retry by itself).
+//!
+//! The status sits in a slot whose width comes from the header, not from its text (offline it
+//! also takes the hidden button's room): the header never moves when the status changes, so a
+//! tap aimed below it (the unlock button, a tab) or beside it lands where it was aimed.
 
 use leptos::prelude::*;
 
@@ -34,15 +38,27 @@ pub fn SyncStatus() -> impl IntoView {
             },
         }
     };
+    let running = move || matches!(sync.state.get(), SyncState::Running { .. });
     view! {
-        <Show when=signed_in>
-            <span class="chip" role="status" data-testid="sync-status"
-                class:hidden=move || text().is_empty()>{text}</span>
-            <Show when=move || online.get() && !matches!(sync.state.get(), SyncState::Running { .. })>
-                <button type="button" class="secondary" on:click=move |_| sync.request()>
-                    {tr(SYNC_NOW)}
-                </button>
+        <span class="status-slot">
+            // "Online" only where there is room: offline is the state a volunteer must see.
+            <span class="chip net" class:offline=move || !online.get() role="status">
+                {move || if online.get() { ONLINE.get(lang.get()) } else { OFFLINE.get(lang.get()) }}
+            </span>
+            <Show when=signed_in>
+                <span class="chip" role="status" data-testid="sync-status"
+                    class:hidden=move || text().is_empty()>{text}</span>
             </Show>
+        </span>
+        <Show when=signed_in>
+            <button type="button" class="secondary icon" class:away=move || !online.get()
+                class:spinning=running disabled=running
+                aria-label=move || SYNC_NOW.get(lang.get()) title=move || SYNC_NOW.get(lang.get())
+                on:click=move |_| sync.request()>
+                <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+                    <path d="M20 12a8 8 0 1 1-2.34-5.66M20 4v5h-5"/>
+                </svg>
+            </button>
         </Show>
         {move || match sync.state.get() {
             SyncState::Failed { busy: false } => Some(view! { <p class="banner warn" role="status">{tr(SYNC_FAILED)}</p> }.into_any()),

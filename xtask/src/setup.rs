@@ -6,7 +6,7 @@ use crate::{root, Result};
 
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_OPT_VERSION: &str = "version_132";
-const APT_PACKAGES: [&str; 7] = [
+const APT_PACKAGES: [&str; 9] = [
     "chromium",
     "chromium-driver",
     "fonts-noto-cjk",
@@ -16,6 +16,9 @@ const APT_PACKAGES: [&str; 7] = [
     "pebble",
     "libnss3-tools",
     "openssl",
+    // The reverse-proxy snippets of docs/deploy.md, run as written (tests/proxies.rs).
+    "nginx-light",
+    "caddy",
 ];
 
 pub fn setup() -> Result {

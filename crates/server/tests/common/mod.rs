@@ -217,6 +217,11 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(built: bool) -> TestApp {
+    spawn_app_configured(built, |_| {}).await
+}
+
+/// `spawn_app_with`, the configuration changed by `edit` first (e.g. a trusted proxy).
+pub async fn spawn_app_configured(built: bool, edit: impl FnOnce(&mut ServeConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("tempdir");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).unwrap();
@@ -233,10 +238,11 @@ pub async fn spawn_app_with(built: bool) -> TestApp {
         Ok(admin) if doorstep_server::db::is_postgres(&admin) => fresh_postgres(&admin).await,
         _ => format!("sqlite://{}", dir.path().join("data/doorstep.db").display()),
     };
-    let config = ServeConfig {
+    let mut config = ServeConfig {
         static_dir: Some(dist),
         ..ServeConfig::new("127.0.0.1:0".parse().unwrap(), database.clone())
     };
+    edit(&mut config);
     let app = Application::build(config).await.expect("server starts");
     let base = format!("http://{}", app.local_addr());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
