@@ -17,7 +17,7 @@ const APT_PACKAGES: [&str; 9] = [
     "libnss3-tools",
     "openssl",
     // The reverse-proxy snippets of docs/deploy.md, run as written (tests/proxies.rs).
-    "nginx-light",
+    "nginx",
     "caddy",
 ];
 
