@@ -32,15 +32,16 @@ pub fn AppHeader() -> impl IntoView {
     let install = use_install_prompt();
     let db = crate::state::use_db();
     let nearly_full = move || db.storage_use.get().filter(|u| u.nearly_full());
+    let has_session = move || crate::session::use_session().session.with(Option::is_some);
     let signed_in = move || {
         let c = crate::session::use_session();
         c.session.with(Option::is_some) && c.has_pin.get() && !c.locked.get()
     };
     view! {
         <header class="app-header">
-            // On a phone, signed in, the tabs say where one is: the name gives its room to the
-            // status (it stays for screen readers).
-            <h1 class:compact=signed_in>{tr(APP_NAME)}</h1>
+            // On a phone with a session (the lock screen too) the name gives its room to the
+            // status and the buttons (it stays for screen readers).
+            <h1 class:compact=has_session>{tr(APP_NAME)}</h1>
             <SyncStatus/>
             // Not on the lock screen: whoever holds a locked phone cannot sign it out. The
             // language is in the account menu once signed in.

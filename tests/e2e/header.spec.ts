@@ -103,6 +103,7 @@ test("the unlock button stays where it was while the first sync reports", async 
   release();
   await expect(status(page)).toContainText("已全部同步");
   expect(await unlock.boundingBox()).toEqual(first);
+  await expectOneLine(page); // the language switch in place of the account button
   await page.getByLabel("解锁密码").fill(PIN);
   await unlock.click();
   await expect(mainNav(page)).toBeVisible();
