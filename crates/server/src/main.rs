@@ -7,16 +7,17 @@ async fn main() -> std::process::ExitCode {
     telemetry::init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(config) => match Application::build(*config).await {
-            Ok(app) => app
-                .run_until(doorstep_server::shutdown_signal())
-                .await
-                .map_err(|e| {
+        Command::Serve(config) => {
+            // Before the server binds and says it is listening, so no SIGTERM is missed.
+            let shutdown = doorstep_server::shutdown_signal();
+            match Application::build(*config).await {
+                Ok(app) => app.run_until(shutdown).await.map_err(|e| {
                     tracing::error!(error = %e, "doorstep-server failed");
                     e.to_string()
                 }),
-            Err(e) => Err(e.to_string()),
-        },
+                Err(e) => Err(e.to_string()),
+            }
+        }
         Command::Team(cmd) => admin::team(cmd).await.map(|out| println!("{out}")),
         Command::User(cmd) => admin::user(cmd).await.map(|out| println!("{out}")),
         Command::Check { quarantine, db } => admin::check(&db.database, quarantine)
