@@ -105,7 +105,7 @@ pub const UNREADABLE: Text = Text::new(
     "records could not be read and were kept as they are.",
 );
 
-const LANG_KEY: &str = "doorstep/lang";
+use doorstep_core::store::keys::LANG as LANG_KEY;
 
 /// The language in use, shared through context.
 #[derive(Clone, Copy)]

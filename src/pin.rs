@@ -10,7 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::local_store::LocalStore;
 
-const KEY: &str = "doorstep/pin";
+use doorstep_core::store::keys::PIN as KEY;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Stored {

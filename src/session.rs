@@ -9,11 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::ApiProblem;
 use crate::local_store::LocalStore;
 
-const KEY: &str = "doorstep/session";
-/// Whose records the phone holds (a username), wiped with them.
-const OWNER: &str = "doorstep/v1/owner";
-/// Why the last sign-in ended, kept across the reload that follows a wipe.
-const ENDED_KEY: &str = "doorstep/ended";
+use doorstep_core::store::keys::{ENDED as ENDED_KEY, OWNER, SESSION as KEY};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -143,9 +139,8 @@ impl SessionCtx {
     /// The server ended this phone's sign-in: ask again, keep every record.
     pub fn ended_by_server(&self, why: ApiProblem) {
         if let Ok(store) = LocalStore::open() {
-            let _ = store.remove(KEY);
+            let _ = doorstep_core::store::keys::remove_sign_in(&store);
         }
-        crate::pin::forget();
         self.has_pin.set(false);
         self.locked.set(false);
         self.session.set(None);
@@ -163,10 +158,7 @@ impl SessionCtx {
     /// nothing unsynced is lost, or the volunteer chose to discard it). The screen is left
     /// as it is: the caller reloads the app, whose lists in memory belong to the user who left.
     pub fn sign_out_and_wipe(&self) -> Result<(), StoreError> {
-        let store = LocalStore::open()?;
-        LocalDb::new(&store).wipe()?;
-        store.remove(KEY)?;
-        crate::pin::forget();
+        doorstep_core::store::keys::remove_team_and_sign_in(&LocalStore::open()?)?;
         Ok(())
     }
 }

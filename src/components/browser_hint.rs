@@ -11,8 +11,8 @@ use doorstep_core::store::KvStore;
 
 use crate::local_store::LocalStore;
 
-/// Remembered once the volunteer has read the iPhone steps.
-const IOS_HINT_SEEN: &str = "doorstep/ios-hint-seen";
+// Remembered once the volunteer has read the iPhone steps.
+use doorstep_core::store::keys::IOS_HINT_SEEN;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opened {

@@ -11,7 +11,7 @@ use super::{SyncCtx, SyncState};
 use crate::api::{self, ApiProblem};
 use crate::local_store::LocalStore;
 
-pub const LAST_OK: &str = "doorstep/v1/sync/last_ok";
+pub use doorstep_core::store::keys::LAST_OK;
 
 pub fn last_ok() -> Option<UnixMillis> {
     let v = LocalStore::open().ok()?.get(LAST_OK).ok()??;

@@ -49,7 +49,7 @@ impl<'s, S: KvStore + ?Sized> Collection<'s, S> {
     pub fn new(store: &'s S, name: &str) -> Self {
         Collection {
             store,
-            prefix: format!("doorstep/v1/{name}/"),
+            prefix: format!("{}{name}/", super::keys::ROOT),
         }
     }
 

@@ -13,15 +13,15 @@ use crate::sync::{FieldSet, Synced};
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
-/// Every key of the database starts with this.
-pub const ROOT: &str = "doorstep/v1/";
+pub use super::keys::ROOT;
+use super::keys::UNDELETED;
 pub const HOUSEHOLDS: &str = "households";
 pub const VISITS: &str = "visits";
 pub const EVENTS: &str = "events";
 pub const TOMBSTONES: &str = "tombstones";
-/// When this phone last undeleted a record, until the server's state comes back: a server
-/// restored from a backup that lost the undeletion is told apart from a later deletion.
-const UNDELETED: &str = "doorstep/v1/undeleted/";
+// UNDELETED (keys.rs): when this phone last undeleted a record, until the server's state
+// comes back — a server restored from a backup that lost the undeletion is told apart from a
+// later deletion.
 
 /// A deleted record: hidden from every list until restored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,11 +161,7 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
     /// Removes every record, tombstone and queued change of this database: signing out of
     /// the phone with an explicit "discard". Returns how many keys were removed.
     pub fn wipe(&self) -> Result<usize, StoreError> {
-        let keys = self.store.keys(ROOT)?;
-        for k in &keys {
-            self.store.remove(k)?;
-        }
-        Ok(keys.len())
+        super::keys::remove_team(self.store)
     }
 
     /// When this phone undeleted the record, if the server has not sent its state since.

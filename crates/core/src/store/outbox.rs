@@ -83,7 +83,7 @@ pub struct Outbox<'s, S: KvStore + ?Sized> {
     store: &'s S,
 }
 
-const PREFIX: &str = "doorstep/v1/outbox/";
+use super::keys::OUTBOX as PREFIX;
 
 fn key(seq: u64) -> String {
     // Zero-padded so that sorted keys are in sequence order.

@@ -24,8 +24,7 @@ use crate::store::{
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
-const CURSOR: &str = "doorstep/v1/sync/cursor";
-const QUARANTINE: &str = "doorstep/v1/quarantine/";
+use crate::store::keys::{CURSOR, QUARANTINE};
 
 /// A mutation the server refused, kept with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use super::fields::Synced;
 use crate::store::{KvStore, LocalDb, StoreError};
 use crate::{RecordId, UnixMillis};
 
-const CONFLICTS: &str = "doorstep/v1/conflicts/";
+use crate::store::keys::CONFLICTS;
 
 /// A field changed on two phones without seeing each other: every value, as JSON text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,13 +29,9 @@ use crate::store::{Change, KvStore, LocalDb, RecordKind, StoreError};
 use crate::visit::Visit;
 use crate::RecordId;
 
-/// Present while a repair is under way; its value is the last id compared ("" at start).
-const REPAIR: &str = "doorstep/v1/sync/repair";
-/// Present after `seq_gap` until a push with `resume` is answered.
-const RESUME: &str = "doorstep/v1/sync/resume";
-/// The cursor and server digest at which the phone's records last matched (cleared when the
-/// phone's records change: a push answered, a pull storing records, a wipe).
-const CHECKED: &str = "doorstep/v1/sync/checked";
+// CHECKED is cleared when the phone's records change: a push answered, a pull storing
+// records, a wipe.
+use crate::store::keys::{CHECKED, REPAIR, RESUME};
 
 const KINDS: [RecordKind; 3] = [RecordKind::Household, RecordKind::Visit, RecordKind::Event];
 
@@ -89,7 +85,7 @@ fn stored_ids<S: KvStore + ?Sized>(
         .map(|&k| (k, db.collection(k).record_prefix()))
         .collect();
     let mut out = Vec::new();
-    for key in db.kv().keys("doorstep/v1/")? {
+    for key in db.kv().keys(crate::store::keys::ROOT)? {
         for (kind, prefix) in &prefixes {
             if let Some(id) = key.strip_prefix(prefix.as_str()) {
                 if let Ok(id) = RecordId::parse(id) {

@@ -1,0 +1,72 @@
+//! Every storage key is declared in `crates/core/src/store/keys.rs` (with what removes it):
+//! this scans the app's and the core's string literals for a key named anywhere else.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The starts of the string literals on a line that name a storage key.
+fn named_keys(line: &str) -> Vec<String> {
+    line.match_indices("\"doorstep/")
+        .map(|(i, _)| {
+            let rest = &line[i + 1..];
+            rest[..rest.find('"').unwrap_or(rest.len())].to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn no_storage_key_is_named_outside_keys_rs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in ["src", "crates/core/src"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(
+        files.len() > 50,
+        "found the sources ({} files)",
+        files.len()
+    );
+    // The declarations themselves, and the tests that write keys on purpose.
+    files.retain(|f| {
+        let name = f.to_string_lossy();
+        !name.ends_with("store/keys.rs")
+            && !name.ends_with("_tests.rs")
+            && !name.ends_with("conformance.rs")
+    });
+    let mut bad = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for key in named_keys(line) {
+                bad.push(format!("{}:{}: {key}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "storage keys named outside keys.rs:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_scan_finds_a_key() {
+    assert_eq!(
+        named_keys(r#"const K: &str = "doorstep/v1/x"; // "a""#),
+        ["doorstep/v1/x"]
+    );
+    assert!(named_keys(r#"format!("doorstep-report-{m}.html")"#).is_empty());
+}
