@@ -70,6 +70,10 @@ pub const CURSOR: &str = "doorstep/v1/sync/cursor";
 pub const REPAIR: &str = "doorstep/v1/sync/repair";
 /// Present after `seq_gap` until a push with `resume` is answered.
 pub const RESUME: &str = "doorstep/v1/sync/resume";
+/// The window the server last applied to this phone's pulls (`sync::window`).
+pub const WINDOW: &str = "doorstep/v1/sync/window";
+/// While a pull that started from nothing is under way: up to which revision it is filtered.
+pub const FULL: &str = "doorstep/v1/sync/full";
 /// The cursor and server digest at which the phone's records last matched.
 pub const CHECKED: &str = "doorstep/v1/sync/checked";
 /// Changes the server refused, kept with its reason.
@@ -87,7 +91,7 @@ pub const EVENTS: &str = "doorstep/v1/events/";
 pub const TOMBSTONES: &str = "doorstep/v1/tombstones/";
 
 /// Every key and prefix the app writes.
-pub const ALL: [StorageKey; 20] = [
+pub const ALL: [StorageKey; 22] = [
     one(SESSION, Holds::SignIn),
     one(PIN, Holds::SignIn),
     one(ENDED, Holds::Phone),
@@ -99,6 +103,8 @@ pub const ALL: [StorageKey; 20] = [
     one(REPAIR, Holds::Team),
     one(RESUME, Holds::Team),
     one(CHECKED, Holds::Team),
+    one(WINDOW, Holds::Team),
+    one(FULL, Holds::Team),
     under(QUARANTINE),
     under(CONFLICTS),
     under(UNDELETED),

@@ -6,7 +6,7 @@
 //! Pull never overwrites a record with a change waiting to be pushed or set aside: the push
 //! goes first and the server's merged copy comes back with a later pull.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -24,7 +24,9 @@ use crate::store::{
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
-use crate::store::keys::{CURSOR, QUARANTINE};
+use super::window::{self, Window};
+use super::wire::PullScope;
+use crate::store::keys::{CURSOR, FULL, QUARANTINE, WINDOW};
 
 /// A mutation the server refused, kept with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -405,6 +407,9 @@ pub struct Pulled {
     pub unreadable: usize,
     /// A repair is under way (this page was not stored): run it, then pull again.
     pub repair: bool,
+    /// Pull again at once, from the new cursor (from nothing: the window grew, or a record
+    /// kept beyond it was deleted and another may take its place).
+    pub again: bool,
 }
 
 /// Whether the phone holds a change the server has not taken (waiting in the outbox, or set
@@ -469,15 +474,39 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         super::repair::begin(db)?;
         return Ok(repairing);
     }
-    let mine = local_changes(db)?;
     let mut done = Pulled::default();
+    let from_nothing = cursor(db) == 0 && page.full > 0;
+    match page.window {
+        Some(w) => {
+            if from_nothing {
+                window::drop_synced_history(db)?;
+            } else if stored_window(db).is_some_and(|before| w.from < before.from) {
+                // Longer than the one this phone pulled with: fetch the older records.
+                db.kv().set(WINDOW, &pack::encode(&w)?)?;
+                forget_cursor(db)?;
+                done.again = true;
+                return Ok(done);
+            }
+            db.kv().set(WINDOW, &pack::encode(&w)?)?;
+        }
+        None => db.kv().remove(WINDOW)?,
+    }
+    if page.full > 0 {
+        db.kv().set(FULL, &page.full.to_string())?;
+    }
+    let mine = local_changes(db)?;
     if !page.records.is_empty() {
         super::repair::forget_check(db)?;
     }
+    // Households whose latest visit on this phone may have stopped being the latest.
+    let mut uncovering = HashSet::new();
     for r in &page.records {
         if mine.contains(&r.id) {
             done.kept_local += 1;
             continue;
+        }
+        if page.window.is_some() && !from_nothing {
+            uncovering.extend(leaves_latest(db, r)?);
         }
         let stored = match r.kind {
             RecordKind::Household => store_pulled::<Household, S>(db, r, now)?,
@@ -500,11 +529,101 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         super::conflicts::remember(db, r.id, r.conflicts.as_deref())?;
         done.stored += 1;
     }
+    if let (Some(w), false) = (page.window, uncovering.is_empty()) {
+        // If the latest visit left here of such a household is before the window, the
+        // server may keep an earlier one this phone pruned: only a pull from nothing
+        // brings it.
+        let facts = window::phone_facts(db)?;
+        let mut latest: HashMap<RecordId, crate::Day> = HashMap::new();
+        for f in facts
+            .iter()
+            .filter(|f| f.kind == RecordKind::Visit && !f.deleted)
+        {
+            if let (Some(h), Some(day)) = (f.household, f.day) {
+                let e = latest.entry(h).or_insert(day);
+                *e = (*e).max(day);
+            }
+        }
+        done.again = uncovering
+            .iter()
+            .any(|h| latest.get(h).is_none_or(|d| !w.covers(Some(*d))));
+    }
     if page.cursor > cursor(db) {
         db.kv().set(CURSOR, &page.cursor.to_string())?;
     }
+    if full_until(db).is_some_and(|f| cursor(db) >= f) {
+        db.kv().remove(FULL)?;
+    }
+    if done.again {
+        forget_cursor(db)?;
+        return Ok(done);
+    }
     done.repair = super::repair::check(db, page)?;
     Ok(done)
+}
+
+/// What the next pull asks for besides its cursor; `today` is the phone's day (`None`: the
+/// whole history, as for a coordinator until older periods come from the server).
+pub fn pull_scope<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    today: Option<crate::Day>,
+) -> PullScope {
+    PullScope {
+        today,
+        full: if cursor(db) == 0 {
+            0
+        } else {
+            full_until(db).unwrap_or(0)
+        },
+    }
+}
+
+fn full_until<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Option<u64> {
+    db.kv().get(FULL).ok()??.parse().ok()
+}
+
+/// The window the server last applied to this phone's pulls.
+pub fn stored_window<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Option<Window> {
+    let v = db.kv().get(WINDOW).ok()??;
+    pack::decode(&v, WINDOW).ok()
+}
+
+/// After a sync: removes what the window no longer keeps (nothing without a window).
+pub fn prune<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<window::Pruned, StoreError> {
+    match stored_window(db) {
+        Some(w) => window::prune(db, w),
+        None => Ok(window::Pruned::default()),
+    }
+}
+
+/// The household of a visit this phone holds (not deleted) that the pulled record deletes
+/// or moves to an earlier day: another visit may now be the household's latest.
+fn leaves_latest<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    r: &PulledRecord,
+) -> Result<Option<RecordId>, StoreError> {
+    #[derive(Deserialize)]
+    struct Dated {
+        day: crate::Day,
+        household_id: RecordId,
+    }
+    if r.kind != RecordKind::Visit {
+        return Ok(None);
+    }
+    let key = r.id.to_string();
+    let Some(ours) = db
+        .visits()
+        .get_raw(&key)?
+        .and_then(|raw| pack::decode::<Dated>(&raw, "").ok())
+    else {
+        return Ok(None);
+    };
+    if db.tombstones().get_raw(&key)?.is_some() {
+        return Ok(None);
+    }
+    let theirs = serde_json::from_str::<Dated>(r.record.get()).ok();
+    let leaves = r.deleted || theirs.is_none_or(|t| t.day < ours.day);
+    Ok(leaves.then_some(ours.household_id))
 }
 
 enum Stored {

@@ -6,9 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use super::digest::Digest;
 use super::merge::{self, Doc, Writer};
 use super::push::{self, PushError};
+use super::window::{self, Facts, Window};
 use super::wire::{
-    IdEntry, IdsResponse, Outcome, PullResponse, PushRequest, PushResponse, PROTOCOL,
+    IdEntry, IdsResponse, Outcome, PullResponse, PullScope, PushRequest, PushResponse, PROTOCOL,
 };
+
+struct Scoped {
+    window: Option<Window>,
+    full: u64,
+}
 use crate::RecordId;
 
 #[derive(Debug, Default, Clone)]
@@ -24,6 +30,8 @@ pub struct MemServer {
     pub now: u64,
     /// The latest time a record may carry ([`super::inbound::latest`]); None: any.
     pub latest: Option<crate::UnixMillis>,
+    /// The team's window in days ([`window::DEFAULT_DAYS`] when 0).
+    pub window_days: u32,
 }
 
 impl MemServer {
@@ -74,27 +82,80 @@ impl MemServer {
     }
 
     pub fn pull(&self, cursor: u64, limit: usize, except: &[RecordId]) -> PullResponse {
+        self.pull_scoped(cursor, limit, except, PullScope::default())
+    }
+
+    /// A pull as the real server answers it (`crates/server/src/records.rs`): with a window,
+    /// a phone starting from nothing gets only what the window keeps, and the digest covers
+    /// what the window covers by day.
+    pub fn pull_scoped(
+        &self,
+        cursor: u64,
+        limit: usize,
+        except: &[RecordId],
+        scope: PullScope,
+    ) -> PullResponse {
         let reset = cursor > self.clock;
         let from = if reset { 0 } else { cursor };
-        let mut docs: Vec<&Doc> = self.docs.values().filter(|d| d.rev > from).collect();
+        let days = match self.window_days {
+            0 => window::DEFAULT_DAYS,
+            d => d,
+        };
+        let window = scope.today.map(|t| Window::ending(t, days));
+        let scope = Scoped {
+            window,
+            full: scope.full,
+        };
+        let full = match scope.window {
+            None => 0,
+            Some(_) if from == 0 => self.clock,
+            Some(_) => scope.full.min(self.clock),
+        };
+        let extras = match scope.window {
+            Some(_) if full > from => {
+                let facts: Vec<Facts> = self.docs.values().map(Doc::facts).collect();
+                window::extras(&facts)
+            }
+            _ => Default::default(),
+        };
+        let sent = |d: &Doc| {
+            d.rev > full
+                || scope
+                    .window
+                    .is_none_or(|w| window::keeps(w, &d.facts(), &extras))
+        };
+        let mut docs: Vec<&Doc> = self
+            .docs
+            .values()
+            .filter(|d| d.rev > from && sent(d))
+            .collect();
         docs.sort_by_key(|d| d.rev);
         let more = docs.len() > limit;
         docs.truncate(limit);
+        let covered = |d: &&Doc| scope.window.is_none_or(|w| w.covers(d.facts().day));
         PullResponse {
             protocol: PROTOCOL,
             reset,
-            cursor: docs.last().map_or(from, |d| d.rev),
+            cursor: match docs.last() {
+                Some(d) if more => d.rev,
+                _ if scope.window.is_some() => self.clock.max(from),
+                Some(d) => d.rev,
+                None => from,
+            },
             more,
             records: docs.into_iter().map(Doc::pulled).collect(),
             digest: (!more).then(|| {
                 Digest::of(
                     self.docs
                         .values()
+                        .filter(covered)
                         .filter(|d| !except.contains(&d.id))
                         .map(|d| (d.id, d.version())),
                 )
             }),
             except: except.to_vec(),
+            window: scope.window,
+            full: if full > from { full } else { 0 },
         }
     }
 

@@ -129,6 +129,24 @@ pub struct PullResponse {
     /// differ by design).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub except: Vec<RecordId>,
+    /// The window the server applied (the phone asked for one; the server may have made it
+    /// shorter, never longer, than the team allows): `digest` covers the households and the
+    /// records from its first day, and the phone prunes to it (`sync::window`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<super::window::Window>,
+    /// Records with a revision up to this were sent only if the window keeps them: the phone
+    /// started from nothing. Pass it back as `full` while the cursor is below it.
+    #[serde(default, skip_serializing_if = "crate::skip::is_default")]
+    pub full: u64,
+}
+
+/// What a pull asks for besides its cursor (`…/pull?today=YYYY-MM-DD&full=N`): the phone's
+/// day (the server makes the window of the team's length end there, within a day of its
+/// own), and the `full` of an earlier page while the cursor is below it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PullScope {
+    pub today: Option<crate::Day>,
+    pub full: u64,
 }
 
 /// Most ids a pull may ask to leave out of the digest (a phone with more skips the check).

@@ -1,0 +1,205 @@
+//! How much of the team's history a phone keeps: every household, the visits and events of
+//! the last `days` days (a team setting, [`DEFAULT_DAYS`]), and beyond those days the latest
+//! visit of each household (the due list needs it) and every visit with an open follow-up.
+//! A change not yet taken by the server, or an unsettled conflict, is never pruned.
+//!
+//! The rule is written once: the phone prunes with it after a sync ([`prune`]); the server
+//! sends a phone starting from nothing only what it keeps, and compares digests over what
+//! the window covers by day ([`Window::covers`]) — households and records from
+//! [`Window::from`] on — so extras kept beyond it never make the two sides differ.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{KvStore, LocalDb, RecordKind, StoreError};
+use crate::{Day, RecordId};
+
+/// How many days of synced visits and events phones keep unless the team says otherwise.
+pub const DEFAULT_DAYS: u32 = 120;
+/// The shortest window a team may set: a fortnight's cadence must stay on the phone.
+pub const MIN_DAYS: u32 = 30;
+/// The longest: ten years, i.e. "everything" for any team that exists today.
+pub const MAX_DAYS: u32 = 3660;
+
+/// The first day of synced visits and events a phone keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Window {
+    pub from: Day,
+}
+
+impl Window {
+    /// The last `days` days up to `today`, today included.
+    pub fn ending(today: Day, days: u32) -> Window {
+        let days = days.clamp(1, MAX_DAYS);
+        Window {
+            from: today.add_days(1 - i64::from(days)),
+        }
+    }
+
+    /// Whether a record with this day is kept for its day alone (a household, without a
+    /// day, always is).
+    pub fn covers(self, day: Option<Day>) -> bool {
+        day.is_none_or(|d| d >= self.from)
+    }
+}
+
+/// What the window's rule looks at in a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Facts {
+    pub id: RecordId,
+    pub kind: RecordKind,
+    /// Visits and events: the day they happened.
+    pub day: Option<Day>,
+    /// Visits: the household visited.
+    pub household: Option<RecordId>,
+    pub open_follow_up: bool,
+    pub deleted: bool,
+}
+
+impl super::merge::Doc {
+    /// What the window's rule looks at, from the fields as shown.
+    pub fn facts(&self) -> Facts {
+        let shown = |name: &str| self.fields.get(name).map(|f| f.shown());
+        let day = shown("day")
+            .and_then(|v| v.as_str())
+            .and_then(|s| Day::parse(s).ok());
+        let household = shown("household_id")
+            .and_then(|v| v.as_str())
+            .and_then(|s| RecordId::parse(s).ok());
+        let open_follow_up = shown("follow_up")
+            .and_then(|v| v.as_object())
+            .is_some_and(|f| f.get("done_on").is_none_or(|d| d.is_null()));
+        Facts {
+            id: self.id,
+            kind: self.kind,
+            day: if self.kind == RecordKind::Household {
+                None
+            } else {
+                day
+            },
+            household,
+            open_follow_up,
+            deleted: self.is_deleted(),
+        }
+    }
+}
+
+/// The records kept beyond the window's days, given every visit of the team (or of the
+/// phone): the latest visit not deleted of each household (by day, then id), and every
+/// visit not deleted with an open follow-up.
+pub fn extras<'a>(facts: impl IntoIterator<Item = &'a Facts>) -> HashSet<RecordId> {
+    let mut latest: HashMap<RecordId, (Day, RecordId)> = HashMap::new();
+    let mut out = HashSet::new();
+    for f in facts {
+        if f.kind != RecordKind::Visit || f.deleted {
+            continue;
+        }
+        if f.open_follow_up {
+            out.insert(f.id);
+        }
+        if let (Some(h), Some(day)) = (f.household, f.day) {
+            let e = latest.entry(h).or_insert((day, f.id));
+            if (day, f.id) > *e {
+                *e = (day, f.id);
+            }
+        }
+    }
+    out.extend(latest.into_values().map(|(_, id)| id));
+    out
+}
+
+/// Whether a synced record stays on a phone under `window` (or, for a phone starting from
+/// nothing, is sent to it).
+pub fn keeps(window: Window, f: &Facts, extras: &HashSet<RecordId>) -> bool {
+    window.covers(f.day) || extras.contains(&f.id)
+}
+
+/// What [`prune`] removed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Pruned {
+    pub removed: Vec<(RecordKind, RecordId)>,
+}
+
+/// The facts of every visit and event on the phone (households have none the rule uses).
+pub fn phone_facts<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<Vec<Facts>, StoreError> {
+    #[derive(Deserialize)]
+    struct Dated {
+        id: RecordId,
+        day: Day,
+        #[serde(default)]
+        household_id: Option<RecordId>,
+        #[serde(default)]
+        follow_up: Option<crate::visit::FollowUp>,
+    }
+    let deleted = db.deleted_ids()?;
+    let mut out = Vec::new();
+    for kind in [RecordKind::Visit, RecordKind::Event] {
+        let c = db.collection(kind);
+        for id in c.ids()? {
+            // Read as a few fields; a record that does not decode is left alone (kept).
+            let Some(d) = c
+                .get_raw(&id)?
+                .and_then(|raw| crate::store::pack::decode::<Dated>(&raw, "").ok())
+            else {
+                continue;
+            };
+            out.push(Facts {
+                id: d.id,
+                kind,
+                day: Some(d.day),
+                household: d.household_id,
+                open_follow_up: d.follow_up.is_some_and(|f| f.done_on.is_none()),
+                deleted: deleted.contains(&d.id),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Removes the synced visits and events the window no longer keeps, with their tombstones.
+/// Never a record with a change waiting or refused, or with a conflict to settle.
+pub fn prune<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    window: Window,
+) -> Result<Pruned, StoreError> {
+    let facts = phone_facts(db)?;
+    let extra = extras(&facts);
+    remove_unless(db, &facts, |f| keeps(window, f, &extra))
+}
+
+/// Removes every synced visit and event, before a pull from nothing sends again those the
+/// window keeps: a copy kept here may be of a record the server has since moved out of the
+/// window (an earlier day), which that pull would not send, so none is trusted. Changes not
+/// yet taken and conflicts stay.
+pub fn drop_synced_history<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<Pruned, StoreError> {
+    let facts = phone_facts(db)?;
+    remove_unless(db, &facts, |_| false)
+}
+
+fn remove_unless<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    facts: &[Facts],
+    kept: impl Fn(&Facts) -> bool,
+) -> Result<Pruned, StoreError> {
+    let mut protected = super::client::local_changes(db)?;
+    protected.extend(super::conflicts::conflicted_ids(db));
+    let mut pruned = Pruned::default();
+    for f in facts
+        .iter()
+        .filter(|f| !kept(f) && !protected.contains(&f.id))
+    {
+        let key = f.id.to_string();
+        // The record first: a crash after it leaves a tombstone of nothing, which lists skip.
+        db.collection(f.kind).remove(&key)?;
+        if db.tombstones().get_raw(&key)?.is_some() {
+            db.tombstones().remove(&key)?;
+        }
+        db.forget_undeleted(f.id)?;
+        pruned.removed.push((f.kind, f.id));
+    }
+    if !pruned.removed.is_empty() {
+        super::repair::forget_check(db)?;
+    }
+    Ok(pruned)
+}
