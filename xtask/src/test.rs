@@ -67,6 +67,8 @@ fn run_all(counts: &mut Counts) -> Result {
             "hostile_props",
             "--test",
             "members",
+            "--test",
+            "window",
         ]],
     );
     pg.env("DOORSTEP_TEST_DATABASE", url);

@@ -16,6 +16,8 @@ pub enum DbError {
     Open(#[from] sqlx::Error),
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot fill the records' new columns: {0}")]
+    Fill(String),
 }
 
 pub fn is_postgres(url: &str) -> bool {
@@ -31,6 +33,7 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
             .connect(url)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        fill(&pool).await?;
         return Ok(pool);
     }
     let path = url
@@ -63,5 +66,19 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
         .execute(&pool)
         .await?;
     sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    fill(&pool).await?;
     Ok(pool)
+}
+
+/// Columns a migration added that the server fills from the stored records.
+async fn fill(pool: &AnyPool) -> Result<(), DbError> {
+    match crate::window::fill_record_facts(pool).await {
+        Ok(0) => Ok(()),
+        Ok(n) => {
+            tracing::info!(records = n, "filled the window's columns of stored records");
+            Ok(())
+        }
+        Err(crate::records::SyncError::Database(e)) => Err(DbError::Open(e)),
+        Err(e) => Err(DbError::Fill(e.to_string())),
+    }
 }

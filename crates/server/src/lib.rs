@@ -24,6 +24,7 @@ mod spreadsheet;
 mod static_files;
 pub mod telemetry;
 pub mod tls;
+pub mod window;
 
 use std::future::Future;
 use std::net::SocketAddr;

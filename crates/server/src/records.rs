@@ -9,7 +9,8 @@ use doorstep_core::sync::inbound;
 use doorstep_core::sync::merge::{self, Doc, Writer};
 use doorstep_core::sync::push::{self, PushError};
 use doorstep_core::sync::wire::{
-    IdsResponse, Outcome, PullResponse, PushRequest, PushResponse, RejectCode, Rejection, PROTOCOL,
+    IdsResponse, Outcome, PullResponse, PullScope, PushRequest, PushResponse, RejectCode,
+    Rejection, PROTOCOL,
 };
 use doorstep_core::{RecordId, UnixMillis};
 use serde_json::Value;
@@ -116,30 +117,23 @@ pub(crate) async fn store_all(
     const ROWS: usize = 100;
     let now = now_millis();
     for chunk in docs.chunks(ROWS) {
+        const COLUMNS: usize = 13;
         let rows: Vec<String> = (0..chunk.len())
             .map(|r| {
-                let b = r * 10;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10
-                )
+                let params: Vec<String> = (1..=COLUMNS)
+                    .map(|c| format!("${}", r * COLUMNS + c))
+                    .collect();
+                format!("({})", params.join(", "))
             })
             .collect();
         let sql = format!(
-            "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc, erased)
+            "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc, erased,
+                                  updated_at, household_id, follow_up_open)
              VALUES {}
              ON CONFLICT (team_id, id) DO UPDATE SET
                rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc,
-               erased = excluded.erased",
+               erased = excluded.erased, updated_at = excluded.updated_at,
+               household_id = excluded.household_id, follow_up_open = excluded.follow_up_open",
             rows.join(", ")
         );
         let mut q = sqlx::query(&sql);
@@ -149,6 +143,7 @@ pub(crate) async fn store_all(
                 .fields
                 .get("day")
                 .and_then(|f| f.shown().as_str().map(str::to_owned));
+            let facts = doc.facts();
             q = q
                 .bind(team.to_owned())
                 .bind(doc.id.to_string())
@@ -159,7 +154,10 @@ pub(crate) async fn store_all(
                 .bind(day)
                 .bind(now)
                 .bind(json)
-                .bind(i64::from(doc.erased));
+                .bind(i64::from(doc.erased))
+                .bind(doc.updated_at.0)
+                .bind(facts.household.map(|h| h.to_string()))
+                .bind(i64::from(facts.open_follow_up));
         }
         q.execute(&mut **tx).await?;
     }
@@ -324,13 +322,16 @@ async fn earlier_rejection(
 }
 
 /// The team's records changed after `cursor`, oldest change first. A cursor the server never
-/// gave (ahead of its counter: a restored database) starts again from 0.
+/// gave (ahead of its counter: a restored database) starts again from 0. With a window (the
+/// phone sent its day), a phone starting from nothing gets only what the window keeps, and
+/// the digest covers what the window covers (`doorstep_core::sync::window`).
 pub async fn pull(
     db: &AnyPool,
     team: &str,
     cursor: u64,
     limit: usize,
     except: &[RecordId],
+    scope: PullScope,
 ) -> Result<PullResponse, SyncError> {
     // The counter and digest first; rows up to that counter only, so they agree with them
     // even if a push commits in between (every change gets a larger number).
@@ -341,36 +342,66 @@ pub async fn pull(
             .await?;
     let reset = cursor > clock as u64;
     let from = if reset { 0 } else { cursor };
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, doc, received_at, rev FROM records WHERE team_id = $1 AND rev > $2 AND rev <= $3
-         ORDER BY rev LIMIT $4",
-    )
-    .bind(team)
-    .bind(from as i64)
-    .bind(clock)
-    .bind(limit as i64 + 1)
-    .fetch_all(db)
-    .await?;
-    let more = rows.len() > limit;
-    let digest = if more {
-        None
-    } else {
-        let d = match digest::stored(count, xor) {
-            Some(d) => d,
-            None => digest::compute(db, team, clock).await?,
-        };
-        digest::without(db, team, d, except, clock).await?
+    let window = match scope.today {
+        Some(today) => Some(crate::window::window_for(
+            today,
+            crate::window::team_days(db, team).await?,
+        )),
+        None => None,
     };
-    let page = &rows[..rows.len().min(limit)];
-    let docs: Vec<(Doc, UnixMillis)> = page
+    let full = match window {
+        None => 0,
+        Some(_) if from == 0 => clock as u64,
+        Some(_) => scope.full.min(clock as u64),
+    };
+    let (rows, more): (Vec<(String, String, i64, i64)>, bool) = match window {
+        Some(w) if full > from => {
+            let (revs, more) = crate::window::pick(db, team, (from, clock, full), w, limit).await?;
+            (rows_at(db, team, &revs).await?, more)
+        }
+        _ => {
+            let mut rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+                "SELECT id, doc, received_at, rev FROM records WHERE team_id = $1 AND rev > $2 AND rev <= $3
+                 ORDER BY rev LIMIT $4",
+            )
+            .bind(team)
+            .bind(from as i64)
+            .bind(clock)
+            .bind(limit as i64 + 1)
+            .fetch_all(db)
+            .await?;
+            let more = rows.len() > limit;
+            rows.truncate(limit);
+            (rows, more)
+        }
+    };
+    let digest = match (more, window) {
+        (true, _) => None,
+        (false, Some(w)) => crate::window::digest(db, team, w, except, clock).await?,
+        (false, None) => {
+            let d = match digest::stored(count, xor) {
+                Some(d) => d,
+                None => digest::compute(db, team, clock).await?,
+            };
+            digest::without(db, team, d, except, clock).await?
+        }
+    };
+    let docs: Vec<(Doc, UnixMillis)> = rows
         .iter()
         .filter_map(|(id, j, at, _)| readable(id, j).map(|d| (d, UnixMillis(*at))))
         .collect();
+    let cursor = match rows.last() {
+        // Past the page's last row even if it was unreadable (else the phone asks forever).
+        Some(r) if more => r.3 as u64,
+        // With a window, rows left out up to the counter were looked at too.
+        _ if window.is_some() => from.max(clock as u64),
+        Some(r) => r.3 as u64,
+        None => from,
+    };
     Ok(PullResponse {
         protocol: PROTOCOL,
         reset,
-        // Past the page's last row even if it was unreadable (else the phone asks forever).
-        cursor: page.last().map_or(from, |r| r.3 as u64),
+        cursor,
         more,
         records: docs
             .iter()
@@ -382,7 +413,31 @@ pub async fn pull(
             Vec::new()
         },
         digest,
+        window,
+        full: if full > from { full } else { 0 },
     })
+}
+
+/// The rows at these revisions, in order.
+async fn rows_at(
+    db: &AnyPool,
+    team: &str,
+    revs: &[i64],
+) -> Result<Vec<(String, String, i64, i64)>, SyncError> {
+    if revs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let params: Vec<String> = (0..revs.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT id, doc, received_at, rev FROM records WHERE team_id = $1 AND rev IN ({})
+         ORDER BY rev",
+        params.join(", ")
+    );
+    let mut q = sqlx::query_as(&sql).bind(team);
+    for r in revs {
+        q = q.bind(*r);
+    }
+    Ok(q.fetch_all(db).await?)
 }
 
 /// The team's record ids after `after`, in id order, with what a repair compares.

@@ -22,6 +22,30 @@ pub const MIN_DAYS: u32 = 30;
 /// The longest: ten years, i.e. "everything" for any team that exists today.
 pub const MAX_DAYS: u32 = 3660;
 
+/// `GET/PUT /api/v1/team/settings`: what the team's phones keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamSettings {
+    /// Days of synced visits and events a phone keeps.
+    pub window_days: u32,
+}
+
+impl TeamSettings {
+    /// Checked: a window from [`MIN_DAYS`] to [`MAX_DAYS`].
+    pub fn parse(self) -> Result<TeamSettings, crate::validate::FieldError> {
+        if (MIN_DAYS..=MAX_DAYS).contains(&self.window_days) {
+            Ok(self)
+        } else {
+            Err(crate::validate::FieldError::new(
+                "window_days",
+                crate::validate::Problem::OutOfRange {
+                    min: MIN_DAYS.into(),
+                    max: MAX_DAYS.into(),
+                },
+            ))
+        }
+    }
+}
+
 /// The first day of synced visits and events a phone keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Window {

@@ -1,7 +1,8 @@
 //! The team's people, in the app: first-run setup (`POST /api/v1/setup`), invites and
 //! joining (`POST /api/v1/invites`, `/join/check`, `/join`), the member list and what
 //! coordinators and admins do to it (`/members…`), and changing one's own password
-//! (`POST /api/v1/me/password`). Each change is in the audit log.
+//! (`POST /api/v1/me/password`), and the team's settings (`/team/settings`). Each change is
+//! in the audit log.
 
 use axum::extract::{Path, State};
 use axum::http::header::{HOST, ORIGIN};
@@ -13,6 +14,7 @@ use doorstep_core::account::{
     parse_team_name, InviteRequest, InviteResponse, JoinInfo, JoinRequest, LoginResponse,
     MemberView, PasswordChange, Role, RoleChange, SetupRequest, UserInfo, Username, PASSWORD_MAX,
 };
+use doorstep_core::sync::window::TeamSettings;
 use doorstep_core::Lang;
 use serde::Deserialize;
 
@@ -38,6 +40,36 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}/role", post(change_role))
         .route("/members/{id}/reset", post(reset))
         .route("/me/password", post(change_password))
+        .route("/team/settings", get(settings).put(set_settings))
+}
+
+/// What the team's phones keep; every member may read it (the app shows it).
+async fn settings(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<TeamSettings>, ApiError> {
+    Ok(Json(TeamSettings {
+        window_days: crate::window::team_days(&state.db, auth.team_id()).await?,
+    }))
+}
+
+async fn set_settings(
+    State(state): State<AppState>,
+    Coordinator(auth): Coordinator,
+    ApiJson(req): ApiJson<TeamSettings>,
+) -> Result<Json<TeamSettings>, ApiError> {
+    let req = field(req.parse())?;
+    crate::window::set_team_days(&state.db, auth.team_id(), req.window_days).await?;
+    audit::record(
+        &state.db,
+        auth.team_id(),
+        &auth.user.id,
+        "team_settings",
+        &format!("window_days={}", req.window_days),
+        "",
+    )
+    .await?;
+    Ok(Json(req))
 }
 
 impl From<LinkError> for ApiError {

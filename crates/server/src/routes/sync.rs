@@ -1,5 +1,5 @@
 //! Sync, protocol 1 (docs/sync-protocol.md): `POST /api/v1/sync/push`,
-//! `GET /api/v1/sync/pull?protocol=1&cursor=N&limit=M&except=ID,ID`,
+//! `GET /api/v1/sync/pull?protocol=1&cursor=N&limit=M&except=ID,ID&today=DAY&full=N`,
 //! `GET /api/v1/sync/ids?protocol=1&after=ID&limit=M` (what a repair compares).
 
 use axum::extract::{DefaultBodyLimit, State};
@@ -7,10 +7,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use doorstep_core::sync::merge::Writer;
 use doorstep_core::sync::wire::{
-    IdsResponse, PullResponse, PushRequest, PushResponse, DIGEST_EXCEPT, IDS_PAGE, PROTOCOL,
-    PULL_PAGE, PUSH_BATCH,
+    IdsResponse, PullResponse, PullScope, PushRequest, PushResponse, DIGEST_EXCEPT, IDS_PAGE,
+    PROTOCOL, PULL_PAGE, PUSH_BATCH,
 };
-use doorstep_core::RecordId;
+use doorstep_core::{Day, RecordId};
 use serde::Deserialize;
 
 use crate::auth::{AuthUser, PushingDevice};
@@ -95,6 +95,11 @@ struct PullQuery {
     /// Ids to leave out of the digest, comma-separated.
     #[serde(default)]
     except: String,
+    /// The phone's day: apply the team's window (`doorstep_core::sync::window`).
+    today: Option<String>,
+    /// While a pull from nothing is under way: the `full` of its first page.
+    #[serde(default)]
+    full: u64,
 }
 
 fn parse_except(s: &str) -> Result<Vec<RecordId>, ApiError> {
@@ -124,8 +129,16 @@ async fn pull(
     }
     let limit = q.limit.unwrap_or(PULL_PAGE).clamp(1, PULL_PAGE);
     let except = parse_except(&q.except)?;
+    let today = match q.today.as_deref().filter(|t| !t.is_empty()) {
+        Some(t) => Some(Day::parse(t).map_err(|e| ApiError::BadRequest(e.to_string()))?),
+        None => None,
+    };
+    let scope = PullScope {
+        today,
+        full: q.full,
+    };
     Ok(Json(
-        records::pull(&state.db, auth.team_id(), q.cursor, limit, &except).await?,
+        records::pull(&state.db, auth.team_id(), q.cursor, limit, &except, scope).await?,
     ))
 }
 

@@ -1,0 +1,207 @@
+//! What phones keep (`doorstep_core::sync::window`), on the server: the team's window, the
+//! columns its rule reads, and the pull of a phone that asks for a window.
+
+use std::collections::HashSet;
+
+use doorstep_core::store::RecordKind;
+use doorstep_core::sync::digest::Digest;
+use doorstep_core::sync::window::{self, Facts, Window};
+use doorstep_core::{Day, RecordId, UnixMillis};
+use sqlx::AnyPool;
+
+use crate::accounts::now_millis;
+use crate::records::{readable, SyncError};
+
+/// The team's window in days.
+pub async fn team_days(db: &AnyPool, team: &str) -> Result<u32, SyncError> {
+    let days: Option<i64> = sqlx::query_scalar("SELECT window_days FROM teams WHERE id = $1")
+        .bind(team)
+        .fetch_one(db)
+        .await?;
+    Ok(days.map_or(window::DEFAULT_DAYS, |d| {
+        (d.clamp(window::MIN_DAYS as i64, window::MAX_DAYS as i64)) as u32
+    }))
+}
+
+pub async fn set_team_days(db: &AnyPool, team: &str, days: u32) -> Result<(), SyncError> {
+    sqlx::query("UPDATE teams SET window_days = $1 WHERE id = $2")
+        .bind(i64::from(days))
+        .bind(team)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// The window of the team's length ending on the phone's day, kept within a day of the
+/// server's (UTC) day: a phone with its clock far off gets neither more nor less for it.
+pub fn window_for(phone_today: Day, days: u32) -> Window {
+    let server = Day::from_unix_millis(UnixMillis(now_millis()), 0);
+    let today = phone_today.clamp(server.add_days(-1), server.add_days(1));
+    Window::ending(today, days)
+}
+
+/// Fills the window's columns of rows stored before they existed (migration 0009), from
+/// each record as stored. Returns how many rows.
+pub async fn fill_record_facts(db: &AnyPool) -> Result<usize, SyncError> {
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT team_id, id, doc FROM records WHERE updated_at IS NULL LIMIT 500",
+        )
+        .fetch_all(db)
+        .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = db.begin().await?;
+        for (team, id, json) in &rows {
+            let (updated_at, household, open) = match readable(id, json) {
+                Some(doc) => {
+                    let f = doc.facts();
+                    (
+                        doc.updated_at.0,
+                        f.household.map(|h| h.to_string()),
+                        f.open_follow_up,
+                    )
+                }
+                None => (-1, None, false),
+            };
+            sqlx::query(
+                "UPDATE records SET updated_at = $1, household_id = $2, follow_up_open = $3
+                 WHERE team_id = $4 AND id = $5",
+            )
+            .bind(updated_at)
+            .bind(household)
+            .bind(i64::from(open))
+            .bind(team)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        filled += rows.len();
+    }
+}
+
+/// One row as the window's rule reads it.
+type FactRow = (String, String, Option<String>, Option<String>, i64, i64);
+
+fn facts_of(row: &FactRow) -> Option<Facts> {
+    let (id, kind, day, household, open, deleted) = row;
+    Some(Facts {
+        id: RecordId::parse(id).ok()?,
+        kind: match kind.as_str() {
+            "household" => RecordKind::Household,
+            "visit" => RecordKind::Visit,
+            _ => RecordKind::Event,
+        },
+        day: day.as_deref().and_then(|d| Day::parse(d).ok()),
+        household: household.as_deref().and_then(|h| RecordId::parse(h).ok()),
+        open_follow_up: *open != 0,
+        deleted: *deleted != 0,
+    })
+}
+
+/// The visits the window keeps beyond its days, from the team's current records.
+pub async fn extras(db: &AnyPool, team: &str) -> Result<HashSet<RecordId>, SyncError> {
+    let rows: Vec<FactRow> = sqlx::query_as(
+        "SELECT id, kind, day, household_id, follow_up_open, deleted FROM records
+         WHERE team_id = $1 AND kind = 'visit' AND updated_at >= 0",
+    )
+    .bind(team)
+    .fetch_all(db)
+    .await?;
+    let facts: Vec<Facts> = rows.iter().filter_map(facts_of).collect();
+    Ok(window::extras(&facts))
+}
+
+/// Revisions after `from` up to `upto`, oldest first, that a phone starting from nothing
+/// gets: at most `limit` (and whether more follow). Rows with a revision above `full` are
+/// sent whatever their day (the phone may hold an earlier copy).
+pub async fn pick(
+    db: &AnyPool,
+    team: &str,
+    (from, upto, full): (u64, i64, u64),
+    w: Window,
+    limit: usize,
+) -> Result<(Vec<i64>, bool), SyncError> {
+    const SCAN: i64 = 2000;
+    let extras = extras(db, team).await?;
+    let mut picked = Vec::new();
+    let mut pos = from as i64;
+    loop {
+        let rows: Vec<(
+            i64,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            i64,
+            i64,
+        )> = sqlx::query_as(
+            "SELECT rev, id, kind, day, household_id, follow_up_open, deleted FROM records
+                 WHERE team_id = $1 AND rev > $2 AND rev <= $3 ORDER BY rev LIMIT $4",
+        )
+        .bind(team)
+        .bind(pos)
+        .bind(upto)
+        .bind(SCAN)
+        .fetch_all(db)
+        .await?;
+        for (rev, id, kind, day, household, open, deleted) in &rows {
+            let row = (
+                id.clone(),
+                kind.clone(),
+                day.clone(),
+                household.clone(),
+                *open,
+                *deleted,
+            );
+            let sent =
+                *rev as u64 > full || facts_of(&row).is_none_or(|f| window::keeps(w, &f, &extras));
+            if sent {
+                if picked.len() == limit {
+                    return Ok((picked, true));
+                }
+                picked.push(*rev);
+            }
+            pos = *rev;
+        }
+        if (rows.len() as i64) < SCAN {
+            return Ok((picked, false));
+        }
+    }
+}
+
+/// The digest of what the window covers (households, and records from its first day) as of
+/// revision `upto`, leaving out `except`. `None` when one of them changed after `upto` (the
+/// phone checks next time).
+pub async fn digest(
+    db: &AnyPool,
+    team: &str,
+    w: Window,
+    except: &[RecordId],
+    upto: i64,
+) -> Result<Option<Digest>, SyncError> {
+    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, updated_at, deleted, rev FROM records
+         WHERE team_id = $1 AND updated_at >= 0 AND (kind = 'household' OR day >= $2)",
+    )
+    .bind(team)
+    .bind(w.from.to_string())
+    .fetch_all(db)
+    .await?;
+    let mut d = Digest::default();
+    for (id, updated_at, deleted, rev) in rows {
+        let Ok(id) = RecordId::parse(&id) else {
+            continue;
+        };
+        if rev > upto {
+            return Ok(None);
+        }
+        if !except.contains(&id) {
+            d.add(id, Digest::version(UnixMillis(updated_at), deleted != 0));
+        }
+    }
+    Ok(Some(d))
+}
