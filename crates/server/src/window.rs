@@ -84,28 +84,39 @@ pub async fn fill_record_facts(db: &AnyPool) -> Result<usize, SyncError> {
 }
 
 /// One row as the window's rule reads it.
-type FactRow = (String, String, Option<String>, Option<String>, i64, i64);
+#[derive(sqlx::FromRow)]
+struct FactRow {
+    rev: i64,
+    id: String,
+    kind: String,
+    day: Option<String>,
+    household_id: Option<String>,
+    follow_up_open: i64,
+    deleted: i64,
+}
 
-fn facts_of(row: &FactRow) -> Option<Facts> {
-    let (id, kind, day, household, open, deleted) = row;
+fn facts_of(r: &FactRow) -> Option<Facts> {
     Some(Facts {
-        id: RecordId::parse(id).ok()?,
-        kind: match kind.as_str() {
+        id: RecordId::parse(&r.id).ok()?,
+        kind: match r.kind.as_str() {
             "household" => RecordKind::Household,
             "visit" => RecordKind::Visit,
             _ => RecordKind::Event,
         },
-        day: day.as_deref().and_then(|d| Day::parse(d).ok()),
-        household: household.as_deref().and_then(|h| RecordId::parse(h).ok()),
-        open_follow_up: *open != 0,
-        deleted: *deleted != 0,
+        day: r.day.as_deref().and_then(|d| Day::parse(d).ok()),
+        household: r
+            .household_id
+            .as_deref()
+            .and_then(|h| RecordId::parse(h).ok()),
+        open_follow_up: r.follow_up_open != 0,
+        deleted: r.deleted != 0,
     })
 }
 
 /// The visits the window keeps beyond its days, from the team's current records.
 pub async fn extras(db: &AnyPool, team: &str) -> Result<HashSet<RecordId>, SyncError> {
     let rows: Vec<FactRow> = sqlx::query_as(
-        "SELECT id, kind, day, household_id, follow_up_open, deleted FROM records
+        "SELECT rev, id, kind, day, household_id, follow_up_open, deleted FROM records
          WHERE team_id = $1 AND kind = 'visit' AND updated_at >= 0",
     )
     .bind(team)
@@ -130,17 +141,9 @@ pub async fn pick(
     let mut picked = Vec::new();
     let mut pos = from as i64;
     loop {
-        let rows: Vec<(
-            i64,
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            i64,
-            i64,
-        )> = sqlx::query_as(
+        let rows: Vec<FactRow> = sqlx::query_as(
             "SELECT rev, id, kind, day, household_id, follow_up_open, deleted FROM records
-                 WHERE team_id = $1 AND rev > $2 AND rev <= $3 ORDER BY rev LIMIT $4",
+             WHERE team_id = $1 AND rev > $2 AND rev <= $3 ORDER BY rev LIMIT $4",
         )
         .bind(team)
         .bind(pos)
@@ -148,24 +151,16 @@ pub async fn pick(
         .bind(SCAN)
         .fetch_all(db)
         .await?;
-        for (rev, id, kind, day, household, open, deleted) in &rows {
-            let row = (
-                id.clone(),
-                kind.clone(),
-                day.clone(),
-                household.clone(),
-                *open,
-                *deleted,
-            );
+        for r in &rows {
             let sent =
-                *rev as u64 > full || facts_of(&row).is_none_or(|f| window::keeps(w, &f, &extras));
+                r.rev as u64 > full || facts_of(r).is_none_or(|f| window::keeps(w, &f, &extras));
             if sent {
                 if picked.len() == limit {
                     return Ok((picked, true));
                 }
-                picked.push(*rev);
+                picked.push(r.rev);
             }
-            pos = *rev;
+            pos = r.rev;
         }
         if (rows.len() as i64) < SCAN {
             return Ok((picked, false));
