@@ -6,7 +6,10 @@ use doorstep_core::account::{
     MemberView, PasswordChange, Role, RoleChange, SetupRequest, UserInfo,
 };
 use doorstep_core::i18n::Text;
-use doorstep_core::sync::wire::{IdsResponse, PullResponse, PushRequest, PushResponse, PROTOCOL};
+use doorstep_core::sync::window::TeamSettings;
+use doorstep_core::sync::wire::{
+    IdsResponse, PullResponse, PullScope, PushRequest, PushResponse, PROTOCOL,
+};
 use doorstep_core::Lang;
 use doorstep_core::RecordId;
 use serde::de::DeserializeOwned;
@@ -279,12 +282,16 @@ pub async fn pull(
     token: &str,
     cursor: u64,
     except: &[RecordId],
+    scope: PullScope,
 ) -> Result<PullResponse, ApiProblem> {
     let except: Vec<String> = except.iter().map(RecordId::to_string).collect();
-    let path = format!(
+    let mut path = format!(
         "/api/v1/sync/pull?protocol={PROTOCOL}&cursor={cursor}&except={}",
         except.join(",")
     );
+    if let Some(today) = scope.today {
+        path.push_str(&format!("&today={today}&full={}", scope.full));
+    }
     answer("GET", &path, None, Some(token)).await
 }
 
@@ -313,6 +320,14 @@ pub async fn revoke_device(token: &str, id: &str) -> Result<(), ApiProblem> {
 }
 
 /// The team's people (coordinators).
+pub async fn team_settings(token: &str) -> Result<TeamSettings, ApiProblem> {
+    answer("GET", "/api/v1/team/settings", None, Some(token)).await
+}
+
+pub async fn set_team_settings(token: &str, s: &TeamSettings) -> Result<(), ApiProblem> {
+    done("PUT", "/api/v1/team/settings", json(s)?, Some(token)).await
+}
+
 pub async fn members(token: &str) -> Result<Vec<MemberView>, ApiProblem> {
     answer("GET", "/api/v1/members", None, Some(token)).await
 }

@@ -185,3 +185,16 @@ pub fn phones(lang: Lang, n: i64) -> String {
 pub fn for_member(lang: Lang, action: Text, name: &str) -> String {
     super::label_value(lang, action.get(lang), name)
 }
+
+// Team settings: what phones keep (doorstep_core::sync::window).
+pub const KEEP_TITLE: Text = Text::new("手机保留的记录", "What phones keep");
+pub const KEEP_HELP: Text = Text::new(
+    "志愿者的手机只保留最近这些天的走访和活动，以及每户最近一次走访、未完成的跟进和所有未同步的记录；更早的记录留在服务器上。",
+    "Volunteers' phones keep only the visits and events of these last days, plus each household's latest visit, open follow-ups and everything not yet synced; older records stay on the server.",
+);
+pub const KEEP_DAYS: Text = Text::new("保留天数（30–3660）", "Days kept (30–3660)");
+pub const SAVE_KEEP: Text = Text::new("保存设置", "Save the setting");
+pub const KEEP_SAVED: Text = Text::new(
+    "已保存。志愿者的手机在下次同步时按新设置保留记录。",
+    "Saved. Volunteers' phones follow it at their next sync.",
+);

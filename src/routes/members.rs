@@ -6,6 +6,7 @@
 use doorstep_core::account::{
     may_change_roles, may_manage, InviteRequest, InviteResponse, MemberView, Role,
 };
+use doorstep_core::sync::window::TeamSettings;
 use doorstep_core::{Lang, UnixMillis};
 use leptos::prelude::*;
 
@@ -95,6 +96,64 @@ pub fn MembersPage() -> impl IntoView {
                 }.into_any(),
             }}
             <a class="button" href="/devices">{tr(SEE_DEVICES)}</a>
+        </section>
+        <KeepForm token=Signal::derive(token)/>
+    }
+}
+
+/// The team's window: how many days of synced visits and events phones keep.
+#[component]
+fn KeepForm(token: Signal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let days = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let note = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    if let Some(t) = token.get_untracked() {
+        leptos::task::spawn_local(async move {
+            match api::team_settings(&t).await {
+                Ok(s) => days.set(s.window_days.to_string()),
+                Err(p) => error.set(Some(p.message(lang.get_untracked()).to_owned())),
+            }
+        });
+    }
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        note.set(None);
+        // Not a number is out of range too: one message, the core's.
+        let window_days = days.get_untracked().trim().parse().unwrap_or(0);
+        let settings = match (TeamSettings { window_days }).parse() {
+            Ok(s) => s,
+            Err(e) => {
+                error.set(Some(e.message(lang.get_untracked())));
+                return;
+            }
+        };
+        let Some(t) = token.get_untracked() else {
+            return;
+        };
+        error.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::set_team_settings(&t, &settings).await {
+                Ok(()) => note.set(Some(KEEP_SAVED.get(lang.get_untracked()).into())),
+                Err(p) => error.set(Some(p.message(lang.get_untracked()).to_owned())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="keep-title">
+            <h2 id="keep-title">{tr(KEEP_TITLE)}</h2>
+            <p class="muted">{tr(KEEP_HELP)}</p>
+            <form on:submit=on_submit novalidate aria-labelledby="keep-title">
+                <TextField id="keep-days" label=KEEP_DAYS value=days input_type="number"
+                    inputmode="numeric" on_input=move |v: String| days.set(v) error/>
+                <button type="submit" class="primary" prop:disabled=move || busy.get()>
+                    {move || if busy.get() { WORKING.get(lang.get()) } else { SAVE_KEEP.get(lang.get()) }}
+                </button>
+                <p role="status">{move || note.get()}</p>
+            </form>
         </section>
     }
 }

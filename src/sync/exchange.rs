@@ -67,6 +67,9 @@ pub async fn exchange(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
         let (stored, repair) = pull_all(token, ctx).await?;
         changed |= stored > 0 || repair;
         if !repair {
+            // What the team's window no longer keeps leaves the phone (never a change
+            // not yet on the server).
+            changed |= !with_db(client::prune)?.removed.is_empty();
             break;
         }
         run_repair(token, ctx).await?;
@@ -128,9 +131,20 @@ async fn push_all(
 /// a repair must run first (then the pull starts again after it).
 async fn pull_all(token: &str, ctx: SyncCtx) -> Result<(usize, bool), NextStep> {
     let mut stored = 0;
+    // A volunteer's phone keeps the team's window; a coordinator's keeps the whole history
+    // until the dashboard can ask the server for older periods.
+    let today = crate::session::load()
+        .filter(|s| !s.user.role.is_coordinator())
+        .map(|_| crate::state::today());
     loop {
-        let (cursor, except) = with_db(|db| Ok((client::cursor(db), client::digest_except(db))))?;
-        let page = match api::pull(token, cursor, &except).await {
+        let (cursor, except, scope) = with_db(|db| {
+            Ok((
+                client::cursor(db),
+                client::digest_except(db),
+                client::pull_scope(db, today),
+            ))
+        })?;
+        let page = match api::pull(token, cursor, &except, scope).await {
             Ok(p) => p,
             Err(ApiProblem::Revoked) => {
                 revoked(ctx);
@@ -143,7 +157,7 @@ async fn pull_all(token: &str, ctx: SyncCtx) -> Result<(usize, bool), NextStep> 
         if pulled.repair {
             return Ok((stored, true));
         }
-        if !page.more {
+        if !page.more && !pulled.again {
             return Ok((stored, false));
         }
     }

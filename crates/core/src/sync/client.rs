@@ -489,7 +489,14 @@ pub fn on_pulled<S: KvStore + ?Sized>(
             }
             db.kv().set(WINDOW, &pack::encode(&w)?)?;
         }
-        None => db.kv().remove(WINDOW)?,
+        None if stored_window(db).is_some() => {
+            // No longer kept to a window (a volunteer made coordinator): fetch it all.
+            db.kv().remove(WINDOW)?;
+            forget_cursor(db)?;
+            done.again = true;
+            return Ok(done);
+        }
+        None => {}
     }
     if page.full > 0 {
         db.kv().set(FULL, &page.full.to_string())?;

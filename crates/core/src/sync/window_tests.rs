@@ -177,6 +177,8 @@ enum Step {
     /// The team sets its window.
     SetDays(u32),
     LoseCursor,
+    /// The volunteer is made coordinator (whose phone keeps everything), or back.
+    Promote(bool),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -188,6 +190,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (1..90i64).prop_map(Step::Advance),
         1 => prop_oneof![Just(30u32), Just(60), Just(120), Just(365)].prop_map(Step::SetDays),
         1 => Just(Step::LoseCursor),
+        1 => any::<bool>().prop_map(Step::Promote),
     ]
 }
 
@@ -200,6 +203,8 @@ struct Team {
     at: i64,
     households: Vec<Household>,
     mine: BTreeSet<RecordId>,
+    /// The volunteer's phone keeps a window (false: made coordinator).
+    windowed: bool,
 }
 
 const COORD: Writer<'static> = Writer {
@@ -226,6 +231,7 @@ impl Team {
             at: 1_800_000_000_000,
             households: Vec::new(),
             mine: BTreeSet::new(),
+            windowed: true,
         };
         for n in 0..5 {
             let mut h = household(n);
@@ -260,7 +266,7 @@ impl Team {
     fn pull(&mut self, coord: bool, limit: usize) {
         let store = if coord { &self.coord } else { &self.phone };
         let db = LocalDb::new(store);
-        let today = (!coord).then_some(self.today);
+        let today = (!coord && self.windowed).then_some(self.today);
         for _ in 0..1000 {
             let scope = client::pull_scope(&db, today);
             let page = self.server.pull_scoped(
@@ -361,6 +367,7 @@ impl Team {
             Step::Advance(days) => self.today = self.today.add_days(days),
             Step::SetDays(d) => self.server.window_days = d,
             Step::LoseCursor => client::forget_cursor(&LocalDb::new(&self.phone)).unwrap(),
+            Step::Promote(coordinator) => self.windowed = !coordinator,
         }
     }
 
@@ -368,6 +375,16 @@ impl Team {
     /// records, and everything the volunteer saved is on the server.
     fn check(&self) {
         let db = LocalDb::new(&self.phone);
+        if !self.windowed {
+            assert!(client::stored_window(&db).is_none());
+            let all: BTreeSet<RecordId> = self.server.docs.keys().copied().collect();
+            assert_eq!(
+                held(&db),
+                all,
+                "a coordinator's phone holds the whole history"
+            );
+            return;
+        }
         let w = client::stored_window(&db).expect("the server applied a window");
         let days = if self.server.window_days == 0 {
             window::DEFAULT_DAYS
