@@ -16,6 +16,11 @@ pub fn with_data() -> Result {
     node("tools/bench-data.mjs")
 }
 
+/// A team three years on (1,000 households, 40,000 visits) and a volunteer's bounded phone.
+pub fn with_window() -> Result {
+    node("tools/bench-window.mjs")
+}
+
 /// 1,000 queued visits pushed from the browser; then the server alone under load.
 pub fn sync() -> Result {
     node("tools/bench-sync.mjs")?;

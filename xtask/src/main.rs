@@ -55,6 +55,7 @@ fn main() -> ExitCode {
             .and_then(|()| seed::write())
             .and_then(|()| bench::storage_capacity())
             .and_then(|()| bench::with_data())
+            .and_then(|()| bench::with_window())
             .and_then(|()| bench::sync()),
         Some("seed") => seed::write(),
         Some("size") => setup::setup()

@@ -609,11 +609,6 @@ fn leaves_latest<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     r: &PulledRecord,
 ) -> Result<Option<RecordId>, StoreError> {
-    #[derive(Deserialize)]
-    struct Dated {
-        day: crate::Day,
-        household_id: RecordId,
-    }
     if r.kind != RecordKind::Visit {
         return Ok(None);
     }
@@ -621,16 +616,19 @@ fn leaves_latest<S: KvStore + ?Sized>(
     let Some(ours) = db
         .visits()
         .get_raw(&key)?
-        .and_then(|raw| pack::decode::<Dated>(&raw, "").ok())
+        .and_then(|raw| window::Stamp::of(&raw))
     else {
         return Ok(None);
     };
     if db.tombstones().get_raw(&key)?.is_some() {
         return Ok(None);
     }
-    let theirs = serde_json::from_str::<Dated>(r.record.get()).ok();
-    let leaves = r.deleted || theirs.is_none_or(|t| t.day < ours.day);
-    Ok(leaves.then_some(ours.household_id))
+    let (Some(household), Some(day)) = (ours.household_id, ours.day) else {
+        return Ok(None);
+    };
+    let theirs = window::Stamp::of(r.record.get()).and_then(|t| t.day);
+    let leaves = r.deleted || theirs.is_none_or(|t| t < day);
+    Ok(leaves.then_some(household))
 }
 
 enum Stored {
@@ -648,18 +646,12 @@ fn store_pulled<T: Synced, S: KvStore + ?Sized>(
     r: &PulledRecord,
     now: UnixMillis,
 ) -> Result<Stored, StoreError> {
-    #[derive(Deserialize)]
-    struct Stamp {
-        updated_at: UnixMillis,
-    }
     let Ok(mut record) = serde_json::from_str::<T>(r.record.get()) else {
         return Ok(Stored::Unreadable);
     };
     let c = db.collection(T::KIND);
     let key = r.id.to_string();
-    let ours = c
-        .get_raw(&key)?
-        .and_then(|raw| pack::decode::<Stamp>(&raw, "").ok());
+    let ours = c.get_raw(&key)?.and_then(|raw| window::Stamp::of(&raw));
     if ours.is_some_and(|o| o.updated_at > record.updated_at()) {
         return Ok(Stored::Older);
     }

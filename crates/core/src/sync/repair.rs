@@ -139,23 +139,15 @@ pub(super) fn check<S: KvStore + ?Sized>(
     Ok(true)
 }
 
-#[derive(serde::Deserialize, Default)]
-struct Stamp {
-    #[serde(default)]
-    updated_at: crate::UnixMillis,
-    #[serde(default)]
-    day: Option<crate::Day>,
-}
-
 /// A record's `updated_at` and day without decoding all of it (a walk over every record).
 fn stored_stamp<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     kind: RecordKind,
     id: RecordId,
-) -> Result<Stamp, StoreError> {
+) -> Result<super::window::Stamp, StoreError> {
     let raw = db.collection(kind).get_raw(&id.to_string())?;
-    let mut stamp: Stamp = raw
-        .and_then(|r| crate::store::pack::decode::<Stamp>(&r, "").ok())
+    let mut stamp = raw
+        .and_then(|r| super::window::Stamp::of(&r))
         .unwrap_or_default();
     if kind == RecordKind::Household {
         stamp.day = None;

@@ -145,36 +145,57 @@ pub struct Pruned {
     pub removed: Vec<(RecordKind, RecordId)>,
 }
 
+/// The few fields of a stored record that sync reads without decoding all of it (the
+/// window's rule, the digest): one decoder for all of them, to keep the app small.
+#[derive(Debug, Default, Deserialize)]
+pub struct Stamp {
+    #[serde(default)]
+    pub id: Option<RecordId>,
+    #[serde(default)]
+    pub updated_at: crate::UnixMillis,
+    #[serde(default)]
+    pub day: Option<Day>,
+    #[serde(default)]
+    pub household_id: Option<RecordId>,
+    #[serde(default)]
+    pub follow_up: Option<FollowUpState>,
+}
+
+/// Whether a follow-up is done.
+#[derive(Debug, Default, Deserialize)]
+pub struct FollowUpState {
+    #[serde(default)]
+    pub done_on: Option<Day>,
+}
+
+impl Stamp {
+    /// The stamp of a stored (packed) record or a pulled one; `None` if it does not decode.
+    pub fn of(raw: &str) -> Option<Stamp> {
+        crate::store::pack::decode::<Stamp>(raw, "").ok()
+    }
+}
+
 /// The facts of every visit and event on the phone (households have none the rule uses).
 pub fn phone_facts<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<Vec<Facts>, StoreError> {
-    #[derive(Deserialize)]
-    struct Dated {
-        id: RecordId,
-        day: Day,
-        #[serde(default)]
-        household_id: Option<RecordId>,
-        #[serde(default)]
-        follow_up: Option<crate::visit::FollowUp>,
-    }
     let deleted = db.deleted_ids()?;
     let mut out = Vec::new();
     for kind in [RecordKind::Visit, RecordKind::Event] {
         let c = db.collection(kind);
         for id in c.ids()? {
-            // Read as a few fields; a record that does not decode is left alone (kept).
-            let Some(d) = c
-                .get_raw(&id)?
-                .and_then(|raw| crate::store::pack::decode::<Dated>(&raw, "").ok())
-            else {
+            // A record that does not decode is left alone (kept).
+            let Some(d) = c.get_raw(&id)?.and_then(|raw| Stamp::of(&raw)) else {
+                continue;
+            };
+            let (Some(id), Some(day)) = (d.id, d.day) else {
                 continue;
             };
             out.push(Facts {
-                id: d.id,
+                id,
                 kind,
-                day: Some(d.day),
+                day: Some(day),
                 household: d.household_id,
                 open_follow_up: d.follow_up.is_some_and(|f| f.done_on.is_none()),
-                deleted: deleted.contains(&d.id),
+                deleted: deleted.contains(&id),
             });
         }
     }

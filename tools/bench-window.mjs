@@ -1,0 +1,178 @@
+// A team three years on: 1,000 households and 40,000 visits on the server (pushed through the
+// API as phones would), and a volunteer's new phone keeping the team's window (120 days).
+// Prints for BENCHMARKS.md: the first sync, the storage it uses against Chromium's 5 M-unit
+// localStorage quota, start offline and save with that data. Asserts nothing (noisy machine).
+//
+//   HOUSEHOLDS=1000 VISITS=40000 DAYS=1095 CPU=1 node tools/bench-window.mjs
+import { chromium } from "@playwright/test";
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const PORT = Number(process.env.PORT ?? 18103);
+const URL = `http://127.0.0.1:${PORT}/`;
+const SERVER = process.env.DOORSTEP_SERVER_BIN ?? "target/server/doorstep-server";
+const HOUSEHOLDS = Number(process.env.HOUSEHOLDS ?? 1000);
+const VISITS = Number(process.env.VISITS ?? 40000);
+const SPAN = Number(process.env.DAYS ?? 1095);
+const CPU = Number(process.env.CPU ?? 1);
+const QUOTA_UNITS = 5 * 1024 * 1024;
+const DAY_MS = 86_400_000;
+const PW = "bench-password-1";
+const PIN = "2580";
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+function uuid7(t) {
+  const b = randomBytes(16);
+  b.writeUIntBE(t, 0, 6);
+  b[6] = 0x70 | (b[6] & 0x0f);
+  b[8] = 0x80 | (b[8] & 0x3f);
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const data = mkdtempSync(join(tmpdir(), "doorstep-window-"));
+const db = ["--database", `sqlite://${data}/db.sqlite`];
+execFileSync(SERVER, ["team", "add", "bench-team", ...db]);
+for (const [role, name] of [["coordinator", "bench-coord"], ["volunteer", "bench-vol"]]) {
+  execFileSync(SERVER, ["user", "add", "--team", "bench-team", "--role", role, "--username", name,
+    "--display-name", name, ...db], { env: { ...process.env, DOORSTEP_PASSWORD: PW } });
+}
+const server = spawn(SERVER, ["serve", "--addr", `127.0.0.1:${PORT}`, ...db], { stdio: "ignore" });
+
+async function api(path, body, token) {
+  const res = await fetch(`${URL}api/v1/${path}`, {
+    method: "POST", body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function ready(page) {
+  const setup = page.getByLabel(/解锁密码（/), unlock = page.getByLabel(/^解锁密码$/);
+  const home = page.getByRole("navigation", { name: "主导航" });
+  await setup.or(unlock).or(home).first().waitFor({ timeout: 120_000 });
+  if (await setup.isVisible()) {
+    await setup.fill(PIN);
+    await page.getByLabel("再输一次").fill(PIN);
+    await page.getByRole("button", { name: "设置解锁密码" }).click();
+  } else if (await unlock.isVisible()) {
+    await unlock.fill(PIN);
+    await page.getByRole("button", { name: "解锁" }).click();
+  }
+  await home.waitFor();
+}
+
+const used = (page) => page.evaluate(() => {
+  let n = 0, visits = 0;
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    n += k.length + localStorage.getItem(k).length;
+    if (k.startsWith("doorstep/v1/visits/r/")) visits++;
+  }
+  return { units: n, visits };
+});
+
+try {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${URL}healthz`)).ok) break; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // The history, through the API.
+  const { token } = await api("login", { username: "bench-coord", password: PW, device_name: "导入" });
+  const now = Date.now();
+  const records = [];
+  const ids = [];
+  for (let h = 0; h < HOUSEHOLDS; h++) {
+    const id = uuid7(now);
+    ids.push(id);
+    records.push({ kind: "household", record: { id, address: { community: h % 2 ? "东亭社区" : "春江花园社区",
+      building: `${1 + (h % 40)}幢`, unit: `${1 + (h % 3)}单元`, room: `${100 + h}室` },
+      residents: [{ name: `居民${h}`, lives_alone: h % 3 === 0 }], notes: "独居，腿脚不便，每月送米面油",
+      created_at: now, updated_at: now, author: "" } });
+  }
+  const perHousehold = VISITS / HOUSEHOLDS, every = SPAN / perHousehold;
+  for (let h = 0; h < HOUSEHOLDS; h++) {
+    for (let k = 0; k < perHousehold; k++) {
+      const back = Math.floor(k * every + (h % every));
+      records.push({ kind: "visit", record: { id: uuid7(now), household_id: ids[h],
+        day: new Date(now - back * DAY_MS).toISOString().slice(0, 10), volunteers: ["王芳", "李强"],
+        services: { companionship_chat: true, cleaning: k % 3 === 0 },
+        residents_words: "你们来了我就高兴，最近睡得还行", notes: "家里整洁，燃气已检查",
+        created_at: now, updated_at: now, author: "" } });
+    }
+  }
+  const t0 = performance.now();
+  let seq = 0;
+  for (let i = 0; i < records.length; i += 100) {
+    const mutations = records.slice(i, i + 100).map(({ kind, record }) => ({
+      seq: ++seq, at: now, op: { put: { kind, id: record.id, base: 0, record } } }));
+    const answer = await api("sync/push", { protocol: 1, mutations }, token);
+    if (answer.outcomes.some((o) => o.rejected)) throw new Error(JSON.stringify(answer.outcomes.find((o) => o.rejected)));
+  }
+  console.log(`server: ${HOUSEHOLDS} households and ${VISITS} visits over ${SPAN} days pushed in ` +
+    `${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  });
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 412, height: 915 } });
+  const page = await context.newPage();
+  if (CPU > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU });
+  }
+  console.log(`CPU slowed ${CPU}x`);
+  let pulled = 0;
+  page.on("response", async (r) => {
+    if (r.url().includes("/api/v1/sync/pull")) pulled += (await r.body().catch(() => Buffer.alloc(0))).length;
+  });
+  await page.goto(URL);
+  await page.getByLabel("用户名").fill("bench-vol");
+  await page.getByLabel("密码").fill(PW);
+  await page.getByLabel(/这台手机的名称/).fill("测试手机");
+  const s0 = performance.now();
+  await page.getByRole("button", { name: "登录" }).click();
+  await ready(page);
+  await page.getByTestId("sync-status").filter({ hasText: "已全部同步" }).waitFor({ timeout: 600_000 });
+  const firstSync = performance.now() - s0;
+  const { units, visits } = await used(page);
+  console.log(`volunteer's new phone, window 120 days: first sync (sign-in tap → 已全部同步, PIN set meanwhile) ` +
+    `${(firstSync / 1000).toFixed(1)} s, ${(pulled / 1048576).toFixed(1)} MiB of pull answers; holds ${visits} of ${VISITS} visits; ` +
+    `${units} UTF-16 units = ${(100 * units / QUOTA_UNITS).toFixed(1)} % of the 5 M-unit quota`);
+
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+  await context.setOffline(true);
+  const starts = [];
+  for (let i = 0; i < 5; i++) {
+    await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName("doorstep:mounted").length > 0);
+    starts.push(await page.evaluate(() => performance.getEntriesByName("doorstep:mounted")[0].startTime));
+  }
+  console.log(`start offline with that (navigation → mounted, 5 reloads): median ${ms(median(starts))}`);
+  await ready(page);
+
+  const saves = [];
+  for (let i = 0; i < 15; i++) {
+    await page.evaluate(() => performance.clearMeasures("doorstep:save"));
+    await page.evaluate((url) => { history.pushState(null, "", url); dispatchEvent(new PopStateEvent("popstate")); },
+      `/visits/new?household=${ids[i]}`);
+    await page.getByLabel(/志愿者/).fill("张三");
+    await page.getByLabel("聊天陪伴").check();
+    await page.getByRole("button", { name: "保存走访" }).click();
+    await page.waitForFunction(() => performance.getEntriesByName("doorstep:save", "measure").length > 0);
+    saves.push(await page.evaluate(() => performance.getEntriesByName("doorstep:save", "measure")[0].duration));
+  }
+  console.log(`save a visit (record + outbox + lists) with that: median ${ms(median(saves))}, ` +
+    `first ${ms(saves[0])}, last ${ms(saves[saves.length - 1])}`);
+  await browser.close();
+} finally {
+  server.kill();
+  rmSync(data, { recursive: true, force: true });
+}
