@@ -93,7 +93,8 @@ try {
     ids.push(id);
     records.push({ kind: "household", record: { id, address: { community: h % 2 ? "东亭社区" : "春江花园社区",
       building: `${1 + (h % 40)}幢`, unit: `${1 + (h % 3)}单元`, room: `${100 + h}室` },
-      residents: [{ name: `居民${h}`, lives_alone: h % 3 === 0 }], notes: "独居，腿脚不便，每月送米面油",
+      residents: [{ name: `居民${h}`, lives_alone: h % 3 === 0 }], notes: "腿脚不便，每月送米面油",
+      basis: { kind: "duty_of_care", recorded_on: new Date(now - SPAN * DAY_MS).toISOString().slice(0, 10), recorded_by: "王芳" },
       created_at: now, updated_at: now, author: "" } });
   }
   const perHousehold = VISITS / HOUSEHOLDS, every = SPAN / perHousehold;
@@ -129,9 +130,13 @@ try {
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU });
   }
   console.log(`CPU slowed ${CPU}x`);
-  let pulled = 0;
-  page.on("response", async (r) => {
-    if (r.url().includes("/api/v1/sync/pull")) pulled += (await r.body().catch(() => Buffer.alloc(0))).length;
+  let pulled = 0, pulls = 0, waited = 0;
+  page.on("requestfinished", async (req) => {
+    if (!req.url().includes("/api/v1/sync/pull")) return;
+    const t = req.timing();
+    pulls++;
+    waited += t.responseEnd - t.requestStart;
+    pulled += (await (await req.response())?.body().catch(() => Buffer.alloc(0)))?.length ?? 0;
   });
   await page.goto(URL);
   await page.getByLabel("用户名").fill("bench-vol");
@@ -144,7 +149,7 @@ try {
   const firstSync = performance.now() - s0;
   const { units, visits } = await used(page);
   console.log(`volunteer's new phone, window 120 days: first sync (sign-in tap → 已全部同步, PIN set meanwhile) ` +
-    `${(firstSync / 1000).toFixed(1)} s, ${(pulled / 1048576).toFixed(1)} MiB of pull answers; holds ${visits} of ${VISITS} visits; ` +
+    `${(firstSync / 1000).toFixed(1)} s, ${(pulled / 1048576).toFixed(1)} MiB in ${pulls} pull answers (${(waited / 1000).toFixed(1)} s waiting for them); holds ${visits} of ${VISITS} visits; ` +
     `${units} UTF-16 units = ${(100 * units / QUOTA_UNITS).toFixed(1)} % of the 5 M-unit quota`);
 
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
@@ -174,5 +179,6 @@ try {
   await browser.close();
 } finally {
   server.kill();
-  rmSync(data, { recursive: true, force: true });
+  if (process.env.KEEP) console.log(`data kept in ${data}`);
+  else rmSync(data, { recursive: true, force: true });
 }

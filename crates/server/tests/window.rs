@@ -361,3 +361,43 @@ async fn the_window_ends_within_a_day_of_the_servers_and_old_rows_are_filled() {
     assert_eq!(again.records.len(), 4);
     assert_eq!(again.digest, page.digest);
 }
+
+#[tokio::test]
+async fn the_servers_query_for_kept_visits_is_the_cores_rule() {
+    let t = team().await;
+    // Visits on the same day (the id decides), deleted ones, follow-ups open and done.
+    let mut x: u64 = 7;
+    let mut next = || {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        x >> 33
+    };
+    let db = LocalDb::new(&t.coord_store);
+    for n in 0..120u32 {
+        let follow_up = match next() % 4 {
+            0 => Some(true),
+            1 => Some(false),
+            _ => None,
+        };
+        let v = t.visit(
+            100 + n,
+            (next() % 3) as usize,
+            (next() % 5 * 100) as i64,
+            follow_up,
+        );
+        if next() % 5 == 0 {
+            db.delete(RecordKind::Visit, v.id, UnixMillis(21)).unwrap();
+        }
+    }
+    t.coordinator_syncs().await;
+    let pool = t.app.pool().await;
+    let team: String = sqlx::query_scalar("SELECT team_id FROM records LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let by_sql = doorstep_server::window::extras(&pool, &team).await.unwrap();
+    let by_rule = doorstep_server::window::extras_by_the_rule(&pool, &team)
+        .await
+        .unwrap();
+    assert!(by_rule.len() > 3, "open follow-ups and latest visits");
+    assert_eq!(by_sql, by_rule);
+}

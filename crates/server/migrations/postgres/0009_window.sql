@@ -7,3 +7,8 @@ ALTER TABLE teams ADD COLUMN window_days BIGINT;
 ALTER TABLE records ADD COLUMN updated_at BIGINT;
 ALTER TABLE records ADD COLUMN household_id TEXT;
 ALTER TABLE records ADD COLUMN follow_up_open BIGINT NOT NULL DEFAULT 0;
+-- Everything the window's scans read, in revision order: a pull from nothing, the latest visits
+-- and the window's digest walk this index instead of the records (measured: 0.85 s a page
+-- for 41,000 records without it, BENCHMARKS.md).
+CREATE INDEX records_window ON records (team_id, rev, kind, day, household_id, follow_up_open,
+    deleted, updated_at, id);
