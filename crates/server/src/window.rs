@@ -174,9 +174,7 @@ pub async fn pick(
         .fetch_all(db)
         .await?;
     let more = rows.len() > limit;
-    let last = rows
-        .iter()
-        .take(limit)
+    let last = rows[..rows.len().min(limit)]
         .last()
         .map_or(from as i64, |r| r.rev);
     let picked = rows
