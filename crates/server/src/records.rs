@@ -354,12 +354,9 @@ pub async fn pull(
         Some(_) if from == 0 => clock as u64,
         Some(_) => scope.full.min(clock as u64),
     };
-    let mut scanned = None;
     let (rows, more): (Vec<(String, String, i64, i64)>, bool) = match window {
         Some(w) if full > from => {
-            let (revs, more, last) =
-                crate::window::pick(db, team, (from, clock, full), w, limit).await?;
-            scanned = Some(last as u64);
+            let (revs, more) = crate::window::pick(db, team, (from, clock, full), w, limit).await?;
             (rows_at(db, team, &revs).await?, more)
         }
         _ => {
@@ -394,8 +391,6 @@ pub async fn pull(
         .filter_map(|(id, j, at, _)| readable(id, j).map(|d| (d, UnixMillis(*at))))
         .collect();
     let cursor = match rows.last() {
-        // Past the last row looked at, even if it was left out or unreadable.
-        _ if more && scanned.is_some() => scanned.unwrap_or(from),
         // Past the page's last row even if it was unreadable (else the phone asks forever).
         Some(r) if more => r.3 as u64,
         // With a window, rows left out up to the counter were looked at too.

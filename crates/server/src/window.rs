@@ -86,7 +86,6 @@ pub async fn fill_record_facts(db: &AnyPool) -> Result<usize, SyncError> {
 /// One row as the window's rule reads it.
 #[derive(sqlx::FromRow)]
 struct FactRow {
-    rev: i64,
     id: String,
     kind: String,
     day: Option<String>,
@@ -116,7 +115,8 @@ fn facts_of(r: &FactRow) -> Option<Facts> {
 /// The visits the window keeps beyond its days (`window::extras`: each household's latest
 /// visit not deleted, by day then id, and every visit not deleted with an open follow-up),
 /// as SQL over the index, which reads a team's 40,000 visits in milliseconds where decoding
-/// them row by row takes over a second. `tests/window.rs` checks it against the core's rule.
+/// them row by row takes over a second. `tests/window.rs` checks it against the core's rule
+/// ([`extras_by_the_rule`]).
 const EXTRAS: &str = "SELECT id FROM records
      WHERE team_id = $1 AND kind = 'visit' AND deleted = 0 AND updated_at >= 0 AND follow_up_open = 1
      UNION
@@ -136,7 +136,7 @@ pub async fn extras(db: &AnyPool, team: &str) -> Result<HashSet<RecordId>, SyncE
 /// The same from every visit's facts, by the core's rule (what `extras` must equal).
 pub async fn extras_by_the_rule(db: &AnyPool, team: &str) -> Result<HashSet<RecordId>, SyncError> {
     let rows: Vec<FactRow> = sqlx::query_as(
-        "SELECT rev, id, kind, day, household_id, follow_up_open, deleted FROM records
+        "SELECT id, kind, day, household_id, follow_up_open, deleted FROM records
          WHERE team_id = $1 AND kind = 'visit' AND updated_at >= 0",
     )
     .bind(team)
@@ -147,24 +147,23 @@ pub async fn extras_by_the_rule(db: &AnyPool, team: &str) -> Result<HashSet<Reco
 }
 
 /// Revisions after `from` up to `upto`, oldest first, that a phone starting from nothing
-/// gets: at most `limit`, whether more follow, and the last revision looked at. Rows with a revision above `full` are
-/// sent whatever their day (the phone may hold an earlier copy). The query lets through
-/// what the window keeps; the core's rule decides.
+/// gets: at most `limit`, and whether more follow. Rows with a revision above `full` are
+/// sent whatever their day (the phone may hold an earlier copy); the others if the window
+/// keeps them (`window::keeps`: a household, a day in the window, or one of [`EXTRAS`]).
 pub async fn pick(
     db: &AnyPool,
     team: &str,
     (from, upto, full): (u64, i64, u64),
     w: Window,
     limit: usize,
-) -> Result<(Vec<i64>, bool, i64), SyncError> {
-    let extras = extras(db, team).await?;
+) -> Result<(Vec<i64>, bool), SyncError> {
     let sql = format!(
-        "SELECT rev, id, kind, day, household_id, follow_up_open, deleted FROM records
+        "SELECT rev FROM records
          WHERE team_id = $1 AND rev > $2 AND rev <= $3
            AND (rev > $4 OR kind = 'household' OR day >= $5 OR id IN ({EXTRAS}))
          ORDER BY rev LIMIT $6"
     );
-    let rows: Vec<FactRow> = sqlx::query_as(&sql)
+    let mut revs: Vec<i64> = sqlx::query_scalar(&sql)
         .bind(team)
         .bind(from as i64)
         .bind(upto)
@@ -173,19 +172,9 @@ pub async fn pick(
         .bind(limit as i64 + 1)
         .fetch_all(db)
         .await?;
-    let more = rows.len() > limit;
-    let last = rows[..rows.len().min(limit)]
-        .last()
-        .map_or(from as i64, |r| r.rev);
-    let picked = rows
-        .iter()
-        .take(limit)
-        .filter(|r| {
-            r.rev as u64 > full || facts_of(r).is_none_or(|f| window::keeps(w, &f, &extras))
-        })
-        .map(|r| r.rev)
-        .collect();
-    Ok((picked, more, last))
+    let more = revs.len() > limit;
+    revs.truncate(limit);
+    Ok((revs, more))
 }
 
 /// The digest of what the window covers (households, and records from its first day) as of
