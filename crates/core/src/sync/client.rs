@@ -6,7 +6,7 @@
 //! Pull never overwrites a record with a change waiting to be pushed or set aside: the push
 //! goes first and the server's merged copy comes back with a later pull.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -540,20 +540,10 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         // If the latest visit left here of such a household is before the window, the
         // server may keep an earlier one this phone pruned: only a pull from nothing
         // brings it.
-        let facts = window::phone_facts(db)?;
-        let mut latest: HashMap<RecordId, crate::Day> = HashMap::new();
-        for f in facts
-            .iter()
-            .filter(|f| f.kind == RecordKind::Visit && !f.deleted)
-        {
-            if let (Some(h), Some(day)) = (f.household, f.day) {
-                let e = latest.entry(h).or_insert(day);
-                *e = (*e).max(day);
-            }
-        }
+        let latest = window::latest_visits(&window::phone_facts(db)?);
         done.again = uncovering
             .iter()
-            .any(|h| latest.get(h).is_none_or(|d| !w.covers(Some(*d))));
+            .any(|h| latest.get(h).is_none_or(|(d, _)| !w.covers(Some(*d))));
     }
     if page.cursor > cursor(db) {
         db.kv().set(CURSOR, &page.cursor.to_string())?;

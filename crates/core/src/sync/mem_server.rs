@@ -10,11 +10,6 @@ use super::window::{self, Facts, Window};
 use super::wire::{
     IdEntry, IdsResponse, Outcome, PullResponse, PullScope, PushRequest, PushResponse, PROTOCOL,
 };
-
-struct Scoped {
-    window: Option<Window>,
-    full: u64,
-}
 use crate::RecordId;
 
 #[derive(Debug, Default, Clone)]
@@ -102,28 +97,20 @@ impl MemServer {
             d => d,
         };
         let window = scope.today.map(|t| Window::ending(t, days));
-        let scope = Scoped {
-            window,
-            full: scope.full,
-        };
-        let full = match scope.window {
+        let full = match window {
             None => 0,
             Some(_) if from == 0 => self.clock,
             Some(_) => scope.full.min(self.clock),
         };
-        let extras = match scope.window {
+        let extras = match window {
             Some(_) if full > from => {
                 let facts: Vec<Facts> = self.docs.values().map(Doc::facts).collect();
                 window::extras(&facts)
             }
             _ => Default::default(),
         };
-        let sent = |d: &Doc| {
-            d.rev > full
-                || scope
-                    .window
-                    .is_none_or(|w| window::keeps(w, &d.facts(), &extras))
-        };
+        let sent =
+            |d: &Doc| d.rev > full || window.is_none_or(|w| window::keeps(w, &d.facts(), &extras));
         let mut docs: Vec<&Doc> = self
             .docs
             .values()
@@ -132,13 +119,13 @@ impl MemServer {
         docs.sort_by_key(|d| d.rev);
         let more = docs.len() > limit;
         docs.truncate(limit);
-        let covered = |d: &&Doc| scope.window.is_none_or(|w| w.covers(d.facts().day));
+        let covered = |d: &&Doc| window.is_none_or(|w| w.covers(d.facts().day));
         PullResponse {
             protocol: PROTOCOL,
             reset,
             cursor: match docs.last() {
                 Some(d) if more => d.rev,
-                _ if scope.window.is_some() => self.clock.max(from),
+                _ if window.is_some() => self.clock.max(from),
                 Some(d) => d.rev,
                 None => from,
             },
@@ -154,7 +141,7 @@ impl MemServer {
                 )
             }),
             except: except.to_vec(),
-            window: scope.window,
+            window,
             full: if full > from { full } else { 0 },
         }
     }

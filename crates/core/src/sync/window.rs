@@ -112,25 +112,32 @@ impl super::merge::Doc {
 /// The records kept beyond the window's days, given every visit of the team (or of the
 /// phone): the latest visit not deleted of each household (by day, then id), and every
 /// visit not deleted with an open follow-up.
-pub fn extras<'a>(facts: impl IntoIterator<Item = &'a Facts>) -> HashSet<RecordId> {
+pub fn extras<'a>(facts: impl IntoIterator<Item = &'a Facts> + Clone) -> HashSet<RecordId> {
+    let mut out: HashSet<RecordId> = facts
+        .clone()
+        .into_iter()
+        .filter(|f| f.kind == RecordKind::Visit && !f.deleted && f.open_follow_up)
+        .map(|f| f.id)
+        .collect();
+    out.extend(latest_visits(facts).into_values().map(|(_, id)| id));
+    out
+}
+
+/// Each household's latest visit not deleted (by day, then id): its day and id.
+pub fn latest_visits<'a>(
+    facts: impl IntoIterator<Item = &'a Facts>,
+) -> HashMap<RecordId, (Day, RecordId)> {
     let mut latest: HashMap<RecordId, (Day, RecordId)> = HashMap::new();
-    let mut out = HashSet::new();
-    for f in facts {
-        if f.kind != RecordKind::Visit || f.deleted {
-            continue;
-        }
-        if f.open_follow_up {
-            out.insert(f.id);
-        }
+    for f in facts
+        .into_iter()
+        .filter(|f| f.kind == RecordKind::Visit && !f.deleted)
+    {
         if let (Some(h), Some(day)) = (f.household, f.day) {
             let e = latest.entry(h).or_insert((day, f.id));
-            if (day, f.id) > *e {
-                *e = (day, f.id);
-            }
+            *e = (*e).max((day, f.id));
         }
     }
-    out.extend(latest.into_values().map(|(_, id)| id));
-    out
+    latest
 }
 
 /// Whether a synced record stays on a phone under `window` (or, for a phone starting from
