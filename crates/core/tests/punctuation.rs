@@ -3,7 +3,9 @@
 //! Chinese character. Numbers, units and Latin words keep half-width punctuation between
 //! themselves (`135/85 mmHg`, `4–6 位数字`).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
@@ -44,24 +46,10 @@ fn offenders(text: &str) -> bool {
         .any(|w| (HALF.contains(&w[0]) && is_cjk(w[1])) || (is_cjk(w[0]) && HALF.contains(&w[1])))
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn chinese_strings_use_full_width_punctuation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    for dir in ["src", "crates/core/src", "crates/server/src"] {
-        rust_files(&root.join(dir), &mut files);
-    }
+    let mut files = common::rust_sources(&["src", "crates/core/src", "crates/server/src"]);
     assert!(
         files.len() > 50,
         "found the sources ({} files)",

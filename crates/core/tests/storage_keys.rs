@@ -1,18 +1,7 @@
 //! Every storage key is declared in `crates/core/src/store/keys.rs` (with what removes it):
 //! this scans the app's and the core's string literals for a key named anywhere else.
 
-use std::path::{Path, PathBuf};
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+mod common;
 
 /// The starts of the string literals on a line that name a storage key.
 fn named_keys(line: &str) -> Vec<String> {
@@ -26,11 +15,7 @@ fn named_keys(line: &str) -> Vec<String> {
 
 #[test]
 fn no_storage_key_is_named_outside_keys_rs() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut files = Vec::new();
-    for dir in ["src", "crates/core/src"] {
-        rust_files(&root.join(dir), &mut files);
-    }
+    let mut files = common::rust_sources(&["src", "crates/core/src"]);
     assert!(
         files.len() > 50,
         "found the sources ({} files)",
