@@ -123,6 +123,19 @@ pub fn week_start(d: Day) -> Day {
     d.add_days(-(d.days_since_epoch() + 3).rem_euclid(7))
 }
 
+/// The "not visited for" counts: households with no visit in this many days before `as_of`.
+pub const NOT_VISITED_DAYS: [u32; 3] = [30, 60, 90];
+
+/// The first day of visits and events [`totals`] reads for `period` as of `today`: the
+/// period's own, and the days "not visited for" looks back over. A phone that holds every
+/// visit from this day on (its window, `sync::window`) answers from its own records;
+/// otherwise the figures come from the server.
+pub fn first_day_read(period: Period, today: Day) -> Day {
+    let as_of = today.min(period.to);
+    let longest = NOT_VISITED_DAYS[NOT_VISITED_DAYS.len() - 1];
+    period.from.min(as_of.add_days(1 - i64::from(longest)))
+}
+
 /// The numbers for `period`, as of `today`. Deleted records must be left out by the caller.
 pub fn totals(
     period: Period,
@@ -188,7 +201,7 @@ pub fn totals(
         *d = (*d).max(v.day);
     }
     let active: Vec<&Household> = households.iter().filter(|h| !h.archived).collect();
-    let not_visited = [30u32, 60, 90].map(|days| {
+    let not_visited = NOT_VISITED_DAYS.map(|days| {
         let since = as_of.add_days(-i64::from(days));
         let n = active
             .iter()

@@ -206,6 +206,53 @@ proptest! {
     }
 }
 
+proptest! {
+    /// A phone holding the visits from `first_day_read` on (and, as its window keeps, every
+    /// open follow-up) shows the same figures as the whole history would.
+    #[test]
+    fn the_figures_need_nothing_before_first_day_read(
+        visits in prop::collection::vec((0..4u32, 0..400i64, any::<bool>()), 0..60),
+        from in 0..400i64,
+        len in 0..120i64,
+        today in 0..500i64,
+    ) {
+        let start = day("2025-06-01");
+        let hs: Vec<_> = (1..=4).map(household).collect();
+        let all: Vec<Visit> = visits.iter().enumerate().map(|(i, (h, d, follow))| {
+            let mut v = full_visit(i as u32 + 1, &hs[*h as usize], "");
+            v.day = start.add_days(*d);
+            v.follow_up = follow.then(|| FollowUp { what: "再来".into(), due: v.day.add_days(7), done_on: None });
+            v
+        }).collect();
+        let period = Period { from: start.add_days(from), to: start.add_days(from + len) };
+        let today = start.add_days(today);
+        let first = first_day_read(period, today);
+        let held: Vec<Visit> = all.iter()
+            .filter(|v| v.day >= first || v.open_follow_up().is_some())
+            .cloned()
+            .collect();
+        prop_assert_eq!(totals(period, today, &hs, &held, &[]), totals(period, today, &hs, &all, &[]));
+    }
+}
+
+#[test]
+fn first_day_read_looks_back_ninety_days_from_as_of() {
+    let month = Period {
+        from: day("2026-11-01"),
+        to: day("2026-11-30"),
+    };
+    // As of today (within the month): 90 days back from it.
+    assert_eq!(first_day_read(month, day("2026-11-20")), day("2026-08-23"));
+    // A month gone by: as of its last day.
+    assert_eq!(first_day_read(month, day("2027-03-01")), day("2026-09-02"));
+    // A long period: its own first day.
+    let year = Period {
+        from: day("2026-01-01"),
+        to: day("2026-12-31"),
+    };
+    assert_eq!(first_day_read(year, day("2027-01-05")), day("2026-01-01"));
+}
+
 #[test]
 fn the_monthly_report_names_no_one() {
     use crate::labels::{ConditionLevel, NeedCategory};

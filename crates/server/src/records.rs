@@ -537,24 +537,28 @@ pub struct Listed {
     pub received_at: i64,
 }
 
-/// The team's records of one kind, newest day first (then newest received), not deleted.
+/// The team's records of one kind, newest day first (then newest received), not deleted;
+/// with `days`, only visits and events from the first to the second day (both included).
 pub async fn list(
     db: &AnyPool,
     team: &str,
     kind: RecordKind,
-    since_day: Option<&str>,
+    days: (Option<&str>, Option<&str>),
     limit: usize,
     offset: usize,
 ) -> Result<Vec<Listed>, SyncError> {
-    // Two forms: an untyped "$n IS NULL" does not compile on PostgreSQL.
-    let since_sql = if since_day.is_some() {
-        "AND day >= $5"
-    } else {
-        ""
-    };
+    // Only the bounds given: an untyped "$n IS NULL" does not compile on PostgreSQL.
+    let mut range = String::new();
+    let mut n = 4;
+    for (bound, op) in [(days.0, ">="), (days.1, "<=")] {
+        if bound.is_some() {
+            n += 1;
+            range.push_str(&format!(" AND day {op} ${n}"));
+        }
+    }
     let sql = format!(
         "SELECT id, doc, received_at FROM records
-         WHERE team_id = $1 AND kind = $2 AND deleted = 0 {since_sql}
+         WHERE team_id = $1 AND kind = $2 AND deleted = 0{range}
          ORDER BY day DESC, received_at DESC, id DESC LIMIT $3 OFFSET $4"
     );
     let mut q = sqlx::query_as(&sql)
@@ -562,7 +566,7 @@ pub async fn list(
         .bind(kind_str(kind))
         .bind(limit as i64)
         .bind(offset as i64);
-    if let Some(day) = since_day {
+    for day in [days.0, days.1].into_iter().flatten() {
         q = q.bind(day);
     }
     let rows: Vec<(String, String, i64)> = q.fetch_all(db).await?;

@@ -502,6 +502,28 @@ async fn coordinators_list_the_teams_visits_newest_first() {
     assert_eq!(since["items"].as_array().unwrap().len(), 1);
     let res = app.get_with("/api/v1/visits?since=yesterday", &coord).await;
     assert_eq!(error_code(res, 400).await, "bad_request");
+    // A period: both days included.
+    for (query, notes) in [
+        ("until=2026-10-31", vec!["旧的"]),
+        ("since=2026-10-01&until=2026-10-01", vec!["旧的"]),
+        ("since=2026-09-01&until=2026-09-30", vec![]),
+        ("since=2026-10-01&until=2099-01-01", vec!["新的", "旧的"]),
+    ] {
+        let got: Value = app
+            .get_json(&format!("/api/v1/visits?{query}"), &coord)
+            .await;
+        let got: Vec<&str> = got["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["notes"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, notes, "{query}");
+    }
+    let res = app
+        .get_with("/api/v1/visits?until=2026-13-01", &coord)
+        .await;
+    assert_eq!(error_code(res, 400).await, "bad_request");
     let res = app.get_with("/api/v1/visits", &vol).await;
     assert_eq!(error_code(res, 403).await, "forbidden");
 }

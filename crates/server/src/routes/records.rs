@@ -1,6 +1,7 @@
 //! The team's records as JSON, for coordinators: `GET /api/v1/visits`, `/households`,
-//! `/events`, newest first, with `since=YYYY-MM-DD` (visits and events on or after that day),
-//! `limit` (at most 500) and `offset`.
+//! `/events`, newest first, with `since=YYYY-MM-DD` and `until=YYYY-MM-DD` (visits and events
+//! from, and up to, those days), `limit` (at most 500) and `offset`. A coordinator's phone
+//! reads a period older than it keeps this way (the dashboard's and the review's 来自服务器).
 
 use axum::extract::State;
 use axum::routing::get;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct ListQuery {
     since: Option<String>,
+    until: Option<String>,
     limit: Option<usize>,
     /// 32 bits: a larger number is refused (400), never wrapped into a negative OFFSET.
     #[serde(default)]
@@ -43,20 +45,22 @@ async fn list(
     Coordinator(auth): Coordinator,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let since = match q.since.as_deref() {
-        Some(s) => Some(
-            Day::parse(s)
-                .map_err(|_| ApiError::BadRequest(format!("since must be YYYY-MM-DD, not {s:?}")))?
-                .to_string(),
-        ),
-        None => None,
+    let day = |name: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
+        v.as_deref()
+            .map(|s| {
+                Day::parse(s).map(|d| d.to_string()).map_err(|_| {
+                    ApiError::BadRequest(format!("{name} must be YYYY-MM-DD, not {s:?}"))
+                })
+            })
+            .transpose()
     };
+    let (since, until) = (day("since", &q.since)?, day("until", &q.until)?);
     let limit = q.limit.unwrap_or(100).clamp(1, MAX_LIMIT);
     let rows = records::list(
         &state.db,
         auth.team_id(),
         kind,
-        since.as_deref(),
+        (since.as_deref(), until.as_deref()),
         limit + 1,
         q.offset as usize,
     )
