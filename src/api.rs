@@ -10,8 +10,8 @@ use doorstep_core::sync::window::TeamSettings;
 use doorstep_core::sync::wire::{
     IdsResponse, PullResponse, PullScope, PushRequest, PushResponse, PROTOCOL,
 };
-use doorstep_core::Lang;
 use doorstep_core::RecordId;
+use doorstep_core::{Day, Lang};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -317,6 +317,24 @@ pub async fn devices(token: &str) -> Result<Vec<DeviceView>, ApiProblem> {
 pub async fn revoke_device(token: &str, id: &str) -> Result<(), ApiProblem> {
     let path = format!("/api/v1/devices/{id}/revoke");
     done("POST", &path, empty(), Some(token)).await
+}
+
+/// A page of the team's visits or events (coordinators), newest first.
+#[derive(Deserialize)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub next_offset: Option<usize>,
+}
+
+/// The team's `kind` ("visits", "events") from one day to another, a page from `offset`.
+pub async fn records_between<T: DeserializeOwned>(
+    token: &str,
+    kind: &str,
+    (from, to): (Day, Day),
+    offset: usize,
+) -> Result<Listed<T>, ApiProblem> {
+    let path = format!("/api/v1/{kind}?since={from}&until={to}&limit=500&offset={offset}");
+    answer("GET", &path, None, Some(token)).await
 }
 
 /// The team's people (coordinators).

@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
     let sync = crate::sync::provide_sync(db, session);
     check_session(session, sync);
     provide_period();
+    crate::hooks::provide_period_records();
     lock_after_background(session);
     // Keep <html lang> in step, so screen readers and fonts pick the right language.
     Effect::new(move |_| {

@@ -9,7 +9,8 @@ use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{
     LocalDb, Metered, Outbox, RecordKind, StorageUse, StoreError, Tombstone,
 };
-use doorstep_core::sync::{conflicts, Synced};
+use doorstep_core::sync::window::Window;
+use doorstep_core::sync::{client, conflicts, Synced};
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
@@ -36,6 +37,8 @@ pub struct Db {
     pub unreadable: RwSignal<usize>,
     /// How full localStorage is; measured after start and after each change.
     pub storage_use: RwSignal<Option<StorageUse>>,
+    /// The first day of synced visits and events this phone keeps (`None`: all of them).
+    pub window: RwSignal<Option<Window>>,
 }
 
 /// Minutes east of UTC of the phone's time zone (Beijing: 480).
@@ -69,6 +72,7 @@ impl Db {
             load_error: RwSignal::new(None),
             unreadable: RwSignal::new(0),
             storage_use: RwSignal::new(None),
+            window: RwSignal::new(None),
         };
         mark("doorstep:load");
         if let Err(e) = db.read_all() {
@@ -106,6 +110,11 @@ impl Db {
     /// Counts the changes waiting to be pushed, and the records they are about.
     pub fn recount(&self) {
         if let Ok(store) = LocalStore::open() {
+            // A sync may set the window without changing a record.
+            let window = client::stored_window(&LocalDb::new(&store));
+            if self.window.get_untracked() != window {
+                self.window.set(window);
+            }
             if let Ok((ms, bad)) = LocalDb::new(&store).outbox().pending() {
                 self.pending.set(ms.len() + bad.len());
                 self.unsent
@@ -135,6 +144,7 @@ impl Db {
         self.visits.set(visits.records);
         self.deleted
             .set(tombstones.records.into_iter().map(|t| t.id).collect());
+        self.window.set(client::stored_window(&local));
         Ok(())
     }
 

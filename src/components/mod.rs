@@ -10,6 +10,7 @@ pub mod field;
 pub mod follow_up_done;
 pub mod household_row;
 pub mod period_picker;
+pub mod period_source;
 pub mod qr_code;
 pub mod recent_visits;
 pub mod storage_panel;

@@ -198,3 +198,32 @@ pub const KEEP_SAVED: Text = Text::new(
     "已保存。志愿者的手机在下次同步时按新设置保留记录。",
     "Saved. Volunteers' phones follow it at their next sync.",
 );
+
+pub const READING_FROM_SERVER: Text = Text::new(
+    "这个时段较早，正在从服务器读取……",
+    "This period is older: reading it from the server…",
+);
+pub const SERVER_READ_FAILED: Text = Text::new(
+    "没能从服务器读取这个时段。",
+    "Could not read this period from the server.",
+);
+
+/// The figures of a period older than the phone keeps, read from the server.
+pub fn from_server(lang: Lang, kept_from: &str) -> String {
+    match lang {
+        Lang::Zh => format!("来自服务器：这部手机只保留 {kept_from} 起的记录。"),
+        Lang::En => format!("From the server: this phone keeps records from {kept_from} on."),
+    }
+}
+
+/// Offline, a period older than the phone keeps.
+pub fn not_on_phone(lang: Lang, kept_from: &str) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "这个时段不在这部手机上：手机只保留 {kept_from} 起的记录。联网后可从服务器查看。"
+        ),
+        Lang::En => format!(
+            "This period is not on this phone: it keeps records from {kept_from} on. Connect to see it from the server."
+        ),
+    }
+}

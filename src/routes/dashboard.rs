@@ -1,31 +1,29 @@
 //! The coordinator's dashboard (统计): the team's numbers for a period, from the records
-//! synced to this phone (so it opens offline too), charts, and the server's exports.
+//! synced to this phone (so it opens offline too) or, for a period older than the phone
+//! keeps, from the server (来自服务器); charts, and the server's exports.
 
-use doorstep_core::event::Event;
 use doorstep_core::household::Household;
 use doorstep_core::stats::{self, Totals};
-use doorstep_core::visit::Visit;
 use doorstep_core::Lang;
 use leptos::prelude::*;
 
 use crate::components::bar_chart::BarChart;
 use crate::components::export_panel::ExportPanel;
 use crate::components::period_picker::{use_period, PeriodPicker};
+use crate::components::period_source::PeriodSource;
+use crate::hooks::{use_period_records, Source};
 use crate::i18n::*;
 use crate::state::{today, use_db, Db};
 
-/// The live records of the team on this phone (deleted ones left out).
-fn live_records(db: &Db) -> (Vec<Household>, Vec<Visit>, Vec<Event>) {
+/// The team's live households on this phone (deleted ones left out): every phone keeps all.
+fn live_households(db: &Db) -> Vec<Household> {
     let deleted = db.deleted.get();
-    let keep = |id| !deleted.contains(&id);
-    (
-        db.households
-            .with(|xs| xs.iter().filter(|x| keep(x.id)).cloned().collect()),
-        db.visits
-            .with(|xs| xs.iter().filter(|x| keep(x.id)).cloned().collect()),
-        db.events
-            .with(|xs| xs.iter().filter(|x| keep(x.id)).cloned().collect()),
-    )
+    db.households.with(|xs| {
+        xs.iter()
+            .filter(|x| !deleted.contains(&x.id))
+            .cloned()
+            .collect()
+    })
 }
 
 /// A number with its label; with `href`, a link to the records behind it (the review).
@@ -82,9 +80,19 @@ pub fn DashboardPage() -> impl IntoView {
     let lang = use_lang();
     let period = use_period();
     let sync = crate::sync::use_sync();
+    // The figures read the period and the 90 days before its end ("not visited for").
+    let records = use_period_records(Signal::derive(move || {
+        let p = period.get();
+        (stats::first_day_read(p, today()), p.to)
+    }));
+    let ready = move || records.source.get().ready();
     let totals = Memo::new(move |_| {
-        let (hs, vs, es) = live_records(&db);
-        stats::totals(period.get(), today(), &hs, &vs, &es)
+        let hs = live_households(&db);
+        records.visits.with(|vs| {
+            records
+                .events
+                .with(|es| stats::totals(period.get(), today(), &hs, vs, es))
+        })
     });
     let num = move |f: fn(&Totals) -> u64| Signal::derive(move || totals.with(f));
     let as_of = move || {
@@ -130,7 +138,11 @@ pub fn DashboardPage() -> impl IntoView {
         <section class="card" aria-labelledby="dashboard-title">
             <h2 id="dashboard-title">{tr(DASHBOARD)}</h2>
             <PeriodPicker/>
-            <p class="muted" id="data-as-of">{as_of}</p>
+            <PeriodSource records=records/>
+            <Show when=move || records.source.get() == Source::Phone>
+                <p class="muted" id="data-as-of">{as_of}</p>
+            </Show>
+            <Show when=ready>
             <dl class="figures">
                 <Figure label=HOUSEHOLDS_VISITED value=num(|t| t.households_visited)/>
                 <Figure label=OF_THEM_ALONE value=num(|t| t.visited_living_alone)/>
@@ -143,7 +155,9 @@ pub fn DashboardPage() -> impl IntoView {
                 <Figure label=FOLLOW_UPS_OPEN value=num(|t| t.follow_ups_open) href="/review?open=1"/>
                 <Figure label=FOLLOW_UPS_OVERDUE value=num(|t| t.follow_ups_overdue) href="/review?open=1"/>
             </dl>
+            </Show>
         </section>
+        <Show when=ready>
         <section class="card charts">
             <BarChart id="chart-weeks" title=CHART_WEEKS rows=weeks/>
             <BarChart id="chart-services" title=CHART_SERVICES rows=services/>
@@ -155,6 +169,7 @@ pub fn DashboardPage() -> impl IntoView {
             <h2>{tr(SUPPLIES_GIVEN)}</h2>
             <Lines lines=supplies/>
         </section>
+        </Show>
         <ExportPanel period=period/>
     }
 }

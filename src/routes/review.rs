@@ -1,6 +1,7 @@
 //! The coordinator's review (审阅): the team's visits and events for a period, narrowed by
 //! volunteer, household, service, "needs attention" and open follow-ups (rules in
-//! `doorstep_core::review`), and the sync conflicts waiting to be settled.
+//! `doorstep_core::review`), and the sync conflicts waiting to be settled. A period older
+//! than the phone keeps is read from the server (来自服务器).
 
 use doorstep_core::labels::ServiceKind;
 use doorstep_core::review::{households_matching, ReviewFilter};
@@ -12,6 +13,8 @@ use leptos::prelude::*;
 
 use crate::components::field::{enum_choice, ShowMore};
 use crate::components::period_picker::{use_period, PeriodPicker};
+use crate::components::period_source::PeriodSource;
+use crate::hooks::use_period_records;
 use crate::i18n::*;
 use crate::local_store::LocalStore;
 use crate::routes::households::PAGE;
@@ -45,13 +48,27 @@ pub fn ReviewPage() -> impl IntoView {
         attention: attention.get(),
         open_follow_up: open.get(),
     });
+    let records = use_period_records(Signal::derive(move || {
+        let p = period.get();
+        (p.from, p.to)
+    }));
     let visits = Memo::new(move |_| {
         let f = filter.get();
-        db.live_visits(|v| f.keeps_visit(v))
+        records.visits.with(|vs| {
+            vs.iter()
+                .filter(|v| f.keeps_visit(v))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let events = Memo::new(move |_| {
         let f = filter.get();
-        db.live_events(|e| f.keeps_event(e))
+        records.events.with(|es| {
+            es.iter()
+                .filter(|e| f.keeps_event(e))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let address = move |id: RecordId| {
         db.household(id)
@@ -64,6 +81,7 @@ pub fn ReviewPage() -> impl IntoView {
         <section class="card" aria-labelledby="review-title">
             <h2 id="review-title">{tr(REVIEW)}</h2>
             <PeriodPicker/>
+            <PeriodSource records=records/>
             <div class="field">
                 <label for="filter-volunteer">{tr(FILTER_VOLUNTEER)}</label>
                 <input id="filter-volunteer" type="search" autocomplete="off"
@@ -94,7 +112,8 @@ pub fn ReviewPage() -> impl IntoView {
                 label=Signal::derive(move || FILTER_OPEN_FOLLOW_UPS.get(lang.get()))
                 checked=open on_change=move |on: bool| open.set(on)/>
             <p role="status" id="review-count">
-                {move || found(lang.get(), visits.with(Vec::len), events.with(Vec::len))}
+                {move || records.source.get().ready()
+                    .then(|| found(lang.get(), visits.with(Vec::len), events.with(Vec::len)))}
             </p>
             <ul class="rows" aria-label=tr(SAVED_VISITS)>
                 <For each=shown key=|v| (v.id, v.updated_at) let(v)>

@@ -131,11 +131,9 @@ async fn push_all(
 /// a repair must run first (then the pull starts again after it).
 async fn pull_all(token: &str, ctx: SyncCtx) -> Result<(usize, bool), NextStep> {
     let mut stored = 0;
-    // A volunteer's phone keeps the team's window; a coordinator's keeps the whole history
-    // until the dashboard can ask the server for older periods.
-    let today = crate::session::load()
-        .filter(|s| !s.user.role.is_coordinator())
-        .map(|_| crate::state::today());
+    // Every phone keeps the team's window; the dashboard and the review read older periods
+    // from the server.
+    let today = Some(crate::state::today());
     loop {
         let (cursor, except, scope) = with_db(|db| {
             Ok((

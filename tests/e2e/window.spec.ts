@@ -1,11 +1,13 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { nav, newTeam, openControlled, phone, reload, signIn, unlockIfLocked, type Account } from "./helpers";
+import { mainNav, nav, newTeam, openControlled, phone, reload, signIn, unlockIfLocked, type Account } from "./helpers";
 
 // What a volunteer's phone keeps (doorstep_core::sync::window): of a team's three years of
 // history on the server, the households and the team's window of visits (120 days unless a
 // coordinator sets it otherwise on the members page); an old visit logged offline stays on
-// the phone until the server has it, then leaves.
+// the phone until the server has it, then leaves. A coordinator's phone keeps the same
+// window; the dashboard and the review read an older period from the server (来自服务器),
+// and offline say it is not on this phone.
 
 const HOUSEHOLDS = 25;
 /** Each household visited every 30 days for three years. */
@@ -37,7 +39,7 @@ async function login(request: APIRequestContext, who: Account) {
 }
 
 /** The team's history, pushed through the server as a coordinator's phone would. */
-async function seedHistory(request: APIRequestContext, coordinator: Account) {
+async function seedHistory(request: APIRequestContext, coordinator: Account): Promise<number> {
   const headers = await login(request, coordinator);
   const now = Date.now();
   const records: { kind: string; record: Record<string, unknown> }[] = [];
@@ -67,6 +69,7 @@ async function seedHistory(request: APIRequestContext, coordinator: Account) {
     const refused = (await res.json()).outcomes.filter((o: { rejected?: unknown }) => o.rejected);
     expect(refused).toEqual([]);
   }
+  return now;
 }
 
 /** Visits kept by a window of `days` days ending today. */
@@ -153,4 +156,76 @@ test("a volunteer's phone keeps the team's window of three years of history, fol
     onServer += JSON.stringify(await res.json());
   }
   expect(onServer).toContain("两年前那次补录");
+});
+
+/** A dashboard figure's number, by its label. */
+const figure = (page: Page, label: string) =>
+  page.locator(".figure", { has: page.locator("dt", { hasText: new RegExp(`^${label}$`) }) }).locator("dd");
+
+/** The first and last day of the calendar month `monthsBack` months before `now` (UTC). */
+function monthBefore(now: number, monthsBack: number): [string, string] {
+  const d = new Date(now);
+  const first = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsBack, 1));
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsBack + 1, 0));
+  return [dayString(first.getTime()), dayString(last.getTime())];
+}
+
+async function pickPeriod(page: Page, [from, to]: [string, string]) {
+  await page.getByLabel("开始日期").fill(from);
+  await page.getByLabel("结束日期").fill(to);
+}
+
+test("a coordinator's phone keeps the window too; an older period comes from the server, and offline says it is not on this phone", async ({ page, request, context }, info) => {
+  test.setTimeout(120_000);
+  const team = newTeam();
+  const seeded = await seedHistory(request, team.coordinator);
+  const visited = ([from, to]: [string, string]) => {
+    const households = new Set<number>();
+    let n = 0;
+    for (let h = 0; h < HOUSEHOLDS; h++) for (let k = 0; k < ROUNDS; k++) {
+      const day = dayString(seeded - back(h, k) * DAY_MS);
+      if (day >= from && day <= to) { n++; households.add(h); }
+    }
+    return { visits: n, households: households.size };
+  };
+  const visitsIn = (p: [string, string]) => visited(p).visits;
+
+  await openControlled(page, "/", team.coordinator, "负责人的手机");
+  await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
+  expect(await visitsOnPhone(page)).toBe(expectedVisits(120));
+
+  // This month: from the phone.
+  await mainNav(page).getByRole("link", { name: "统计" }).click();
+  await expect(page.locator("#data-as-of")).toContainText("根据本机数据");
+  await expect(page.getByText(/来自服务器/)).toHaveCount(0);
+
+  // The same month a year ago: from the server, with the phone's window said.
+  const yearAgo = monthBefore(seeded, 12);
+  expect(visitsIn(yearAgo)).toBeGreaterThan(0);
+  await pickPeriod(page, yearAgo);
+  await expect(page.getByText(/^来自服务器：这部手机只保留 \d{4}-\d{2}-\d{2} 起的记录。$/)).toBeVisible();
+  await expect(figure(page, "走访次数")).toHaveText(String(visitsIn(yearAgo)));
+  await expect(figure(page, "走访住户")).toHaveText(String(visited(yearAgo).households));
+  await expect(page.locator("#data-as-of")).toHaveCount(0);
+  await page.screenshot({ path: info.outputPath("dashboard-from-server.png"), fullPage: true });
+  // Nothing of it was stored.
+  expect(await visitsOnPhone(page)).toBe(expectedVisits(120));
+
+  // The review of that period: the same visits, from the server.
+  await figure(page, "走访次数").getByRole("link").click();
+  await expect(page.locator("#review-count")).toHaveText(`找到 ${visitsIn(yearAgo)} 次走访、0 场活动。`);
+  await expect(page.getByText(/^来自服务器/)).toBeVisible();
+  await expect(page.getByRole("list", { name: "已保存的走访" }).getByRole("listitem").first()).toContainText(yearAgo[0].slice(0, 7));
+
+  // Offline, two years ago is not on this phone; back online it is read.
+  await context.setOffline(true);
+  await mainNav(page).getByRole("link", { name: "统计" }).click();
+  const twoYearsAgo = monthBefore(seeded, 24);
+  await pickPeriod(page, twoYearsAgo);
+  await expect(page.getByText(/^这个时段不在这部手机上：手机只保留 \d{4}-\d{2}-\d{2} 起的记录。联网后可从服务器查看。$/)).toBeVisible();
+  await expect(page.locator(".figure")).toHaveCount(0);
+  await page.screenshot({ path: info.outputPath("dashboard-not-on-phone.png"), fullPage: true });
+  await context.setOffline(false);
+  await expect(figure(page, "走访次数")).toHaveText(String(visitsIn(twoYearsAgo)), { timeout: 15_000 });
+  await expect(page.getByText(/^来自服务器/)).toBeVisible();
 });

@@ -68,6 +68,36 @@ impl Window {
     }
 }
 
+impl Window {
+    /// Whether a phone kept to this window holds every visit and event from `first` on (the
+    /// figures for a period read from `stats::first_day_read`): if not, they come from the
+    /// server.
+    pub fn holds_from(self, first: Day) -> bool {
+        first >= self.from
+    }
+}
+
+/// The records of a period as the server lists them, with this phone's own on top: its
+/// copy of a record wins (it may carry a change not yet synced), one it deleted is left
+/// out, and one only it has (not yet synced) is added.
+pub fn overlay<T: crate::store::Record + Clone>(
+    server: Vec<T>,
+    phone: &[T],
+    deleted: &HashSet<RecordId>,
+) -> Vec<T> {
+    let gone = |id: &str| RecordId::parse(id).is_ok_and(|id| deleted.contains(&id));
+    let mine: HashSet<String> = phone.iter().map(|r| r.record_id()).collect();
+    let mut out: Vec<T> = server
+        .into_iter()
+        .filter(|r| {
+            let id = r.record_id();
+            !mine.contains(&id) && !gone(&id)
+        })
+        .collect();
+    out.extend(phone.iter().filter(|r| !gone(&r.record_id())).cloned());
+    out
+}
+
 /// What the window's rule looks at in a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Facts {

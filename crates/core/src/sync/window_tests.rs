@@ -130,6 +130,28 @@ proptest! {
 }
 
 #[test]
+fn a_period_from_the_server_has_the_phones_own_copies_on_top() {
+    let h = household(1);
+    let (a, b, c, d) = (
+        visit(1, &h, day0(), None),
+        visit(2, &h, day0(), None),
+        visit(3, &h, day0(), None),
+        visit(4, &h, day0(), None),
+    );
+    let mut b_here = b.clone();
+    b_here.notes = "改过，未同步".into();
+    // The server has a, b and c; the phone changed b, deleted c and saved d offline.
+    let got = window::overlay(
+        vec![a.clone(), b.clone(), c.clone()],
+        &[b_here.clone(), c.clone(), d.clone()],
+        &[c.id].into_iter().collect(),
+    );
+    assert_eq!(got, vec![a, b_here, d]);
+    let w = Window { from: day0() };
+    assert!(w.holds_from(day0()) && !w.holds_from(day0().add_days(-1)));
+}
+
+#[test]
 fn extras_are_each_households_latest_visit_and_open_follow_ups() {
     let h = household(1);
     let f = |n: u32, back: i64, open: bool, deleted: bool| Facts {
