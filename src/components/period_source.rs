@@ -24,8 +24,8 @@ pub fn PeriodSource(records: PeriodRecords) -> impl IntoView {
                     <p class="banner">{move || from_server(lang.get(), &kept_from())}</p>
                 }.into_any(),
                 Source::Loading => view! { <p class="muted">{tr(READING_FROM_SERVER)}</p> }.into_any(),
-                Source::NotOnPhone { from } => view! {
-                    <p class="banner warn">{move || not_on_phone(lang.get(), &from.to_string())}</p>
+                Source::NotOnPhone => view! {
+                    <p class="banner warn">{move || not_on_phone(lang.get(), &kept_from())}</p>
                 }.into_any(),
                 Source::Failed => view! {
                     <p class="banner warn">{tr(SERVER_READ_FAILED)} " "

@@ -20,8 +20,9 @@ pub enum Source {
     Loading,
     /// Read from the server (with this phone's own copies on top).
     Server,
-    /// Not on this phone, and the server cannot be reached: it keeps records from `from` on.
-    NotOnPhone { from: Day },
+    /// Not on this phone (it keeps records from its window's first day on), and the server
+    /// cannot be reached.
+    NotOnPhone,
     /// The server answered with an error.
     Failed,
 }
@@ -133,32 +134,30 @@ pub fn use_period_records(days: Signal<(Day, Day)>) -> PeriodRecords {
         } else if server.failed.get() == Some(wanted) {
             Source::Failed
         } else {
-            Source::NotOnPhone {
-                from: db.window.get().map_or(wanted.0, |w| w.from),
-            }
+            Source::NotOnPhone
         }
     });
     let visits = Memo::new(move |_| {
-        let mut vs = records(
+        let phone = || db.live_visits(|_| true);
+        records(
             &db,
             source.get(),
             server,
             |f| &f.visits,
-            |db| db.live_visits(|_| true),
-        );
-        vs.sort_by_key(|v| std::cmp::Reverse((v.day, v.created_at)));
-        vs
+            phone,
+            |v| (v.day, v.created_at),
+        )
     });
     let events = Memo::new(move |_| {
-        let mut es = records(
+        let phone = || db.live_events(|_| true);
+        records(
             &db,
             source.get(),
             server,
             |f| &f.events,
-            |db| db.live_events(|_| true),
-        );
-        es.sort_by_key(|e| std::cmp::Reverse((e.day, e.created_at)));
-        es
+            phone,
+            |e| (e.day, e.created_at),
+        )
     });
     PeriodRecords {
         source,
@@ -168,22 +167,29 @@ pub fn use_period_records(days: Signal<(Day, Day)>) -> PeriodRecords {
     }
 }
 
-/// The phone's live records, the server's with the phone's on top, or none while neither
-/// holds the whole period (a part would read as the whole).
+/// The phone's live records (newest first, as `Db` lists them), the server's with the
+/// phone's on top (sorted the same way by `newest`), or none while neither holds the whole
+/// period (a part would read as the whole).
 fn records<T: doorstep_core::store::Record + Clone + Send + Sync + 'static>(
     db: &Db,
     source: Source,
     server: ServerPeriod,
     of: fn(&Fetched) -> &Vec<T>,
-    phone: fn(&Db) -> Vec<T>,
+    phone: impl Fn() -> Vec<T>,
+    newest: fn(&T) -> (Day, doorstep_core::UnixMillis),
 ) -> Vec<T> {
     match source {
-        Source::Phone => phone(db),
-        Source::Server => server.fetched.with(|f| {
-            let listed = f.as_ref().map(|f| of(f).clone()).unwrap_or_default();
-            db.deleted
-                .with(|gone| window::overlay(listed, &phone(db), gone))
-        }),
+        Source::Phone => phone(),
+        Source::Server => {
+            let listed = server
+                .fetched
+                .with(|f| f.as_ref().map(|f| of(f).clone()).unwrap_or_default());
+            let mut out = db
+                .deleted
+                .with(|gone| window::overlay(listed, &phone(), gone));
+            out.sort_by_key(|r| std::cmp::Reverse(newest(r)));
+            out
+        }
         _ => Vec::new(),
     }
 }

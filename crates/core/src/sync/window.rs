@@ -66,9 +66,7 @@ impl Window {
     pub fn covers(self, day: Option<Day>) -> bool {
         day.is_none_or(|d| d >= self.from)
     }
-}
 
-impl Window {
     /// Whether a phone kept to this window holds every visit and event from `first` on (the
     /// figures for a period read from `stats::first_day_read`): if not, they come from the
     /// server.
