@@ -264,6 +264,10 @@ pub struct MemberView {
     /// Phones signed in now (not signed out or revoked).
     pub devices: i64,
     pub last_seen_at: Option<i64>,
+    /// The communities whose households the member's phone holds as a volunteer
+    /// (`sync::scope`); none: all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub communities: Vec<String>,
 }
 
 /// `POST /api/v1/me/password`.

@@ -195,7 +195,8 @@ pub async fn list_members(db: &AnyPool, team_id: &str) -> Result<Vec<MemberView>
         "SELECT u.id, u.username, u.display_name, u.role, u.disabled,
                 (SELECT COUNT(*) FROM devices d
                  WHERE d.user_id = u.id AND d.revoked_at IS NULL) AS devices,
-                (SELECT MAX(d.last_seen_at) FROM devices d WHERE d.user_id = u.id) AS last_seen_at
+                (SELECT MAX(d.last_seen_at) FROM devices d WHERE d.user_id = u.id) AS last_seen_at,
+                u.communities
          FROM users u WHERE u.team_id = $1 ORDER BY u.display_name, u.username",
     )
     .bind(team_id)
@@ -211,6 +212,10 @@ pub async fn list_members(db: &AnyPool, team_id: &str) -> Result<Vec<MemberView>
             disabled: r.get::<i64, _>("disabled") != 0,
             devices: r.get("devices"),
             last_seen_at: r.get("last_seen_at"),
+            communities: crate::scope::parse_stored(
+                r.get::<Option<String>, _>("communities").as_deref(),
+            )
+            .communities,
         })
         .collect())
 }

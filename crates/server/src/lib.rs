@@ -18,6 +18,7 @@ mod json;
 pub mod records;
 mod report_html;
 mod routes;
+pub mod scope;
 mod security;
 pub(crate) mod serve;
 mod spreadsheet;

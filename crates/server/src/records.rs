@@ -8,6 +8,7 @@ use doorstep_core::store::RecordKind;
 use doorstep_core::sync::inbound;
 use doorstep_core::sync::merge::{self, Doc, Writer};
 use doorstep_core::sync::push::{self, PushError};
+use doorstep_core::sync::scope::{self, Scope};
 use doorstep_core::sync::wire::{
     IdsResponse, Outcome, PullResponse, PullScope, PushRequest, PushResponse, RejectCode,
     Rejection, PROTOCOL,
@@ -117,7 +118,7 @@ pub(crate) async fn store_all(
     const ROWS: usize = 100;
     let now = now_millis();
     for chunk in docs.chunks(ROWS) {
-        const COLUMNS: usize = 13;
+        const COLUMNS: usize = 14;
         let rows: Vec<String> = (0..chunk.len())
             .map(|r| {
                 let params: Vec<String> = (1..=COLUMNS)
@@ -128,12 +129,13 @@ pub(crate) async fn store_all(
             .collect();
         let sql = format!(
             "INSERT INTO records (team_id, id, kind, rev, deleted, created_by, day, received_at, doc, erased,
-                                  updated_at, household_id, follow_up_open)
+                                  updated_at, household_id, follow_up_open, community)
              VALUES {}
              ON CONFLICT (team_id, id) DO UPDATE SET
                rev = excluded.rev, deleted = excluded.deleted, day = excluded.day, doc = excluded.doc,
                erased = excluded.erased, updated_at = excluded.updated_at,
-               household_id = excluded.household_id, follow_up_open = excluded.follow_up_open",
+               household_id = excluded.household_id, follow_up_open = excluded.follow_up_open,
+               community = excluded.community",
             rows.join(", ")
         );
         let mut q = sqlx::query(&sql);
@@ -157,7 +159,8 @@ pub(crate) async fn store_all(
                 .bind(i64::from(doc.erased))
                 .bind(doc.updated_at.0)
                 .bind(facts.household.map(|h| h.to_string()))
-                .bind(i64::from(facts.open_follow_up));
+                .bind(i64::from(facts.open_follow_up))
+                .bind(doc.community().map(str::to_owned));
         }
         q.execute(&mut **tx).await?;
     }
@@ -206,9 +209,14 @@ pub async fn push(
     let done = push::plan(last.map(|l| l as u64), req)?;
     // Kept current as the batch changes them (a batch may touch a record twice).
     let mut docs = load_all(&mut tx, team, req).await?;
-    let before: HashMap<String, u64> = docs
+    let mut before: HashMap<String, u64> = docs
         .iter()
         .map(|(id, d)| (id.clone(), d.version()))
+        .collect();
+    let households_before: HashMap<String, Doc> = docs
+        .iter()
+        .filter(|(_, d)| d.kind == RecordKind::Household)
+        .map(|(id, d)| (id.clone(), d.clone()))
         .collect();
     let mut changed: Vec<String> = Vec::new();
     let mut outcomes = Vec::with_capacity(req.mutations.len());
@@ -264,6 +272,39 @@ pub async fn push(
             }
         }
         outcomes.push(outcome);
+    }
+    // A household moved to another community: its visits are listed again for pull (they
+    // enter one volunteer's scope and leave another's with it).
+    let moved: Vec<String> = changed
+        .iter()
+        .filter(|id| {
+            docs.get(*id)
+                .is_some_and(|d| scope::moved(households_before.get(*id), d))
+        })
+        .cloned()
+        .collect();
+    for h in moved {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, doc FROM records WHERE team_id = $1 AND kind = 'visit' AND household_id = $2",
+        )
+        .bind(team)
+        .bind(&h)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, json) in rows {
+            if !docs.contains_key(&id) {
+                let Some(d) = readable(&id, &json) else {
+                    continue;
+                };
+                before.insert(id.clone(), d.version());
+                docs.insert(id.clone(), d);
+            }
+            if let Some(d) = docs.get_mut(&id) {
+                clock = push::next_rev(clock as u64, now) as i64;
+                d.rev = clock as u64;
+                changed.push(id);
+            }
+        }
     }
     let mut seen = std::collections::HashSet::new();
     changed.retain(|id| seen.insert(id.clone()));
@@ -332,6 +373,7 @@ pub async fn pull(
     limit: usize,
     except: &[RecordId],
     scope: PullScope,
+    member: Option<Scope>,
 ) -> Result<PullResponse, SyncError> {
     // The counter and digest first; rows up to that counter only, so they agree with them
     // even if a push commits in between (every change gets a larger number).
@@ -375,9 +417,17 @@ pub async fn pull(
             (rows, more)
         }
     };
+    // A volunteer's scope applies with a window (every phone of this version asks for one).
+    let member = member.filter(|_| window.is_some());
+    let inside = match &member {
+        Some(s) => Some(crate::scope::households(db, team, s).await?),
+        None => None,
+    };
     let digest = match (more, window) {
         (true, _) => None,
-        (false, Some(w)) => crate::window::digest(db, team, w, except, clock).await?,
+        (false, Some(w)) => {
+            crate::window::digest(db, team, w, except, clock, inside.as_ref()).await?
+        }
         (false, None) => {
             let d = match digest::stored(count, xor) {
                 Some(d) => d,
@@ -386,9 +436,22 @@ pub async fn pull(
             digest::without(db, team, d, except, clock).await?
         }
     };
+    let mut left = Vec::new();
     let docs: Vec<(Doc, UnixMillis)> = rows
         .iter()
-        .filter_map(|(id, j, at, _)| readable(id, j).map(|d| (d, UnixMillis(*at))))
+        .filter_map(|(id, j, at, rev)| {
+            let d = readable(id, j)?;
+            match &inside {
+                Some(i) if !scope::in_scope(&d.facts(), i) => {
+                    // Changed since this phone's last pull: it may hold an older copy.
+                    if *rev as u64 > full {
+                        left.push(d.id);
+                    }
+                    None
+                }
+                _ => Some((d, UnixMillis(*at))),
+            }
+        })
         .collect();
     let cursor = match rows.last() {
         // Past the page's last row even if it was unreadable (else the phone asks forever).
@@ -415,6 +478,8 @@ pub async fn pull(
         digest,
         window,
         full: if full > from { full } else { 0 },
+        scope: member,
+        left,
     })
 }
 

@@ -55,26 +55,28 @@ pub async fn fill_record_facts(db: &AnyPool) -> Result<usize, SyncError> {
         }
         let mut tx = db.begin().await?;
         for (team, id, json) in &rows {
-            let (updated_at, household, open) = match readable(id, json) {
+            let (updated_at, household, open, community) = match readable(id, json) {
                 Some(doc) => {
                     let f = doc.facts();
                     (
                         doc.updated_at.0,
                         f.household.map(|h| h.to_string()),
                         f.open_follow_up,
+                        doc.community().map(str::to_owned),
                     )
                 }
-                None => (-1, None, false),
+                None => (-1, None, false, None),
             };
             sqlx::query(
-                "UPDATE records SET updated_at = $1, household_id = $2, follow_up_open = $3
-                 WHERE team_id = $4 AND id = $5",
+                "UPDATE records SET updated_at = $1, household_id = $2, follow_up_open = $3,
+                 community = $6 WHERE team_id = $4 AND id = $5",
             )
             .bind(updated_at)
             .bind(household)
             .bind(i64::from(open))
             .bind(team)
             .bind(id)
+            .bind(community)
             .execute(&mut *tx)
             .await?;
         }
@@ -94,14 +96,18 @@ struct FactRow {
     deleted: i64,
 }
 
+fn kind_of(kind: &str) -> RecordKind {
+    match kind {
+        "household" => RecordKind::Household,
+        "visit" => RecordKind::Visit,
+        _ => RecordKind::Event,
+    }
+}
+
 fn facts_of(r: &FactRow) -> Option<Facts> {
     Some(Facts {
         id: RecordId::parse(&r.id).ok()?,
-        kind: match r.kind.as_str() {
-            "household" => RecordKind::Household,
-            "visit" => RecordKind::Visit,
-            _ => RecordKind::Event,
-        },
+        kind: kind_of(&r.kind),
         day: r.day.as_deref().and_then(|d| Day::parse(d).ok()),
         household: r
             .household_id
@@ -186,9 +192,10 @@ pub async fn digest(
     w: Window,
     except: &[RecordId],
     upto: i64,
+    inside: Option<&HashSet<RecordId>>,
 ) -> Result<Option<Digest>, SyncError> {
-    let rows: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT id, updated_at, deleted, rev FROM records
+    let rows: Vec<(String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, updated_at, deleted, rev, kind, household_id FROM records
          WHERE team_id = $1 AND updated_at >= 0 AND (kind = 'household' OR day >= $2)",
     )
     .bind(team)
@@ -196,12 +203,25 @@ pub async fn digest(
     .fetch_all(db)
     .await?;
     let mut d = Digest::default();
-    for (id, updated_at, deleted, rev) in rows {
+    for (id, updated_at, deleted, rev, kind, household) in rows {
         let Ok(id) = RecordId::parse(&id) else {
             continue;
         };
         if rev > upto {
             return Ok(None);
+        }
+        if let Some(inside) = inside {
+            let f = Facts {
+                id,
+                kind: kind_of(&kind),
+                day: None,
+                household: household.as_deref().and_then(|h| RecordId::parse(h).ok()),
+                open_follow_up: false,
+                deleted: deleted != 0,
+            };
+            if !doorstep_core::sync::scope::in_scope(&f, inside) {
+                continue;
+            }
         }
         if !except.contains(&id) {
             d.add(id, Digest::version(UnixMillis(updated_at), deleted != 0));

@@ -401,3 +401,119 @@ async fn the_servers_query_for_kept_visits_is_the_cores_rule() {
     assert!(by_rule.len() > 3, "open follow-ups and latest visits");
     assert_eq!(by_sql, by_rule);
 }
+
+#[tokio::test]
+async fn a_volunteers_phone_holds_only_their_communities_households() {
+    let mut t = team().await;
+    // Households 0 (幸福社区, from `household`), 3 and 4 (和平社区), 5 (光明社区).
+    let coord_db = LocalDb::new(&t.coord_store);
+    for (n, community) in [(3, "和平社区"), (4, "和平社区"), (5, "光明社区")] {
+        let mut h = household(n);
+        h.address.community = community.into();
+        coord_db.save_household(&h, UnixMillis(10)).unwrap();
+        t.hs.push(h);
+    }
+    let (h0, h3, h4, h5) = (
+        t.hs[0].clone(),
+        t.hs[3].clone(),
+        t.hs[4].clone(),
+        t.hs[5].clone(),
+    );
+    let v0 = t.visit(1, 0, 10, None);
+    let v3 = t.visit(2, 3, 10, None);
+    let v5 = t.visit(3, 5, 10, None);
+    let e = t.event(4, 5);
+    t.coordinator_syncs().await;
+    let vol_id = t.app.get_json("/api/v1/me", &t.vol).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let set = |token: &str, communities: serde_json::Value| {
+        t.app
+            .client
+            .put(format!(
+                "{}/api/v1/members/{vol_id}/communities",
+                t.app.base
+            ))
+            .bearer_auth(token.to_owned())
+            .json(&json!({ "communities": communities }))
+            .send()
+    };
+
+    // Only a coordinator gives communities, each a community's length at most.
+    assert_eq!(
+        error_code(set(&t.vol, json!(["和平社区"])).await.unwrap(), 403).await,
+        "forbidden"
+    );
+    let long = "社".repeat(41);
+    assert_eq!(
+        error_code(set(&t.coord, json!([long])).await.unwrap(), 400).await,
+        "bad_request"
+    );
+    let res = set(&t.coord, json!([" 和平社区 ", "和平社区", ""]))
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let members = t.app.get_json("/api/v1/members", &t.coord).await;
+    let me = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == vol_id.as_str())
+        .unwrap();
+    assert_eq!(me["communities"], json!(["和平社区"]));
+
+    // A new phone: the households of 和平社区, their visits, and the team's events.
+    let phone = MemoryStore::new();
+    let db = LocalDb::new(&phone);
+    sync(&t.app, &t.vol, &db, true).await;
+    assert_eq!(held(&db), BTreeSet::from([h3.id, h4.id, v3.id, e.id]));
+    assert!(client::stored_scope(&db).is_some());
+
+    // One the volunteer adds elsewhere is theirs: it stays.
+    let mut mine = household(6);
+    mine.address.community = "光明社区".into();
+    mine.author = vol_id.clone();
+    db.save_household(&mine, UnixMillis(40)).unwrap();
+    sync(&t.app, &t.vol, &db, true).await;
+    assert!(held(&db).contains(&mine.id));
+
+    // Household 0 moves into 和平社区: it comes with its visit. Household 3 moves out: it
+    // leaves with its visit.
+    let mut moved_in = h0.clone();
+    moved_in.address.community = "和平社区".into();
+    moved_in.updated_at = UnixMillis(50);
+    coord_db.save_household(&moved_in, UnixMillis(50)).unwrap();
+    let mut moved_out = h3.clone();
+    moved_out.address.community = "幸福社区".into();
+    moved_out.updated_at = UnixMillis(50);
+    coord_db.save_household(&moved_out, UnixMillis(50)).unwrap();
+    t.coordinator_syncs().await;
+    sync(&t.app, &t.vol, &db, true).await;
+    assert_eq!(
+        held(&db),
+        BTreeSet::from([h0.id, v0.id, h4.id, mine.id, e.id])
+    );
+
+    // No communities: every household again.
+    assert_eq!(
+        set(&t.coord, json!([])).await.unwrap().status().as_u16(),
+        200
+    );
+    sync(&t.app, &t.vol, &db, true).await;
+    assert!(client::stored_scope(&db).is_none());
+    let all = held(&db);
+    for id in [h0.id, h3.id, h4.id, h5.id, v0.id, v3.id, v5.id, mine.id] {
+        assert!(all.contains(&id));
+    }
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT reason FROM audit_log WHERE action = 'communities'")
+            .fetch_all(&t.app.pool().await)
+            .await
+            .unwrap();
+    assert_eq!(
+        audit,
+        vec!["1 communities", "0 communities"],
+        "no community names"
+    );
+}

@@ -72,6 +72,8 @@ pub const REPAIR: &str = "doorstep/v1/sync/repair";
 pub const RESUME: &str = "doorstep/v1/sync/resume";
 /// The window the server last applied to this phone's pulls (`sync::window`).
 pub const WINDOW: &str = "doorstep/v1/sync/window";
+/// The volunteer's scope the server last applied (`sync::scope`); absent: every household.
+pub const SCOPE: &str = "doorstep/v1/sync/scope";
 /// While a pull that started from nothing is under way: up to which revision it is filtered.
 pub const FULL: &str = "doorstep/v1/sync/full";
 /// The cursor and server digest at which the phone's records last matched.
@@ -91,7 +93,7 @@ pub const EVENTS: &str = "doorstep/v1/events/";
 pub const TOMBSTONES: &str = "doorstep/v1/tombstones/";
 
 /// Every key and prefix the app writes.
-pub const ALL: [StorageKey; 22] = [
+pub const ALL: [StorageKey; 23] = [
     one(SESSION, Holds::SignIn),
     one(PIN, Holds::SignIn),
     one(ENDED, Holds::Phone),
@@ -105,6 +107,7 @@ pub const ALL: [StorageKey; 22] = [
     one(CHECKED, Holds::Team),
     one(WINDOW, Holds::Team),
     one(FULL, Holds::Team),
+    one(SCOPE, Holds::Team),
     under(QUARANTINE),
     under(CONFLICTS),
     under(UNDELETED),

@@ -24,9 +24,10 @@ use crate::store::{
 use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
+use super::scope::Scope;
 use super::window::{self, Window};
 use super::wire::PullScope;
-use crate::store::keys::{CURSOR, FULL, QUARANTINE, WINDOW};
+use crate::store::keys::{CURSOR, FULL, QUARANTINE, SCOPE, WINDOW};
 
 /// A mutation the server refused, kept with the reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -479,7 +480,7 @@ pub fn on_pulled<S: KvStore + ?Sized>(
     match page.window {
         Some(w) => {
             if from_nothing {
-                window::drop_synced_history(db)?;
+                window::drop_synced_history(db, page.scope.is_some())?;
             } else if stored_window(db).is_some_and(|before| w.from < before.from) {
                 // Longer than the one this phone pulled with: fetch the older records.
                 db.kv().set(WINDOW, &pack::encode(&w)?)?;
@@ -497,6 +498,18 @@ pub fn on_pulled<S: KvStore + ?Sized>(
             return Ok(done);
         }
         None => {}
+    }
+    if stored_scope(db) != page.scope {
+        match &page.scope {
+            Some(s) => db.kv().set(SCOPE, &pack::encode(s)?)?,
+            None => db.kv().remove(SCOPE)?,
+        }
+        if !from_nothing {
+            // Another scope: fetch what it adds (what it drops is pruned on the way).
+            forget_cursor(db)?;
+            done.again = true;
+            return Ok(done);
+        }
     }
     if page.full > 0 {
         db.kv().set(FULL, &page.full.to_string())?;
@@ -536,6 +549,9 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         super::conflicts::remember(db, r.id, r.conflicts.as_deref())?;
         done.stored += 1;
     }
+    if !page.left.is_empty() {
+        window::remove_left(db, &page.left)?;
+    }
     if let (Some(w), false) = (page.window, uncovering.is_empty()) {
         // If the latest visit left here of such a household is before the window, the
         // server may keep an earlier one this phone pruned: only a pull from nothing
@@ -554,6 +570,10 @@ pub fn on_pulled<S: KvStore + ?Sized>(
     if done.again {
         forget_cursor(db)?;
         return Ok(done);
+    }
+    if page.scope.is_some() && !page.more {
+        // The digest covers only the scope: the phone holds only it before comparing.
+        prune(db)?;
     }
     done.repair = super::repair::check(db, page)?;
     Ok(done)
@@ -585,10 +605,17 @@ pub fn stored_window<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Option<Window>
     pack::decode(&v, WINDOW).ok()
 }
 
-/// After a sync: removes what the window no longer keeps (nothing without a window).
+/// The volunteer's scope the server last applied to this phone's pulls.
+pub fn stored_scope<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Option<Scope> {
+    let v = db.kv().get(SCOPE).ok()??;
+    pack::decode(&v, SCOPE).ok()
+}
+
+/// After a sync: removes what the window and the scope no longer keep (nothing without a
+/// window).
 pub fn prune<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<window::Pruned, StoreError> {
     match stored_window(db) {
-        Some(w) => window::prune(db, w),
+        Some(w) => window::prune(db, w, stored_scope(db).as_ref()),
         None => Ok(window::Pruned::default()),
     }
 }

@@ -1,15 +1,17 @@
 //! A team server in memory: the same [`push::plan`] and [`merge::apply`] as the real one,
 //! over maps. The model-based tests run many phones against it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::digest::Digest;
 use super::merge::{self, Doc, Writer};
 use super::push::{self, PushError};
+use super::scope::{self, Communities, Scope};
 use super::window::{self, Facts, Window};
 use super::wire::{
     IdEntry, IdsResponse, Outcome, PullResponse, PullScope, PushRequest, PushResponse, PROTOCOL,
 };
+use crate::store::RecordKind;
 use crate::RecordId;
 
 #[derive(Debug, Default, Clone)]
@@ -27,6 +29,8 @@ pub struct MemServer {
     pub latest: Option<crate::UnixMillis>,
     /// The team's window in days ([`window::DEFAULT_DAYS`] when 0).
     pub window_days: u32,
+    /// Each volunteer's communities (`sync::scope`), by user id.
+    pub communities: HashMap<String, Communities>,
 }
 
 impl MemServer {
@@ -57,6 +61,14 @@ impl MemServer {
                 match merge::apply(existing, m, w, rev, latest) {
                     Ok(Some(doc)) => {
                         self.clock = rev;
+                        if scope::moved(existing, &doc) {
+                            for v in self.docs.values_mut().filter(|v| {
+                                v.kind == RecordKind::Visit && v.facts().household == Some(doc.id)
+                            }) {
+                                self.clock = push::next_rev(self.clock, self.now);
+                                v.rev = self.clock;
+                            }
+                        }
                         self.docs.insert(doc.id, doc);
                     }
                     Ok(None) => {}
@@ -77,18 +89,20 @@ impl MemServer {
     }
 
     pub fn pull(&self, cursor: u64, limit: usize, except: &[RecordId]) -> PullResponse {
-        self.pull_scoped(cursor, limit, except, PullScope::default())
+        self.pull_scoped(cursor, limit, except, PullScope::default(), None)
     }
 
     /// A pull as the real server answers it (`crates/server/src/records.rs`): with a window,
     /// a phone starting from nothing gets only what the window keeps, and the digest covers
-    /// what the window covers by day.
+    /// what the window covers by day; for a volunteer (`user`) given communities, only what
+    /// is in their scope, with what changed and left it listed in `left`.
     pub fn pull_scoped(
         &self,
         cursor: u64,
         limit: usize,
         except: &[RecordId],
         scope: PullScope,
+        user: Option<&str>,
     ) -> PullResponse {
         let reset = cursor > self.clock;
         let from = if reset { 0 } else { cursor };
@@ -109,6 +123,24 @@ impl MemServer {
             }
             _ => Default::default(),
         };
+        let member = user
+            .filter(|_| window.is_some())
+            .and_then(|u| Scope::of(self.communities.get(u).cloned().unwrap_or_default(), u));
+        let inside: Option<HashSet<RecordId>> = member.as_ref().map(|s| {
+            self.docs
+                .values()
+                .filter(|d| {
+                    d.kind == RecordKind::Household
+                        && s.holds(d.community().unwrap_or_default(), &d.created_by)
+                })
+                .map(|d| d.id)
+                .collect()
+        });
+        let in_scope = |d: &Doc| {
+            inside
+                .as_ref()
+                .is_none_or(|i| scope::in_scope(&d.facts(), i))
+        };
         let sent =
             |d: &Doc| d.rev > full || window.is_none_or(|w| window::keeps(w, &d.facts(), &extras));
         let mut docs: Vec<&Doc> = self
@@ -119,16 +151,18 @@ impl MemServer {
         docs.sort_by_key(|d| d.rev);
         let more = docs.len() > limit;
         docs.truncate(limit);
-        let covered = |d: &&Doc| window.is_none_or(|w| w.covers(d.facts().day));
+        let cursor = match docs.last() {
+            Some(d) if more => d.rev,
+            _ if window.is_some() => self.clock.max(from),
+            Some(d) => d.rev,
+            None => from,
+        };
+        let (docs, out): (Vec<&Doc>, Vec<&Doc>) = docs.into_iter().partition(|d| in_scope(d));
+        let covered = |d: &&Doc| window.is_none_or(|w| w.covers(d.facts().day)) && in_scope(d);
         PullResponse {
             protocol: PROTOCOL,
             reset,
-            cursor: match docs.last() {
-                Some(d) if more => d.rev,
-                _ if window.is_some() => self.clock.max(from),
-                Some(d) => d.rev,
-                None => from,
-            },
+            cursor,
             more,
             records: docs.into_iter().map(Doc::pulled).collect(),
             digest: (!more).then(|| {
@@ -143,6 +177,12 @@ impl MemServer {
             except: except.to_vec(),
             window,
             full: if full > from { full } else { 0 },
+            left: out
+                .into_iter()
+                .filter(|d| d.rev > full)
+                .map(|d| d.id)
+                .collect(),
+            scope: member,
         }
     }
 

@@ -8,7 +8,7 @@
 //! - [`conflicts`]: the conflicts a pull reported, kept on the phone until settled;
 //! - [`erase`]: a deletion past its undo window erases the record's content;
 //! - [`digest`], [`repair`]: detecting and mending what a restored server lost;
-//! - [`window`]: what of the team's history a phone keeps;
+//! - [`window`]: what of the team's history a phone keeps; [`scope`]: which households;
 //! - [`mem_server`]: a server in memory, for tests.
 
 pub mod client;
@@ -22,6 +22,7 @@ pub mod merge;
 pub mod push;
 pub mod repair;
 pub mod retry;
+pub mod scope;
 pub mod window;
 pub mod wire;
 

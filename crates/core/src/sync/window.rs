@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::scope::Scope;
 use crate::store::{KvStore, LocalDb, RecordKind, StoreError};
 use crate::{Day, RecordId};
 
@@ -194,6 +195,17 @@ pub struct Stamp {
     pub household_id: Option<RecordId>,
     #[serde(default)]
     pub follow_up: Option<FollowUpState>,
+    /// Households: who added it and where (the scope's rule).
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub address: Option<AddressStamp>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AddressStamp {
+    #[serde(default)]
+    pub community: String,
 }
 
 /// Whether a follow-up is done.
@@ -237,24 +249,107 @@ pub fn phone_facts<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<Vec<Facts
     Ok(out)
 }
 
-/// Removes the synced visits and events the window no longer keeps, with their tombstones.
-/// Never a record with a change waiting or refused, or with a conflict to settle.
+/// Removes the synced visits and events the window no longer keeps and, with a scope, the
+/// synced households out of it and the visits of households out of it, with their
+/// tombstones. Never a record with a change waiting or refused, or with a conflict to settle.
 pub fn prune<S: KvStore + ?Sized>(
     db: &LocalDb<'_, S>,
     window: Window,
+    scope: Option<&Scope>,
 ) -> Result<Pruned, StoreError> {
     let facts = phone_facts(db)?;
     let extra = extras(&facts);
-    remove_unless(db, &facts, |f| keeps(window, f, &extra))
+    let Some(scope) = scope else {
+        return remove_unless(db, &facts, |f| keeps(window, f, &extra));
+    };
+    let mut households = Vec::new();
+    let mut inside = HashSet::new();
+    for (f, stamp) in household_facts(db)? {
+        // One that does not decode is left alone (kept).
+        let holds = stamp.is_none_or(|s| {
+            let community = s.address.map(|a| a.community).unwrap_or_default();
+            scope.holds(&community, s.author.as_deref().unwrap_or_default())
+        });
+        if holds {
+            inside.insert(f.id);
+        }
+        households.push(f);
+    }
+    let mut pruned = remove_unless(db, &households, |f| inside.contains(&f.id))?;
+    let visits = remove_unless(db, &facts, |f| {
+        keeps(window, f, &extra) && super::scope::in_scope(f, &inside)
+    })?;
+    pruned.removed.extend(visits.removed);
+    Ok(pruned)
 }
 
-/// Removes every synced visit and event, before a pull from nothing sends again those the
-/// window keeps: a copy kept here may be of a record the server has since moved out of the
-/// window (an earlier day), which that pull would not send, so none is trusted. Changes not
-/// yet taken and conflicts stay.
-pub fn drop_synced_history<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<Pruned, StoreError> {
-    let facts = phone_facts(db)?;
+/// Removes the synced records of these ids this phone holds (a pull said they left its
+/// scope), with their tombstones; never one with a change waiting or a conflict.
+pub fn remove_left<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    ids: &[RecordId],
+) -> Result<Pruned, StoreError> {
+    let deleted = db.deleted_ids()?;
+    let mut facts = Vec::new();
+    for &id in ids {
+        for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
+            if db.collection(kind).get_raw(&id.to_string())?.is_some() {
+                facts.push(Facts {
+                    id,
+                    kind,
+                    day: None,
+                    household: None,
+                    open_follow_up: false,
+                    deleted: deleted.contains(&id),
+                });
+            }
+        }
+    }
     remove_unless(db, &facts, |_| false)
+}
+
+/// Removes every synced visit and event (with a scope, every synced household too), before a
+/// pull from nothing sends again those the window and the scope keep: a copy kept here may be
+/// of a record the server has since moved out of them (an earlier day, another community),
+/// which that pull would not send, so none is trusted. Changes not yet taken and conflicts
+/// stay.
+pub fn drop_synced_history<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+    scoped: bool,
+) -> Result<Pruned, StoreError> {
+    let mut facts = phone_facts(db)?;
+    if scoped {
+        facts.extend(household_facts(db)?.into_iter().map(|(f, _)| f));
+    }
+    remove_unless(db, &facts, |_| false)
+}
+
+/// Every household on the phone, with what the scope's rule reads of it (`None`: it does not
+/// decode).
+fn household_facts<S: KvStore + ?Sized>(
+    db: &LocalDb<'_, S>,
+) -> Result<Vec<(Facts, Option<Stamp>)>, StoreError> {
+    let deleted = db.deleted_ids()?;
+    let c = db.collection(RecordKind::Household);
+    let mut out = Vec::new();
+    for key in c.ids()? {
+        let Ok(id) = RecordId::parse(&key) else {
+            continue;
+        };
+        let stamp = c.get_raw(&key)?.and_then(|raw| Stamp::of(&raw));
+        out.push((
+            Facts {
+                id,
+                kind: RecordKind::Household,
+                day: None,
+                household: None,
+                open_follow_up: false,
+                deleted: deleted.contains(&id),
+            },
+            stamp,
+        ));
+    }
+    Ok(out)
 }
 
 fn remove_unless<S: KvStore + ?Sized>(

@@ -1,7 +1,9 @@
 //! The window (`sync::window`): pruning never removes a change the server has not taken or a
 //! conflict to settle, and after any schedule of colleagues' changes, days passing, the team
-//! changing its window and lost cursors, what a phone holds after a sync is exactly what the
-//! window keeps of the server's records — with the digests agreeing (no repair).
+//! changing its window, the volunteer's scope (`sync::scope`) changing, households moving
+//! between communities and lost cursors, what a phone holds after a sync is exactly what
+//! the window and the scope keep of the server's records — with the digests agreeing (no
+//! repair).
 
 use std::collections::BTreeSet;
 
@@ -111,7 +113,7 @@ proptest! {
         let w = Window::ending(today, days);
         let facts = window::phone_facts(&db).unwrap();
         let extras = window::extras(&facts);
-        let pruned = window::prune(&db, w).unwrap();
+        let pruned = window::prune(&db, w, None).unwrap();
         for f in &facts {
             let keep = window::keeps(w, f, &extras) || waiting.contains(&f.id) || conflicted.contains(&f.id);
             prop_assert_eq!(present(&db, f.id), keep, "{:?}", f);
@@ -123,7 +125,7 @@ proptest! {
         for h in &hs {
             prop_assert!(present(&db, h.id), "households are never pruned by the window");
         }
-        prop_assert!(window::prune(&db, w).unwrap().removed.is_empty(), "a second prune removes nothing");
+        prop_assert!(window::prune(&db, w, None).unwrap().removed.is_empty(), "a second prune removes nothing");
         // Every waiting change still goes to the server with its record.
         prop_assert_eq!(db.outbox().pending().unwrap().0.len(), visits.iter().filter(|v| matches!(v.4, Before::Waiting)).count() + visits.iter().filter(|v| matches!(v.4, Before::Waiting) && v.3).count());
     }
@@ -201,7 +203,15 @@ enum Step {
     LoseCursor,
     /// The volunteer is made coordinator (whose phone keeps everything), or back.
     Promote(bool),
+    /// The coordinator gives the volunteer these of the three communities (none: all).
+    SetScope([bool; 3]),
+    /// The coordinator moves household `h` to community `c`.
+    Move(usize, usize),
+    /// The volunteer adds a household in community `c` (theirs, so in their scope).
+    MineHousehold(usize),
 }
+
+const COMMUNITIES: [&str; 3] = ["幸福社区", "和平社区", "光明社区"];
 
 fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
@@ -213,6 +223,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => prop_oneof![Just(30u32), Just(60), Just(120), Just(365)].prop_map(Step::SetDays),
         1 => Just(Step::LoseCursor),
         1 => any::<bool>().prop_map(Step::Promote),
+        2 => any::<[bool; 3]>().prop_map(Step::SetScope),
+        2 => (0..8usize, 0..3usize).prop_map(|(h, c)| Step::Move(h, c)),
+        1 => (0..3usize).prop_map(Step::MineHousehold),
     ]
 }
 
@@ -258,6 +271,7 @@ impl Team {
         for n in 0..5 {
             let mut h = household(n);
             h.author = "u-coord".into();
+            h.address.community = COMMUNITIES[n as usize % 3].into();
             let at = t.tick();
             LocalDb::new(&t.coord).save_household(&h, at).unwrap();
             t.households.push(h);
@@ -296,6 +310,7 @@ impl Team {
                 limit,
                 &client::digest_except(&db),
                 scope,
+                (!coord).then_some(ME.user),
             );
             let pulled = client::on_pulled(&db, &page, UnixMillis(self.at)).unwrap();
             assert!(!pulled.repair, "the digests disagree: a repair started");
@@ -390,6 +405,43 @@ impl Team {
             Step::SetDays(d) => self.server.window_days = d,
             Step::LoseCursor => client::forget_cursor(&LocalDb::new(&self.phone)).unwrap(),
             Step::Promote(coordinator) => self.windowed = !coordinator,
+            Step::SetScope(given) => {
+                let communities = super::scope::Communities {
+                    communities: (0..3)
+                        .filter(|&c| given[c])
+                        .map(|c| COMMUNITIES[c].to_owned())
+                        .collect(),
+                };
+                self.server
+                    .communities
+                    .insert(ME.user.to_owned(), communities.parse().unwrap());
+            }
+            Step::Move(h, c) => {
+                let h = h % self.households.len();
+                let db = LocalDb::new(&self.coord);
+                let Some(mut moved) = db
+                    .households()
+                    .get::<Household>(&self.households[h].id.to_string())
+                    .unwrap()
+                else {
+                    return;
+                };
+                moved.address.community = COMMUNITIES[c].into();
+                moved.updated_at = at;
+                db.save_household(&moved, at).unwrap();
+                self.households[h] = moved;
+                self.sync_coord();
+            }
+            Step::MineHousehold(c) => {
+                self.next += 1;
+                let mut h = household(self.next);
+                h.author = ME.user.into();
+                h.address.community = COMMUNITIES[c].into();
+                (h.created_at, h.updated_at) = (at, at);
+                LocalDb::new(&self.phone).save_household(&h, at).unwrap();
+                self.mine.insert(h.id);
+                self.households.push(h);
+            }
         }
     }
 
@@ -416,12 +468,37 @@ impl Team {
         assert_eq!(w, Window::ending(self.today, days));
         let facts: Vec<Facts> = self.server.docs.values().map(|d| d.facts()).collect();
         let extras = window::extras(&facts);
+        let scope = super::scope::Scope::of(
+            self.server
+                .communities
+                .get(ME.user)
+                .cloned()
+                .unwrap_or_default(),
+            ME.user,
+        );
+        assert_eq!(client::stored_scope(&db), scope);
+        let inside: std::collections::HashSet<RecordId> = self
+            .server
+            .docs
+            .values()
+            .filter(|d| {
+                d.kind == RecordKind::Household
+                    && scope
+                        .as_ref()
+                        .is_none_or(|s| s.holds(d.community().unwrap(), &d.created_by))
+            })
+            .map(|d| d.id)
+            .collect();
         let want: BTreeSet<RecordId> = facts
             .iter()
-            .filter(|f| window::keeps(w, f, &extras))
+            .filter(|f| window::keeps(w, f, &extras) && super::scope::in_scope(f, &inside))
             .map(|f| f.id)
             .collect();
-        assert_eq!(held(&db), want, "the phone holds what the window keeps");
+        assert_eq!(
+            held(&db),
+            want,
+            "the phone holds what the window and the scope keep"
+        );
         for id in &self.mine {
             assert!(
                 self.server.docs.contains_key(id),
@@ -439,7 +516,7 @@ proptest! {
     })]
 
     #[test]
-    fn a_phone_holds_what_its_window_keeps_after_any_schedule(steps in prop::collection::vec(step(), 1..40)) {
+    fn a_phone_holds_what_its_window_and_scope_keep_after_any_schedule(steps in prop::collection::vec(step(), 1..40)) {
         let mut team = Team::new();
         for s in &steps {
             team.run(s);

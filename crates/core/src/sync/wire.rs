@@ -138,6 +138,14 @@ pub struct PullResponse {
     /// started from nothing. Pass it back as `full` while the cursor is below it.
     #[serde(default, skip_serializing_if = "crate::skip::is_default")]
     pub full: u64,
+    /// The volunteer's scope the server applied (`sync::scope`; none: every household):
+    /// `records` and `digest` hold only what is in it, and the phone prunes to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<super::scope::Scope>,
+    /// Records changed up to `cursor` that are out of the scope (a household moved to
+    /// another community, and its visits): the phone removes its copies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<RecordId>,
 }
 
 /// What a pull asks for besides its cursor (`…/pull?today=YYYY-MM-DD&full=N`): the phone's

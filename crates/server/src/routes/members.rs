@@ -7,13 +7,14 @@
 use axum::extract::{Path, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use doorstep_core::account::{
     check_new_password, may_change_roles, may_manage, parse_device_name, parse_display_name,
     parse_team_name, InviteRequest, InviteResponse, JoinInfo, JoinRequest, LoginResponse,
     MemberView, PasswordChange, Role, RoleChange, SetupRequest, UserInfo, Username, PASSWORD_MAX,
 };
+use doorstep_core::sync::scope::Communities;
 use doorstep_core::sync::window::TeamSettings;
 use doorstep_core::Lang;
 use serde::Deserialize;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .route("/members/{id}/enable", post(enable))
         .route("/members/{id}/role", post(change_role))
         .route("/members/{id}/reset", post(reset))
+        .route("/members/{id}/communities", put(set_communities))
         .route("/me/password", post(change_password))
         .route("/team/settings", get(settings).put(set_settings))
 }
@@ -306,6 +308,30 @@ async fn enable(
     id: Path<String>,
 ) -> Result<StatusCode, ApiError> {
     set_disabled(state, auth, id, false).await
+}
+
+/// The communities whose households the member's phone holds as a volunteer; none: all.
+/// Their phone fetches or drops households at its next sync.
+async fn set_communities(
+    State(state): State<AppState>,
+    Coordinator(auth): Coordinator,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<Communities>,
+) -> Result<Json<Communities>, ApiError> {
+    let req = field(req.parse())?;
+    let target = managed(&state, &auth, &id).await?;
+    crate::scope::set(&state.db, auth.team_id(), &target.id, &req).await?;
+    // The count only: community names stay out of the log like the rest of an address.
+    audit::record(
+        &state.db,
+        auth.team_id(),
+        &auth.user.id,
+        "communities",
+        &target.username,
+        &format!("{} communities", req.communities.len()),
+    )
+    .await?;
+    Ok(Json(req))
 }
 
 /// Disabling also signs out every phone of the member.

@@ -137,8 +137,21 @@ async fn pull(
         today,
         full: q.full,
     };
+    let member = match today {
+        Some(_) => crate::scope::of_member(&state.db, &auth.user.id, auth.user.role).await?,
+        None => None,
+    };
     Ok(Json(
-        records::pull(&state.db, auth.team_id(), q.cursor, limit, &except, scope).await?,
+        records::pull(
+            &state.db,
+            auth.team_id(),
+            q.cursor,
+            limit,
+            &except,
+            scope,
+            member,
+        )
+        .await?,
     ))
 }
 
