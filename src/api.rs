@@ -368,6 +368,15 @@ pub async fn set_disabled(token: &str, id: &str, disabled: bool) -> Result<(), A
     done("POST", &path, empty(), Some(token)).await
 }
 
+pub async fn set_communities(
+    token: &str,
+    id: &str,
+    communities: &doorstep_core::sync::scope::Communities,
+) -> Result<(), ApiProblem> {
+    let path = format!("/api/v1/members/{id}/communities");
+    done("PUT", &path, json(communities)?, Some(token)).await
+}
+
 pub async fn set_role(token: &str, id: &str, role: Role) -> Result<(), ApiProblem> {
     let path = format!("/api/v1/members/{id}/role");
     done("POST", &path, json(&RoleChange { role })?, Some(token)).await

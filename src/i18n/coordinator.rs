@@ -186,6 +186,20 @@ pub fn for_member(lang: Lang, action: Text, name: &str) -> String {
     super::label_value(lang, action.get(lang), name)
 }
 
+// Which households a volunteer's phone holds (doorstep_core::sync::scope).
+pub const COMMUNITIES: Text = Text::new("负责的社区", "Communities");
+pub const ALL_HOUSEHOLDS: Text = Text::new("全部住户", "All households");
+pub const SET_COMMUNITIES: Text = Text::new("设置社区", "Set communities");
+pub const COMMUNITIES_HELP: Text = Text::new(
+    "这个志愿者的手机只保存所选社区的住户（和自己添加的住户）及其走访；都不选就保存全部住户。下次同步时生效。",
+    "This volunteer's phone holds only the households of the chosen communities (and those they added) with their visits; choose none for all households. It applies at their next sync.",
+);
+pub const SAVE_COMMUNITIES: Text = Text::new("保存社区", "Save communities");
+pub const NO_COMMUNITIES_YET: Text = Text::new(
+    "这部手机上还没有住户，无法选择社区。",
+    "No households on this phone yet: there are no communities to choose.",
+);
+
 // Team settings: what phones keep (doorstep_core::sync::window).
 pub const KEEP_TITLE: Text = Text::new("手机保留的记录", "What phones keep");
 pub const KEEP_HELP: Text = Text::new(

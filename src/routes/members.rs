@@ -6,6 +6,7 @@
 use doorstep_core::account::{
     may_change_roles, may_manage, InviteRequest, InviteResponse, MemberView, Role,
 };
+use doorstep_core::sync::scope::Communities;
 use doorstep_core::sync::window::TeamSettings;
 use doorstep_core::{Lang, UnixMillis};
 use leptos::prelude::*;
@@ -52,6 +53,9 @@ pub fn MembersPage() -> impl IntoView {
             let result = match change {
                 Change::Disabled(id, d) => api::set_disabled(&t, &id, d).await,
                 Change::Role(id, r) => api::set_role(&t, &id, r).await,
+                Change::Communities(id, communities) => {
+                    api::set_communities(&t, &id, &Communities { communities }).await
+                }
                 Change::Reset(id, name) => api::reset_link(&t, &id).await.map(|link| {
                     issued.set(Some(Issued {
                         link,
@@ -66,6 +70,17 @@ pub fn MembersPage() -> impl IntoView {
             load();
         });
     };
+    // The team's communities, from the households on this (a coordinator's) phone.
+    let db = crate::state::use_db();
+    let known = Memo::new(move |_| {
+        db.households.with(|hs| {
+            hs.iter()
+                .map(|h| h.address.community.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+        })
+    });
     let invitable: Vec<Role> = Role::ALL
         .iter()
         .copied()
@@ -90,7 +105,7 @@ pub fn MembersPage() -> impl IntoView {
                         {list.into_iter().map(|m| {
                             let manageable = m.id != my_id && may_manage(my_role, m.role);
                             let you = m.id == my_id;
-                            view! { <MemberRow member=m you manageable roles=may_change_roles(my_role) act/> }
+                            view! { <MemberRow member=m you manageable roles=may_change_roles(my_role) act known/> }
                         }).collect_view()}
                     </ul>
                 }.into_any(),
@@ -162,6 +177,7 @@ enum Change {
     Disabled(String, bool),
     Role(String, Role),
     Reset(String, String),
+    Communities(String, Vec<String>),
 }
 
 #[component]
@@ -264,10 +280,17 @@ fn MemberRow(
     manageable: bool,
     roles: bool,
     act: impl Fn(Change) + Copy + Send + Sync + 'static,
+    known: Memo<Vec<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let asking = RwSignal::new(false);
     let m = member;
+    let scope = (m.role == Role::Volunteer).then(|| {
+        view! {
+            <CommunitiesControl id=m.id.clone() name=m.display_name.clone()
+                given=m.communities.clone() manageable act known/>
+        }
+    });
     let (id, name, disabled) = (m.id.clone(), m.display_name.clone(), m.disabled);
     let seen = m.last_seen_at;
     let devices = m.devices;
@@ -328,8 +351,96 @@ fn MemberRow(
             " " <span class="chip">{move || m.role.label(lang.get())}</span>
             {disabled.then(|| view! { " " <span class="chip warn">{tr(DISABLED)}</span> })}
             <div class="muted">{move || last_seen(lang.get(), devices, seen)}</div>
+            {scope}
             {controls}
         </li>
+    }
+}
+
+/// A volunteer's communities (`core::sync::scope`): shown, and for one the caller manages a
+/// choice among the team's communities (and those already given).
+#[component]
+fn CommunitiesControl(
+    id: String,
+    name: String,
+    given: Vec<String>,
+    manageable: bool,
+    act: impl Fn(Change) + Copy + Send + Sync + 'static,
+    known: Memo<Vec<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let open = RwSignal::new(false);
+    let chosen = RwSignal::new(given.clone());
+    let shown = {
+        let given = given.clone();
+        move || {
+            let list = if given.is_empty() {
+                ALL_HOUSEHOLDS.get(lang.get()).to_owned()
+            } else {
+                given.join("、")
+            };
+            label_value(lang.get(), COMMUNITIES.get(lang.get()), list)
+        }
+    };
+    let options = move || {
+        let mut all = known.get();
+        for c in chosen.get_untracked() {
+            if !all.contains(&c) {
+                all.push(c);
+            }
+        }
+        all.sort();
+        all
+    };
+    let editor = manageable.then(|| {
+        let name_b = name.clone();
+        let name_f = name.clone();
+        view! {
+            <button type="button" class="small" aria-expanded=move || open.get().to_string()
+                aria-label=move || for_member(lang.get(), SET_COMMUNITIES, &name_b)
+                on:click=move |_| open.update(|o| *o = !*o)>{tr(SET_COMMUNITIES)}</button>
+            <Show when=move || open.get()>
+                <fieldset class="communities">
+                    <legend>{let n = name_f.clone(); move || for_member(lang.get(), COMMUNITIES, &n)}</legend>
+                    <p class="muted">{tr(COMMUNITIES_HELP)}</p>
+                    {move || {
+                        let all = options();
+                        if all.is_empty() {
+                            return view! { <p class="muted">{tr(NO_COMMUNITIES_YET)}</p> }.into_any();
+                        }
+                        all.into_iter().map(|c| {
+                            let c2 = c.clone();
+                            let checked = chosen.with_untracked(|v| v.contains(&c));
+                            view! {
+                                <label class="check">
+                                    <input type="checkbox" prop:checked=checked on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|v| {
+                                            v.retain(|x| x != &c2);
+                                            if on {
+                                                v.push(c2.clone());
+                                            }
+                                        });
+                                    }/>
+                                    " " {c}
+                                </label>
+                            }
+                        }).collect_view().into_any()
+                    }}
+                    <button type="button" on:click={
+                        let id = id.clone();
+                        move |_| {
+                            open.set(false);
+                            act(Change::Communities(id.clone(), chosen.get_untracked()));
+                        }
+                    }>{tr(SAVE_COMMUNITIES)}</button>
+                </fieldset>
+            </Show>
+        }
+    });
+    view! {
+        <div class="muted">{shown}</div>
+        {editor}
     }
 }
 

@@ -158,3 +158,20 @@ export async function switchLanguage(page: Page, to: "English" | "中文") {
   if (await accountButton(page).isVisible()) await openAccountMenu(page);
   await page.getByRole("button", { name: to }).click();
 }
+
+/** Every value in the page's localStorage as text: values are stored packed two bytes to a
+ * UTF-16 unit (crates/core/src/store/pack.rs), so they are unpacked first. For tests that
+ * check what the phone holds (or must not hold) in the raw storage. */
+export function storedText(page: Page, prefix = "doorstep/"): Promise<string> {
+  return page.evaluate((prefix) => {
+    const unpack = (v: string) => {
+      if (v.charCodeAt(0) < 0x80) return v;
+      const b: number[] = [];
+      for (let i = 0; i < v.length; i++) b.push(v.charCodeAt(i) >> 8, v.charCodeAt(i) & 0xff);
+      while (b[b.length - 1] === 0) b.pop();
+      return new TextDecoder().decode(new Uint8Array(b));
+    };
+    return Object.keys(localStorage).filter((k) => k.startsWith(prefix))
+      .map((k) => unpack(localStorage.getItem(k)!)).join("\n");
+  }, prefix);
+}

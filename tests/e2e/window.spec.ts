@@ -1,6 +1,6 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
-import { mainNav, nav, newTeam, openControlled, phone, reload, signIn, unlockIfLocked, type Account } from "./helpers";
+import { mainNav, nav, newTeam, openControlled, phone, reload, signIn, storedText, unlockIfLocked, type Account } from "./helpers";
 
 // What a volunteer's phone keeps (doorstep_core::sync::window): of a team's three years of
 // history on the server, the households and the team's window of visits (120 days unless a
@@ -128,18 +128,7 @@ test("a volunteer's phone keeps the team's window of three years of history, fol
   await page.getByRole("button", { name: "保存走访" }).click();
   await expect(page.getByRole("list", { name: /走访记录/ })).toContainText("两年前那次补录");
   await reload(page);
-  // Values are stored packed two bytes to a UTF-16 unit (crates/core/src/store/pack.rs).
-  const words = () => page.evaluate(() => {
-    const unpack = (v: string) => {
-      if (v.charCodeAt(0) < 0x80) return v;
-      const b: number[] = [];
-      for (let i = 0; i < v.length; i++) b.push(v.charCodeAt(i) >> 8, v.charCodeAt(i) & 0xff);
-      while (b[b.length - 1] === 0) b.pop();
-      return new TextDecoder().decode(new Uint8Array(b));
-    };
-    return Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/visits/r/") &&
-      unpack(localStorage.getItem(k)!).includes("两年前那次补录"));
-  });
+  const words = async () => (await storedText(page, "doorstep/v1/visits/r/")).includes("两年前那次补录");
   expect(await words()).toBe(true);
   expect(await visitsOnPhone(page)).toBe(expectedVisits(365) + 1);
 
