@@ -139,6 +139,16 @@ pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'stati
 pub const NAV_HOME: Text = Text::new("首页", "Home");
 pub const NAV_HOUSEHOLDS: Text = Text::new("住户", "Households");
 pub const HOUSEHOLDS: Text = Text::new("住户", "Households");
+
+/// A volunteer's phone bounded to communities (`core::sync::scope`).
+pub fn scope_note(lang: Lang, communities: &str) -> String {
+    match lang {
+        Lang::Zh => format!("这部手机只保存{communities}的住户和你添加的住户（由负责人设置）。"),
+        Lang::En => format!(
+            "This phone holds only the households of {communities} and those you added (set by a coordinator)."
+        ),
+    }
+}
 pub const SEARCH_HOUSEHOLDS: Text = Text::new(
     "搜索住户（地址或姓名）",
     "Search households (address or name)",

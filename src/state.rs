@@ -39,6 +39,8 @@ pub struct Db {
     pub storage_use: RwSignal<Option<StorageUse>>,
     /// The first day of synced visits and events this phone keeps (`None`: all of them).
     pub window: RwSignal<Option<Window>>,
+    /// The communities whose households this phone holds (`None`: all of them).
+    pub scope: RwSignal<Option<Vec<String>>>,
 }
 
 /// Minutes east of UTC of the phone's time zone (Beijing: 480).
@@ -73,6 +75,7 @@ impl Db {
             unreadable: RwSignal::new(0),
             storage_use: RwSignal::new(None),
             window: RwSignal::new(None),
+            scope: RwSignal::new(None),
         };
         mark("doorstep:load");
         if let Err(e) = db.read_all() {
@@ -110,11 +113,8 @@ impl Db {
     /// Counts the changes waiting to be pushed, and the records they are about.
     pub fn recount(&self) {
         if let Ok(store) = LocalStore::open() {
-            // A sync may set the window without changing a record.
-            let window = client::stored_window(&LocalDb::new(&store));
-            if self.window.get_untracked() != window {
-                self.window.set(window);
-            }
+            // A sync may set the window or the scope without changing a record.
+            self.read_bounds(&LocalDb::new(&store));
             if let Ok((ms, bad)) = LocalDb::new(&store).outbox().pending() {
                 self.pending.set(ms.len() + bad.len());
                 self.unsent
@@ -144,8 +144,20 @@ impl Db {
         self.visits.set(visits.records);
         self.deleted
             .set(tombstones.records.into_iter().map(|t| t.id).collect());
-        self.window.set(client::stored_window(&local));
+        self.read_bounds(&local);
         Ok(())
+    }
+
+    /// What the server last bounded this phone to: its window and its scope.
+    fn read_bounds(&self, local: &LocalDb<'_, LocalStore>) {
+        let window = client::stored_window(local);
+        if self.window.get_untracked() != window {
+            self.window.set(window);
+        }
+        let scope = client::stored_scope(local).map(|s| s.communities);
+        if self.scope.get_untracked() != scope {
+            self.scope.set(scope);
+        }
     }
 
     /// One walk over every key, after start: storage used, changes waiting to sync, and

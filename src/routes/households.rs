@@ -40,6 +40,9 @@ pub fn HouseholdsPage() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="households-title">
             <h2 id="households-title">{move || counted(lang.get(), HOUSEHOLDS.get(lang.get()), total())}</h2>
+            {move || db.scope.get().map(|c| view! {
+                <p class="muted" data-testid="scope-note">{move || scope_note(lang.get(), &c.join("、"))}</p>
+            })}
             <a class="button primary" href="/households/new">{tr(ADD_HOUSEHOLD)}</a>
             <div class="field">
                 <label for="household-search">{tr(SEARCH_HOUSEHOLDS)}</label>

@@ -76,6 +76,8 @@ test("a volunteer given a community holds only its households; cleared, every ho
   await nav(page, "住户").click();
   await expect(page.getByRole("link", { name: /东亭社区 \d幢 101室/ })).toHaveCount(3);
   await expect(page.getByText("西园社区")).toHaveCount(0);
+  await expect(page.getByTestId("scope-note")).toHaveText("这部手机只保存东亭社区的住户和你添加的住户（由负责人设置）。");
+  await page.screenshot({ path: info.outputPath("households-scoped.png") });
   let raw = await storedText(page);
   expect(raw).toContain("东亭居民1说身体还好");
   expect(raw).not.toContain("西园");
@@ -98,6 +100,7 @@ test("a volunteer given a community holds only its households; cleared, every ho
   await page.getByRole("button", { name: "立即同步" }).click();
   await expect(page.getByRole("link", { name: /西园社区 \d幢 101室/ })).toHaveCount(2, { timeout: 30_000 });
   await expect(status(page)).toContainText("已全部同步");
+  await expect(page.getByTestId("scope-note")).toHaveCount(0);
   raw = await storedText(page);
   expect(raw).toContain("西园居民2说身体还好");
 });
