@@ -92,6 +92,12 @@ pub const VISITS: &str = "doorstep/v1/visits/";
 pub const EVENTS: &str = "doorstep/v1/events/";
 pub const TOMBSTONES: &str = "doorstep/v1/tombstones/";
 
+/// Keys a sealed store (`store::sealed`) leaves plain: read before the data key is known
+/// (the PIN's record, which will hold the wrapped data key), or the phone's own settings.
+pub fn is_plain(key: &str) -> bool {
+    [PIN, LANG, ENDED, IOS_HINT_SEEN].contains(&key)
+}
+
 /// Every key and prefix the app writes.
 pub const ALL: [StorageKey; 23] = [
     one(SESSION, Holds::SignIn),

@@ -13,6 +13,7 @@ mod memory;
 mod metered;
 mod outbox;
 pub mod pack;
+pub mod sealed;
 mod usage;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};

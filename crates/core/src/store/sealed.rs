@@ -1,0 +1,314 @@
+//! Values sealed at rest: a store adapter that encrypts what it writes with AES-256-GCM under
+//! the phone's data key, and opens what it reads. Someone with a copy of the storage (or the
+//! phone, locked) reads key names only — ids and the storage layout — never a resident's name,
+//! a note or the session token. (Wiring it to the PIN and the server is issue 15's next step.)
+//!
+//! - Each value gets a fresh random 96-bit nonce from the caller (`random`: the browser's
+//!   CSPRNG in the app), and its key name as associated data: a value moved to another key
+//!   does not open.
+//! - The plaintext is the value as UTF-8 or as UTF-16, whichever is shorter (JSON is mostly
+//!   ASCII; a packed value or Chinese text is not), then sealed, then written 15 bits to a
+//!   UTF-16 unit (U+0800–U+87FF: never a surrogate, so every browser stores it unchanged)
+//!   after a marker (U+E000 or U+E001, saying whether the last unit carries a spare byte).
+//!   Cost: 28 bytes of nonce and tag, and 16/15 of the packed size.
+//! - A value written before sealing began (no marker) reads as it is, and is sealed when it is
+//!   next written: nothing saved is lost by turning sealing on.
+//! - Keys that must be read before the data key is known stay plain ([`keys::is_plain`]).
+
+use aes_gcm::aead::AeadInPlace;
+use aes_gcm::{Aes256Gcm, KeyInit, Nonce, Tag};
+
+use super::{keys, KvStore, StoreError};
+
+/// The phone's data key.
+pub type DataKey = [u8; 32];
+
+const NONCE: usize = 12;
+const TAG: usize = 16;
+/// First unit of a sealed value; `MARK + 1` when the last unit's spare bits hold a byte that
+/// is not part of the value.
+const MARK: u32 = 0xE000;
+const BASE: u32 = 0x0800;
+
+/// Encrypts values with the data key on their way to `inner`, decrypts them on the way back.
+pub struct Sealed<S: KvStore> {
+    inner: S,
+    cipher: Aes256Gcm,
+    random: fn(&mut [u8]),
+}
+
+impl<S: KvStore> Sealed<S> {
+    pub fn new(inner: S, key: &DataKey, random: fn(&mut [u8])) -> Self {
+        Sealed {
+            inner,
+            cipher: Aes256Gcm::new(key.into()),
+            random,
+        }
+    }
+
+    /// The store underneath (what it holds is sealed).
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
+
+    fn seal(&self, key: &str, value: &str) -> String {
+        let utf16 = value.encode_utf16().count() * 2;
+        let mut plain = Vec::with_capacity(1 + value.len().min(utf16));
+        if value.len() <= utf16 {
+            plain.push(0);
+            plain.extend_from_slice(value.as_bytes());
+        } else {
+            plain.push(1);
+            plain.extend(value.encode_utf16().flat_map(u16::to_le_bytes));
+        }
+        let mut nonce = [0u8; NONCE];
+        (self.random)(&mut nonce);
+        let tag = self
+            .cipher
+            .encrypt_in_place_detached(Nonce::from_slice(&nonce), key.as_bytes(), &mut plain)
+            .expect("AES-GCM seals any value a store can hold");
+        let mut out = Vec::with_capacity(NONCE + plain.len() + TAG);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&plain);
+        out.extend_from_slice(&tag);
+        to_units(&out)
+    }
+
+    fn open(&self, key: &str, stored: &str) -> Option<String> {
+        let bytes = from_units(stored)?;
+        if bytes.len() < NONCE + 1 + TAG {
+            return None;
+        }
+        let (nonce, rest) = bytes.split_at(NONCE);
+        let (body, tag) = rest.split_at(rest.len() - TAG);
+        let mut body = body.to_vec();
+        self.cipher
+            .decrypt_in_place_detached(
+                Nonce::from_slice(nonce),
+                key.as_bytes(),
+                &mut body,
+                Tag::from_slice(tag),
+            )
+            .ok()?;
+        let (form, text) = body.split_first()?;
+        match form {
+            0 => String::from_utf8(text.to_vec()).ok(),
+            1 if text.len() % 2 == 0 => {
+                let units: Vec<u16> = text
+                    .chunks(2)
+                    .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                    .collect();
+                String::from_utf16(&units).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether a stored value is in the sealed form.
+pub fn is_sealed(stored: &str) -> bool {
+    stored
+        .chars()
+        .next()
+        .is_some_and(|c| (MARK..=MARK + 1).contains(&u32::from(c)))
+}
+
+/// `bytes`, 15 bits to a unit, after the marker.
+fn to_units(bytes: &[u8]) -> String {
+    let bits = bytes.len() * 8;
+    let units = bits.div_ceil(15);
+    // Decoding reads units * 15 / 8 whole bytes: one more than there were if the padding
+    // holds a whole byte.
+    let spare = (units * 15 / 8 - bytes.len()) as u32;
+    let mut out = String::with_capacity(3 + units * 3);
+    out.push(char::from_u32(MARK + spare).expect("private use"));
+    let (mut acc, mut n) = (0u32, 0u32);
+    for &b in bytes {
+        acc = acc << 8 | u32::from(b);
+        n += 8;
+        while n >= 15 {
+            n -= 15;
+            out.push(unit(acc >> n & 0x7FFF));
+        }
+        acc &= (1 << n) - 1;
+    }
+    if n > 0 {
+        out.push(unit(acc << (15 - n)));
+    }
+    out
+}
+
+fn unit(v: u32) -> char {
+    char::from_u32(BASE + v).expect("U+0800–U+87FF holds no surrogate")
+}
+
+fn from_units(stored: &str) -> Option<Vec<u8>> {
+    let mut chars = stored.chars();
+    let spare = u32::from(chars.next()?).checked_sub(MARK)?;
+    if spare > 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(stored.len());
+    let (mut acc, mut n) = (0u32, 0u32);
+    for c in chars {
+        let v = u32::from(c).checked_sub(BASE).filter(|v| *v <= 0x7FFF)?;
+        acc = acc << 15 | v;
+        n += 15;
+        while n >= 8 {
+            n -= 8;
+            out.push((acc >> n) as u8);
+        }
+        acc &= (1 << n) - 1;
+    }
+    for _ in 0..spare {
+        out.pop()?;
+    }
+    Some(out)
+}
+
+impl<S: KvStore> KvStore for Sealed<S> {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match self.inner.get(key)? {
+            Some(v) if is_sealed(&v) => {
+                self.open(key, &v)
+                    .map(Some)
+                    .ok_or_else(|| StoreError::Corrupt {
+                        key: key.to_owned(),
+                    })
+            }
+            other => Ok(other),
+        }
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        if keys::is_plain(key) {
+            self.inner.set(key, value)
+        } else {
+            self.inner.set(key, &self.seal(key, value))
+        }
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        self.inner.remove(key)
+    }
+
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        self.inner.keys(prefix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{pack, MemoryStore};
+    use proptest::prelude::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        static NEXT: Cell<u64> = const { Cell::new(1) };
+    }
+
+    /// Distinct nonces, like the browser's CSPRNG gives (tests only).
+    fn counter(out: &mut [u8]) {
+        let n = NEXT.with(|c| {
+            let n = c.get();
+            c.set(n + 1);
+            n
+        });
+        out.fill(0);
+        out[..8].copy_from_slice(&n.to_le_bytes());
+    }
+
+    const KEY: DataKey = [7; 32];
+
+    fn fresh() -> Sealed<MemoryStore> {
+        Sealed::new(MemoryStore::new(), &KEY, counter)
+    }
+
+    fn limited() -> Sealed<MemoryStore> {
+        Sealed::new(MemoryStore::with_quota(2_000_000), &KEY, counter)
+    }
+
+    crate::kv_conformance!(#[test], fresh, limited);
+
+    proptest! {
+        /// Any value reads back as written, and what is stored is only marker and 15-bit
+        /// units (never a surrogate) holding nothing of the value.
+        #[test]
+        fn any_value_roundtrips_sealed(value in "\\PC{0,200}", ascii in "[ -~]{0,300}") {
+            for v in [value.as_str(), ascii.as_str(), &pack::encode(&value).unwrap()] {
+                let s = fresh();
+                s.set("doorstep/v1/visits/r/x", v).unwrap();
+                let back = s.get("doorstep/v1/visits/r/x").unwrap();
+                prop_assert_eq!(back.as_deref(), Some(v));
+                let raw = s.inner().get("doorstep/v1/visits/r/x").unwrap().unwrap();
+                prop_assert!(is_sealed(&raw));
+                prop_assert!(raw.chars().skip(1).all(|c| (0x0800..=0x87FF).contains(&u32::from(c))));
+            }
+        }
+    }
+
+    #[test]
+    fn a_resident_is_not_in_the_storage_and_tampering_is_caught() {
+        let s = fresh();
+        let note = r#"{"residents":[{"name":"王奶奶"}],"notes":"独居，高血压"}"#;
+        s.set("doorstep/v1/households/r/a", note).unwrap();
+        let raw = s
+            .inner()
+            .get("doorstep/v1/households/r/a")
+            .unwrap()
+            .unwrap();
+        assert!(!raw.contains("王") && !raw.contains("name"));
+        // Moved to another key: it does not open.
+        s.inner().set("doorstep/v1/households/r/b", &raw).unwrap();
+        assert!(matches!(
+            s.get("doorstep/v1/households/r/b"),
+            Err(StoreError::Corrupt { .. })
+        ));
+        // One unit changed: it does not open.
+        let mut units: Vec<char> = raw.chars().collect();
+        units[5] = char::from_u32(u32::from(units[5]) ^ 1).unwrap();
+        s.inner()
+            .set(
+                "doorstep/v1/households/r/a",
+                &units.iter().collect::<String>(),
+            )
+            .unwrap();
+        assert!(s.get("doorstep/v1/households/r/a").is_err());
+        // Another key: it does not open.
+        let other = Sealed::new(MemoryStore::new(), &[8; 32], counter);
+        other
+            .inner()
+            .set("doorstep/v1/households/r/a", &raw)
+            .unwrap();
+        assert!(other.get("doorstep/v1/households/r/a").is_err());
+    }
+
+    #[test]
+    fn values_from_before_sealing_read_and_plain_keys_stay_plain() {
+        let inner = MemoryStore::new();
+        inner.set("doorstep/v1/visits/r/old", "{\"id\":1}").unwrap();
+        let s = Sealed::new(inner, &KEY, counter);
+        assert_eq!(
+            s.get("doorstep/v1/visits/r/old").unwrap().as_deref(),
+            Some("{\"id\":1}")
+        );
+        s.set(keys::LANG, "en").unwrap();
+        assert_eq!(s.inner().get(keys::LANG).unwrap().as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn sealing_costs_the_nonce_the_tag_and_a_sixteenth() {
+        // A visit as the app stores it (packed), and one mostly in Chinese (plain).
+        let visit = pack::encode(&crate::store::conformance::visit(1, "聊天，身体还好")).unwrap();
+        let chinese = "走访记录：".repeat(40);
+        for v in [visit.as_str(), chinese.as_str()] {
+            let s = fresh();
+            s.set("doorstep/v1/visits/r/x", v).unwrap();
+            let sealed = s.inner().get("doorstep/v1/visits/r/x").unwrap().unwrap();
+            let (before, after) = (v.encode_utf16().count(), sealed.encode_utf16().count());
+            let bound = (before * 16).div_ceil(15) + (NONCE + TAG + 1) * 8 / 15 + 2;
+            assert!(after <= bound, "{before} units became {after}");
+        }
+    }
+}
