@@ -61,35 +61,11 @@ impl<S: KvStore> Sealed<S> {
             plain.push(1);
             plain.extend(value.encode_utf16().flat_map(u16::to_le_bytes));
         }
-        let mut nonce = [0u8; NONCE];
-        (self.random)(&mut nonce);
-        let tag = self
-            .cipher
-            .encrypt_in_place_detached(Nonce::from_slice(&nonce), key.as_bytes(), &mut plain)
-            .expect("AES-GCM seals any value a store can hold");
-        let mut out = Vec::with_capacity(NONCE + plain.len() + TAG);
-        out.extend_from_slice(&nonce);
-        out.extend_from_slice(&plain);
-        out.extend_from_slice(&tag);
-        to_units(&out)
+        seal_bytes(&self.cipher, key, plain, self.random)
     }
 
     fn open(&self, key: &str, stored: &str) -> Option<String> {
-        let bytes = from_units(stored)?;
-        if bytes.len() < NONCE + 1 + TAG {
-            return None;
-        }
-        let (nonce, rest) = bytes.split_at(NONCE);
-        let (body, tag) = rest.split_at(rest.len() - TAG);
-        let mut body = body.to_vec();
-        self.cipher
-            .decrypt_in_place_detached(
-                Nonce::from_slice(nonce),
-                key.as_bytes(),
-                &mut body,
-                Tag::from_slice(tag),
-            )
-            .ok()?;
+        let body = open_bytes(&self.cipher, key, stored)?;
         let (form, text) = body.split_first()?;
         match form {
             0 => String::from_utf8(text.to_vec()).ok(),
@@ -103,6 +79,65 @@ impl<S: KvStore> Sealed<S> {
             _ => None,
         }
     }
+}
+
+/// `plain` sealed with `aad`, in the stored form.
+fn seal_bytes(cipher: &Aes256Gcm, aad: &str, mut plain: Vec<u8>, random: fn(&mut [u8])) -> String {
+    let mut nonce = [0u8; NONCE];
+    random(&mut nonce);
+    let tag = cipher
+        .encrypt_in_place_detached(Nonce::from_slice(&nonce), aad.as_bytes(), &mut plain)
+        .expect("AES-GCM seals any value a store can hold");
+    let mut out = Vec::with_capacity(NONCE + plain.len() + TAG);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&plain);
+    out.extend_from_slice(&tag);
+    to_units(&out)
+}
+
+/// The bytes sealed in `stored` with `aad`; `None` if it is not one, or was changed, or was
+/// sealed under another key or `aad`.
+fn open_bytes(cipher: &Aes256Gcm, aad: &str, stored: &str) -> Option<Vec<u8>> {
+    let bytes = from_units(stored)?;
+    if bytes.len() < NONCE + TAG {
+        return None;
+    }
+    let (nonce, rest) = bytes.split_at(NONCE);
+    let (body, tag) = rest.split_at(rest.len() - TAG);
+    let mut body = body.to_vec();
+    cipher
+        .decrypt_in_place_detached(
+            Nonce::from_slice(nonce),
+            aad.as_bytes(),
+            &mut body,
+            Tag::from_slice(tag),
+        )
+        .ok()?;
+    Some(body)
+}
+
+/// What the data key is sealed with when wrapped (never a storage key name).
+const WRAP_AAD: &str = "doorstep data key";
+
+/// A new random data key.
+pub fn new_key(random: fn(&mut [u8])) -> DataKey {
+    let mut key = [0u8; 32];
+    random(&mut key);
+    key
+}
+
+/// The data key sealed under a key-encryption key (one derived from the PIN, or the
+/// server's recovery secret for this phone).
+pub fn wrap_key(kek: &DataKey, key: &DataKey, random: fn(&mut [u8])) -> String {
+    seal_bytes(&Aes256Gcm::new(kek.into()), WRAP_AAD, key.to_vec(), random)
+}
+
+/// The data key from [`wrap_key`]'s output; `None` under another key-encryption key (a
+/// wrong PIN) or if it was changed.
+pub fn unwrap_key(kek: &DataKey, wrapped: &str) -> Option<DataKey> {
+    open_bytes(&Aes256Gcm::new(kek.into()), WRAP_AAD, wrapped)?
+        .try_into()
+        .ok()
 }
 
 /// Whether a stored value is in the sealed form.
@@ -282,6 +317,19 @@ mod tests {
             .set("doorstep/v1/households/r/a", &raw)
             .unwrap();
         assert!(other.get("doorstep/v1/households/r/a").is_err());
+    }
+
+    #[test]
+    fn the_data_key_unwraps_only_under_its_kek() {
+        let key = new_key(counter);
+        let wrapped = wrap_key(&[1; 32], &key, counter);
+        assert_eq!(unwrap_key(&[1; 32], &wrapped), Some(key));
+        assert_eq!(unwrap_key(&[2; 32], &wrapped), None);
+        // A value sealed by a store does not pass for a wrapped key, even under the same key.
+        let s = Sealed::new(MemoryStore::new(), &[1; 32], counter);
+        s.set("doorstep/v1/cursor", &"x".repeat(32)).unwrap();
+        let raw = s.inner().get("doorstep/v1/cursor").unwrap().unwrap();
+        assert_eq!(unwrap_key(&[1; 32], &raw), None);
     }
 
     #[test]
