@@ -1,5 +1,6 @@
 // A team three years on: 1,000 households and 40,000 visits on the server (pushed through the
-// API as phones would), and a volunteer's new phone keeping the team's window (120 days).
+// API as phones would), and a volunteer's new phone keeping the team's window (120 days);
+// then a second volunteer given one of the team's five communities (sync::scope).
 // Prints for BENCHMARKS.md: the first sync, the storage it uses against Chromium's 5 M-unit
 // localStorage quota, start offline and save with that data. Asserts nothing (noisy machine).
 //
@@ -38,15 +39,17 @@ function uuid7(t) {
 const data = mkdtempSync(join(tmpdir(), "doorstep-window-"));
 const db = ["--database", `sqlite://${data}/db.sqlite`];
 execFileSync(SERVER, ["team", "add", "bench-team", ...db]);
-for (const [role, name] of [["coordinator", "bench-coord"], ["volunteer", "bench-vol"]]) {
+for (const [role, name] of [["coordinator", "bench-coord"], ["volunteer", "bench-vol"], ["volunteer", "bench-vol2"]]) {
   execFileSync(SERVER, ["user", "add", "--team", "bench-team", "--role", role, "--username", name,
     "--display-name", name, ...db], { env: { ...process.env, DOORSTEP_PASSWORD: PW } });
 }
 const server = spawn(SERVER, ["serve", "--addr", `127.0.0.1:${PORT}`, ...db], { stdio: "ignore" });
 
-async function api(path, body, token) {
+const COMMUNITIES = ["东亭社区", "春江花园社区", "鹅湖社区", "新安社区", "梅村社区"];
+
+async function api(path, body, token, method = "POST") {
   const res = await fetch(`${URL}api/v1/${path}`, {
-    method: "POST", body: JSON.stringify(body),
+    method, body: JSON.stringify(body),
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
@@ -91,7 +94,7 @@ try {
   for (let h = 0; h < HOUSEHOLDS; h++) {
     const id = uuid7(now);
     ids.push(id);
-    records.push({ kind: "household", record: { id, address: { community: h % 2 ? "东亭社区" : "春江花园社区",
+    records.push({ kind: "household", record: { id, address: { community: COMMUNITIES[h % COMMUNITIES.length],
       building: `${1 + (h % 40)}幢`, unit: `${1 + (h % 3)}单元`, room: `${100 + h}室` },
       residents: [{ name: `居民${h}`, lives_alone: h % 3 === 0 }], notes: "腿脚不便，每月送米面油",
       basis: { kind: "duty_of_care", recorded_on: new Date(now - SPAN * DAY_MS).toISOString().slice(0, 10), recorded_by: "王芳" },
@@ -176,6 +179,24 @@ try {
   }
   console.log(`save a visit (record + outbox + lists) with that: median ${ms(median(saves))}, ` +
     `first ${ms(saves[0])}, last ${ms(saves[saves.length - 1])}`);
+
+  // A second volunteer given one community of five: their new phone holds a fifth.
+  const members = await (await fetch(`${URL}api/v1/members`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const vol2 = members.find((m) => m.username === "bench-vol2");
+  await api(`members/${vol2.id}/communities`, { communities: [COMMUNITIES[0]] }, token, "PUT");
+  const context2 = await browser.newContext({ locale: "zh-CN", viewport: { width: 412, height: 915 } });
+  const page2 = await context2.newPage();
+  await page2.goto(URL);
+  await page2.getByLabel("用户名").fill("bench-vol2");
+  await page2.getByLabel("密码").fill(PW);
+  await page2.getByLabel(/这台手机的名称/).fill("测试手机二");
+  const t2 = performance.now();
+  await page2.getByRole("button", { name: "登录" }).click();
+  await ready(page2);
+  await page2.getByTestId("sync-status").filter({ hasText: "已全部同步" }).waitFor({ timeout: 600_000 });
+  const scoped = await used(page2);
+  console.log(`a volunteer given 1 of ${COMMUNITIES.length} communities: first sync ${((performance.now() - t2) / 1000).toFixed(1)} s; ` +
+    `holds ${scoped.visits} visits; ${scoped.units} UTF-16 units = ${(100 * scoped.units / QUOTA_UNITS).toFixed(1)} % of the quota`);
   await browser.close();
 } finally {
   server.kill();

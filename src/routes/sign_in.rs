@@ -42,6 +42,7 @@ pub fn SignInPage() -> impl IntoView {
             username: user.to_string(),
             password: password.get_untracked(),
             device_name,
+            recover: None,
         };
         busy.set(true);
         leptos::task::spawn_local(async move {

@@ -130,6 +130,11 @@ pub struct LoginRequest {
     pub password: String,
     /// What the volunteer calls this phone ("张三的手机"), shown to coordinators.
     pub device_name: String,
+    /// The id of the device this phone was signed in as before (a forgotten PIN, the
+    /// lockout): the answer then carries that device's recovery key, if it is this user's and
+    /// was not revoked by a coordinator (docs/threat-model.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recover: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +158,16 @@ pub struct LoginResponse {
     /// The device token: send it as `Authorization: Bearer …` until it is revoked.
     pub token: String,
     pub user: UserInfo,
+    /// This device's id (what a later sign-in names in `recover`).
+    #[serde(default)]
+    pub device_id: String,
+    /// This device's recovery key (64 hex digits): the phone wraps its data key with it and
+    /// keeps only the wrapped copy.
+    #[serde(default)]
+    pub recovery_key: String,
+    /// The recovery key of the device named in `recover`, given once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovered_key: Option<String>,
 }
 
 /// How long an invite or password-reset link works.

@@ -128,7 +128,10 @@ async fn export(
     .await
     .unwrap()
     .expect("coordinator");
-    let token = accounts::add_device(pool, &user, "desk").await.unwrap();
+    let token = accounts::add_device(pool, &user, "desk")
+        .await
+        .unwrap()
+        .token;
     for ext in ["csv", "xlsx"] {
         reset_peak();
         let before = peak_kib();
@@ -221,7 +224,8 @@ async fn main() {
         for d in 0..a.devices.div_ceil(10).max(1) {
             let token = accounts::add_device(&pool, &user, &format!("phone-{d}"))
                 .await
-                .unwrap();
+                .unwrap()
+                .token;
             phones.push(Phone {
                 team: team.clone(),
                 token,

@@ -329,23 +329,70 @@ fn user_info(r: &sqlx::any::AnyRow) -> UserInfo {
 }
 
 /// Registers a device for `user` and returns its token (shown once, stored hashed).
-pub async fn add_device(db: &AnyPool, user: &UserInfo, name: &str) -> Result<String, AccountError> {
+/// A device just signed in: its token, id and recovery key.
+pub struct NewDevice {
+    pub token: String,
+    pub id: String,
+    pub recovery_key: String,
+}
+
+pub async fn add_device(
+    db: &AnyPool,
+    user: &UserInfo,
+    name: &str,
+) -> Result<NewDevice, AccountError> {
     let t = token::mint();
+    let id = new_id();
+    let recovery_key = token::mint();
     let now = now_millis();
     sqlx::query(
-        "INSERT INTO devices (id, user_id, team_id, name, token_hash, created_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO devices (id, user_id, team_id, name, token_hash, created_at, last_seen_at,
+                              recovery_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(new_id())
+    .bind(&id)
     .bind(&user.id)
     .bind(&user.team.id)
     .bind(name)
     .bind(token::digest(&t))
     .bind(now)
     .bind(now)
+    .bind(&recovery_key)
     .execute(db)
     .await?;
-    Ok(t)
+    Ok(NewDevice {
+        token: t,
+        id,
+        recovery_key,
+    })
+}
+
+/// The recovery key of `device`, once, if it is `user`'s and a coordinator did not revoke it
+/// (signing out by itself is not revoking); that device's token ends with it.
+pub async fn take_recovery_key(
+    db: &AnyPool,
+    user: &UserInfo,
+    device: &str,
+) -> Result<Option<String>, AccountError> {
+    let key: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT recovery_key FROM devices
+         WHERE id = $1 AND user_id = $2 AND team_id = $3
+           AND (revoked_at IS NULL OR revoked_at = ended_at)",
+    )
+    .bind(device)
+    .bind(&user.id)
+    .bind(&user.team.id)
+    .fetch_optional(db)
+    .await?;
+    let Some(Some(key)) = key else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE devices SET recovery_key = NULL WHERE id = $1")
+        .bind(device)
+        .execute(db)
+        .await?;
+    end_device(db, device).await?;
+    Ok(Some(key))
 }
 
 pub enum TokenCheck {

@@ -190,7 +190,8 @@ pub async fn demo(pool: &AnyPool) -> Result<(), String> {
             .ok_or("the demo user vanished")?;
         let device_token = accounts::add_device(pool, &user, "示范数据")
             .await
-            .map_err(text)?;
+            .map_err(text)?
+            .token;
         let device = match accounts::check_token(pool, &device_token)
             .await
             .map_err(text)?

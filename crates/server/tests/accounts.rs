@@ -329,3 +329,82 @@ async fn security_headers_are_on_every_response() {
         assert_eq!(h["referrer-policy"], "no-referrer");
     }
 }
+
+#[tokio::test]
+async fn a_devices_recovery_key_goes_back_once_to_its_own_user_never_after_a_revoke() {
+    let app = two_teams().await;
+    app.add_user("A队", "vol-a2", Role::Volunteer, PW).await;
+    let login = |username: &'static str, recover: Option<String>| {
+        let app = &app;
+        async move {
+            let res = app
+                .post(
+                    "/api/v1/login",
+                    json!({ "username": username, "password": PW, "device_name": "手机", "recover": recover }),
+                    None,
+                )
+                .await;
+            assert_eq!(res.status().as_u16(), 200);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let first = login("vol-a", None).await;
+    let (device, key) = (
+        first["device_id"].as_str().unwrap().to_owned(),
+        first["recovery_key"].as_str().unwrap().to_owned(),
+    );
+    assert_eq!(key.len(), 64);
+    assert!(first.get("recovered_key").is_none());
+
+    // Another user of the team asking for it gets nothing, and the device works on.
+    let other = login("vol-a2", Some(device.clone())).await;
+    assert!(other.get("recovered_key").is_none());
+    let old_token = first["token"].as_str().unwrap();
+    assert_eq!(
+        app.get_with("/api/v1/me", old_token)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+
+    // Its own user, with the password: the key, once; the old token ends.
+    let again = login("vol-a", Some(device.clone())).await;
+    assert_eq!(again["recovered_key"].as_str(), Some(key.as_str()));
+    assert_ne!(again["recovery_key"], first["recovery_key"]);
+    assert_eq!(
+        app.get_with("/api/v1/me", old_token)
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+    let twice = login("vol-a", Some(device)).await;
+    assert!(twice.get("recovered_key").is_none());
+
+    // A device a coordinator revoked never gets it back.
+    let coord = app.login("coord-a", PW).await;
+    let lost = again["device_id"].as_str().unwrap().to_owned();
+    let res = app
+        .post(
+            &format!("/api/v1/devices/{lost}/revoke"),
+            json!({}),
+            Some(&coord),
+        )
+        .await;
+    assert!(res.status().is_success());
+    let after = login("vol-a", Some(lost)).await;
+    assert!(after.get("recovered_key").is_none());
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT reason FROM audit_log WHERE action = 'recovery' ORDER BY at")
+            .fetch_all(&app.pool().await)
+            .await
+            .unwrap();
+    assert_eq!(audit, vec!["refused", "given", "refused", "refused"]);
+    // Keys are not in the log.
+    let log: Vec<String> = sqlx::query_scalar("SELECT what FROM audit_log")
+        .fetch_all(&app.pool().await)
+        .await
+        .unwrap();
+    assert!(log.iter().all(|w| !w.contains(&key)));
+}

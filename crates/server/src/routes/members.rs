@@ -120,8 +120,14 @@ async fn signed_in(
     user: UserInfo,
     device: &str,
 ) -> Result<Json<LoginResponse>, ApiError> {
-    let token = accounts::add_device(&state.db, &user, device).await?;
-    Ok(Json(LoginResponse { token, user }))
+    let d = accounts::add_device(&state.db, &user, device).await?;
+    Ok(Json(LoginResponse {
+        token: d.token,
+        user,
+        device_id: d.id,
+        recovery_key: d.recovery_key,
+        recovered_key: None,
+    }))
 }
 
 async fn setup(

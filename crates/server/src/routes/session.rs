@@ -67,9 +67,25 @@ async fn login(
             return Err(e.into());
         }
     };
-    let token = accounts::add_device(&state.db, &user, &device_name).await?;
+    let recovered_key = match req.recover.as_deref() {
+        Some(device) => {
+            let key = accounts::take_recovery_key(&state.db, &user, device).await?;
+            let what = if key.is_some() { "given" } else { "refused" };
+            crate::audit::record(&state.db, &user.team.id, &user.id, "recovery", device, what)
+                .await?;
+            key
+        }
+        None => None,
+    };
+    let d = accounts::add_device(&state.db, &user, &device_name).await?;
     tracing::info!(user = %user.id, "signed in");
-    Ok(Json(LoginResponse { token, user }))
+    Ok(Json(LoginResponse {
+        token: d.token,
+        user,
+        device_id: d.id,
+        recovery_key: d.recovery_key,
+        recovered_key,
+    }))
 }
 
 async fn logout(State(state): State<AppState>, auth: AuthUser) -> Result<StatusCode, ApiError> {
