@@ -65,6 +65,8 @@ test("a volunteer given a community holds only its households; cleared, every ho
   const choice = row.getByRole("group", { name: `负责的社区：${team.volunteer.name}` });
   await expect(choice.getByRole("checkbox")).toHaveCount(2);
   await choice.getByRole("checkbox", { name: "东亭社区" }).check();
+  await choice.scrollIntoViewIfNeeded();
+  await coord.screenshot({ path: info.outputPath("members-choose-communities.png") });
   await choice.getByRole("button", { name: "保存社区" }).click();
   await expect(row).toContainText("负责的社区：东亭社区");
   await row.scrollIntoViewIfNeeded();

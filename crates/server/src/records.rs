@@ -396,9 +396,13 @@ pub async fn pull(
         Some(_) if from == 0 => clock as u64,
         Some(_) => scope.full.min(clock as u64),
     };
+    // A volunteer's scope applies with a window (every phone of this version asks for one).
+    let member = member.filter(|_| window.is_some());
     let (rows, more): (Vec<(String, String, i64, i64)>, bool) = match window {
         Some(w) if full > from => {
-            let (revs, more) = crate::window::pick(db, team, (from, clock, full), w, limit).await?;
+            let range = (from, clock, full);
+            let (revs, more) =
+                crate::window::pick(db, team, range, w, limit, member.as_ref()).await?;
             (rows_at(db, team, &revs).await?, more)
         }
         _ => {
@@ -417,8 +421,6 @@ pub async fn pull(
             (rows, more)
         }
     };
-    // A volunteer's scope applies with a window (every phone of this version asks for one).
-    let member = member.filter(|_| window.is_some());
     let inside = match &member {
         Some(s) => Some(crate::scope::households(db, team, s).await?),
         None => None,

@@ -49,26 +49,54 @@ pub async fn set(
     Ok(())
 }
 
-/// The team's households in the scope (`Scope::holds`, over the columns written with each
-/// record): what decides which visits a phone gets.
+/// `Scope::holds` over the columns written with each household (`prefix`: the table's alias
+/// and a dot, or nothing), with the author at parameter `$first` and the communities after it.
+fn holds_sql(prefix: &str, first: usize, scope: &Scope) -> String {
+    let marks: Vec<String> = (0..scope.communities.len())
+        .map(|i| format!("${}", first + 1 + i))
+        .collect();
+    format!(
+        "({prefix}created_by = ${first} OR {prefix}community IN ({}))",
+        marks.join(", ")
+    )
+}
+
+/// `scope::in_scope` as SQL over `records` (team at `$1`, the scope's parameters from
+/// `$first`: bind them with [`bind`]).
+pub fn in_scope_sql(first: usize, scope: &Scope) -> String {
+    format!(
+        "(kind = 'event' OR (kind = 'household' AND {}) OR (kind = 'visit' AND household_id IN
+           (SELECT s.id FROM records s WHERE s.team_id = $1 AND s.kind = 'household' AND {})))",
+        holds_sql("", first, scope),
+        holds_sql("s.", first, scope)
+    )
+}
+
+/// Binds the scope's parameters, in the order its SQL names them.
+pub fn bind<'q, O>(
+    mut q: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    scope: &'q Scope,
+) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    q = q.bind(&scope.author);
+    for c in &scope.communities {
+        q = q.bind(c);
+    }
+    q
+}
+
+/// The team's households in the scope: what decides which visits a phone gets.
 pub async fn households(
     db: &AnyPool,
     team: &str,
     scope: &Scope,
 ) -> Result<HashSet<RecordId>, SyncError> {
-    let marks: Vec<String> = (0..scope.communities.len())
-        .map(|i| format!("${}", i + 3))
-        .collect();
     let sql = format!(
-        "SELECT id FROM records WHERE team_id = $1 AND kind = 'household'
-           AND (created_by = $2 OR community IN ({}))",
-        marks.join(", ")
+        "SELECT id FROM records WHERE team_id = $1 AND kind = 'household' AND {}",
+        holds_sql("", 2, scope)
     );
-    let mut q = sqlx::query_scalar(&sql).bind(team).bind(&scope.author);
-    for c in &scope.communities {
-        q = q.bind(c);
-    }
-    let ids: Vec<String> = q.fetch_all(db).await?;
+    let ids: Vec<String> = bind(sqlx::query_scalar(&sql).bind(team), scope)
+        .fetch_all(db)
+        .await?;
     Ok(ids
         .iter()
         .filter_map(|id| RecordId::parse(id).ok())

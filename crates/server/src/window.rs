@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use doorstep_core::store::RecordKind;
 use doorstep_core::sync::digest::Digest;
+use doorstep_core::sync::scope::Scope;
 use doorstep_core::sync::window::{self, Facts, Window};
 use doorstep_core::{Day, RecordId, UnixMillis};
 use sqlx::AnyPool;
@@ -162,22 +163,29 @@ pub async fn pick(
     (from, upto, full): (u64, i64, u64),
     w: Window,
     limit: usize,
+    scope: Option<&Scope>,
 ) -> Result<(Vec<i64>, bool), SyncError> {
+    // With a scope, only what is in it too (rows changed after `full` come whatever they
+    // are: the pull lists those out of the scope as left).
+    let in_scope = scope.map_or("1 = 1".to_owned(), |s| crate::scope::in_scope_sql(7, s));
     let sql = format!(
         "SELECT rev FROM records
          WHERE team_id = $1 AND rev > $2 AND rev <= $3
-           AND (rev > $4 OR kind = 'household' OR day >= $5 OR id IN ({EXTRAS}))
+           AND (rev > $4 OR ((kind = 'household' OR day >= $5 OR id IN ({EXTRAS})) AND {in_scope}))
          ORDER BY rev LIMIT $6"
     );
-    let mut revs: Vec<i64> = sqlx::query_scalar(&sql)
+    let q = sqlx::query_scalar(&sql)
         .bind(team)
         .bind(from as i64)
         .bind(upto)
         .bind(full.min(i64::MAX as u64) as i64)
         .bind(w.from.to_string())
-        .bind(limit as i64 + 1)
-        .fetch_all(db)
-        .await?;
+        .bind(limit as i64 + 1);
+    let q = match scope {
+        Some(s) => crate::scope::bind(q, s),
+        None => q,
+    };
+    let mut revs: Vec<i64> = q.fetch_all(db).await?;
     let more = revs.len() > limit;
     revs.truncate(limit);
     Ok((revs, more))

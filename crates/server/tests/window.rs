@@ -469,6 +469,29 @@ async fn a_volunteers_phone_holds_only_their_communities_households() {
     sync(&t.app, &t.vol, &db, true).await;
     assert_eq!(held(&db), BTreeSet::from([h3.id, h4.id, v3.id, e.id]));
     assert!(client::stored_scope(&db).is_some());
+    // The server picks only what is in the scope: a page of one is never empty.
+    let (mut cursor, mut full, mut pages) = (0, 0, 0);
+    loop {
+        let page: PullResponse = serde_json::from_value(
+            t.app
+                .get_json(
+                    &format!(
+                        "/api/v1/sync/pull?protocol=1&cursor={cursor}&limit=1&full={full}&today={}",
+                        today()
+                    ),
+                    &t.vol,
+                )
+                .await,
+        )
+        .unwrap();
+        pages += 1;
+        if !page.more {
+            break;
+        }
+        assert_eq!(page.records.len(), 1, "page {pages}");
+        (cursor, full) = (page.cursor, page.full);
+    }
+    assert!(pages <= 5, "{pages} pages for 4 records");
 
     // One the volunteer adds elsewhere is theirs: it stays.
     let mut mine = household(6);
