@@ -71,6 +71,19 @@ async function ready(page) {
   await home.waitFor();
 }
 
+/** Signs in on a new phone: ms from the sign-in tap to 已全部同步 (the PIN set meanwhile). */
+async function firstSyncOf(page, username) {
+  await page.goto(URL);
+  await page.getByLabel("用户名").fill(username);
+  await page.getByLabel("密码").fill(PW);
+  await page.getByLabel(/这台手机的名称/).fill("测试手机");
+  const t0 = performance.now();
+  await page.getByRole("button", { name: "登录" }).click();
+  await ready(page);
+  await page.getByTestId("sync-status").filter({ hasText: "已全部同步" }).waitFor({ timeout: 600_000 });
+  return performance.now() - t0;
+}
+
 const used = (page) => page.evaluate(() => {
   let n = 0, visits = 0;
   for (let i = 0; i < localStorage.length; i++) {
@@ -141,15 +154,7 @@ try {
     waited += t.responseEnd - t.requestStart;
     pulled += (await (await req.response())?.body().catch(() => Buffer.alloc(0)))?.length ?? 0;
   });
-  await page.goto(URL);
-  await page.getByLabel("用户名").fill("bench-vol");
-  await page.getByLabel("密码").fill(PW);
-  await page.getByLabel(/这台手机的名称/).fill("测试手机");
-  const s0 = performance.now();
-  await page.getByRole("button", { name: "登录" }).click();
-  await ready(page);
-  await page.getByTestId("sync-status").filter({ hasText: "已全部同步" }).waitFor({ timeout: 600_000 });
-  const firstSync = performance.now() - s0;
+  const firstSync = await firstSyncOf(page, "bench-vol");
   const { units, visits } = await used(page);
   console.log(`volunteer's new phone, window 120 days: first sync (sign-in tap → 已全部同步, PIN set meanwhile) ` +
     `${(firstSync / 1000).toFixed(1)} s, ${(pulled / 1048576).toFixed(1)} MiB in ${pulls} pull answers (${(waited / 1000).toFixed(1)} s waiting for them); holds ${visits} of ${VISITS} visits; ` +
@@ -186,16 +191,9 @@ try {
   await api(`members/${vol2.id}/communities`, { communities: [COMMUNITIES[0]] }, token, "PUT");
   const context2 = await browser.newContext({ locale: "zh-CN", viewport: { width: 412, height: 915 } });
   const page2 = await context2.newPage();
-  await page2.goto(URL);
-  await page2.getByLabel("用户名").fill("bench-vol2");
-  await page2.getByLabel("密码").fill(PW);
-  await page2.getByLabel(/这台手机的名称/).fill("测试手机二");
-  const t2 = performance.now();
-  await page2.getByRole("button", { name: "登录" }).click();
-  await ready(page2);
-  await page2.getByTestId("sync-status").filter({ hasText: "已全部同步" }).waitFor({ timeout: 600_000 });
+  const scopedSync = await firstSyncOf(page2, "bench-vol2");
   const scoped = await used(page2);
-  console.log(`a volunteer given 1 of ${COMMUNITIES.length} communities: first sync ${((performance.now() - t2) / 1000).toFixed(1)} s; ` +
+  console.log(`a volunteer given 1 of ${COMMUNITIES.length} communities: first sync ${(scopedSync / 1000).toFixed(1)} s; ` +
     `holds ${scoped.visits} visits; ${scoped.units} UTF-16 units = ${(100 * scoped.units / QUOTA_UNITS).toFixed(1)} % of the quota`);
   await browser.close();
 } finally {

@@ -175,3 +175,14 @@ export function storedText(page: Page, prefix = "doorstep/"): Promise<string> {
       .map((k) => unpack(localStorage.getItem(k)!)).join("\n");
   }, prefix);
 }
+
+/** A record id as the app mints them (UUIDv7: the time in its first 48 bits), for records a
+ * test pushes through the server. */
+export function uuid7(ms: number): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = 0x70 | (b[6] & 0x0f);
+  b[8] = 0x80 | (b[8] & 0x3f);
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

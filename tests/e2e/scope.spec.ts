@@ -1,20 +1,10 @@
 import { test, expect, type APIRequestContext } from "@playwright/test";
-import { randomBytes } from "node:crypto";
-import { addHousehold, nav, newTeam, openControlled, phone, signIn, storedText, unlockIfLocked, type Account } from "./helpers";
+import { addHousehold, nav, newTeam, openControlled, phone, signIn, storedText, unlockIfLocked, uuid7, type Account } from "./helpers";
 
 // Which households a volunteer's phone holds (doorstep_core::sync::scope): a coordinator
 // gives the volunteer communities on the members page; their phone then holds only those
 // communities' households (and those the volunteer added), with their visits — nothing of
 // the others is in its storage — and all of them again once the coordinator clears the choice.
-
-function uuid7(ms: number): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = 0x70 | (b[6] & 0x0f);
-  b[8] = 0x80 | (b[8] & 0x3f);
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 /** Three households of 东亭社区 and two of 西园社区, each visited yesterday, pushed through the
  * server as a coordinator's phone would. */

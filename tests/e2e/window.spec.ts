@@ -1,6 +1,5 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
-import { randomBytes } from "node:crypto";
-import { mainNav, nav, newTeam, openControlled, phone, reload, signIn, storedText, unlockIfLocked, type Account } from "./helpers";
+import { mainNav, nav, newTeam, openControlled, phone, reload, signIn, storedText, unlockIfLocked, uuid7, type Account } from "./helpers";
 
 // What a volunteer's phone keeps (doorstep_core::sync::window): of a team's three years of
 // history on the server, the households and the team's window of visits (120 days unless a
@@ -15,15 +14,6 @@ const ROUNDS = 37;
 const DAY_MS = 86_400_000;
 
 const status = (page: Page) => page.getByTestId("sync-status");
-
-function uuid7(ms: number): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = 0x70 | (b[6] & 0x0f);
-  b[8] = 0x80 | (b[8] & 0x3f);
-  const h = b.toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
