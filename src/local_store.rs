@@ -22,6 +22,20 @@ impl LocalStore {
     }
 }
 
+/// One of the phone's own settings (`keys::Holds::Phone`: the language, a hint read): not the
+/// team's data, kept through sign-out. `None` when unset or storage is unavailable.
+pub fn phone_setting(key: &str) -> Option<String> {
+    LocalStore::open().ok()?.get(key).ok()?
+}
+
+/// Stores one of the phone's own settings; a failure (storage full or off) only means it is
+/// asked again next time.
+pub fn set_phone_setting(key: &str, value: &str) {
+    if let Ok(s) = LocalStore::open() {
+        let _ = s.set(key, value);
+    }
+}
+
 /// Every key of the origin's `localStorage`, and the UTF-16 units its keys and values use
 /// (what the quota counts). Value lengths are read on the JS side: no copy into WASM.
 pub fn all_keys() -> Result<(Vec<String>, u64), StoreError> {

@@ -330,6 +330,53 @@ impl Db {
         es
     }
 
+    /// The conflicts a pull reported on a record, to settle.
+    pub fn conflicts_of(&self, id: RecordId) -> Vec<conflicts::FieldConflict> {
+        LocalStore::open()
+            .map(|s| conflicts::conflicts(&LocalDb::new(&s), id))
+            .unwrap_or_default()
+    }
+
+    /// Every record with a conflict to settle.
+    pub fn conflicted_ids(&self) -> Vec<RecordId> {
+        LocalStore::open()
+            .map(|s| conflicts::conflicted_ids(&LocalDb::new(&s)))
+            .unwrap_or_default()
+    }
+
+    /// The changes the server refused, each with the record as stored here (kind, JSON).
+    pub fn refused(&self) -> Vec<(client::Quarantined, Option<(RecordKind, String)>)> {
+        let Ok(store) = LocalStore::open() else {
+            return Vec::new();
+        };
+        let local = LocalDb::new(&store);
+        client::quarantined(&local)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|q| {
+                let record = client::quarantined_record(&local, &q).map(|(k, _, json)| (k, json));
+                (q, record)
+            })
+            .collect()
+    }
+
+    /// Queues a refused change again, then recounts what waits.
+    pub fn retry_refused(&self, seq: u64) {
+        if let Ok(store) = LocalStore::open() {
+            let _ = client::retry(&LocalDb::new(&store), seq, crate::browser::now());
+        }
+        self.recount();
+    }
+
+    /// After the PIN lockout: what the server has leaves the phone; unsynced changes stay
+    /// until the next sign-in sends them.
+    pub fn wipe_synced(&self) {
+        if let Ok(store) = LocalStore::open() {
+            let _ = client::wipe_synced(&LocalDb::new(&store));
+        }
+        self.reload();
+    }
+
     /// Visits of one household, newest first, without deleted ones.
     pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
         self.live_visits(|v| v.household_id == household)

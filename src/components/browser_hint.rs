@@ -7,9 +7,6 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
-use doorstep_core::store::KvStore;
-
-use crate::local_store::LocalStore;
 
 // Remembered once the volunteer has read the iPhone steps.
 use doorstep_core::store::keys::IOS_HINT_SEEN;
@@ -76,16 +73,11 @@ pub fn BrowserHint() -> impl IntoView {
             .into_any()
         }
         Opened::IosSafari => {
-            let seen = LocalStore::open()
-                .ok()
-                .and_then(|s| s.get(IOS_HINT_SEEN).ok().flatten())
-                .is_some();
+            let seen = crate::local_store::phone_setting(IOS_HINT_SEEN).is_some();
             let show = RwSignal::new(!seen);
             let dismiss = move |_| {
                 show.set(false);
-                if let Ok(s) = LocalStore::open() {
-                    let _ = s.set(IOS_HINT_SEEN, "1");
-                }
+                crate::local_store::set_phone_setting(IOS_HINT_SEEN, "1");
             };
             view! {
                 <Show when=move || show.get()>

@@ -3,13 +3,11 @@
 //! (the choice syncs to all), or "edit instead".
 
 use doorstep_core::describe::{describe_field, field_label};
-use doorstep_core::store::{LocalDb, RecordKind};
-use doorstep_core::sync::conflicts;
+use doorstep_core::store::RecordKind;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 
 use crate::i18n::*;
-use crate::local_store::LocalStore;
 use crate::state::use_db;
 
 #[component]
@@ -26,9 +24,7 @@ pub fn RecordConflicts(
     let coordinator = crate::session::use_session()
         .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.user.role.is_coordinator()));
-    let found = LocalStore::open()
-        .map(|s| conflicts::conflicts(&LocalDb::new(&s), id))
-        .unwrap_or_default();
+    let found = db.conflicts_of(id);
     let error = RwSignal::new(None::<String>);
     (coordinator && !found.is_empty()).then(|| {
         view! {

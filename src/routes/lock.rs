@@ -85,13 +85,7 @@ pub fn UnlockPage() -> impl IntoView {
                         problem.set(Some(tries_left(l, left)));
                     }
                     AfterWrongPin::SignInAgain => {
-                        // What the server has leaves the phone; unsynced changes stay until
-                        // the next sign-in sends them.
-                        if let Ok(store) = crate::local_store::LocalStore::open() {
-                            let db = doorstep_core::store::LocalDb::new(&store);
-                            let _ = doorstep_core::sync::client::wipe_synced(&db);
-                        }
-                        db.reload();
+                        db.wipe_synced();
                         ctx.ended_by_server(ApiProblem::TooManyPins)
                     }
                 },

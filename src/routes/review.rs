@@ -5,8 +5,6 @@
 
 use doorstep_core::labels::ServiceKind;
 use doorstep_core::review::{households_matching, ReviewFilter};
-use doorstep_core::store::LocalDb;
-use doorstep_core::sync::conflicts;
 use doorstep_core::visit::join_names;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
@@ -16,7 +14,6 @@ use crate::components::period_picker::{use_period, PeriodPicker};
 use crate::components::period_source::PeriodSource;
 use crate::hooks::use_period_records;
 use crate::i18n::*;
-use crate::local_store::LocalStore;
 use crate::routes::households::PAGE;
 use crate::state::use_db;
 
@@ -164,9 +161,7 @@ fn Conflicts() -> impl IntoView {
         db.households.track();
         db.visits.track();
         db.events.track();
-        LocalStore::open()
-            .map(|s| conflicts::conflicted_ids(&LocalDb::new(&s)))
-            .unwrap_or_default()
+        db.conflicted_ids()
     });
     view! {
         <Show when=move || ids.with(|i| !i.is_empty())>

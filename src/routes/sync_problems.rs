@@ -2,13 +2,11 @@
 //! as a whole record) and "export" (the record as a JSON file, to hand to a coordinator).
 
 use doorstep_core::i18n::Text;
-use doorstep_core::store::{LocalDb, RecordKind};
-use doorstep_core::sync::client::{self, Quarantined};
+use doorstep_core::store::RecordKind;
 use doorstep_core::sync::wire::RejectCode;
 use leptos::prelude::*;
 
 use crate::i18n::*;
-use crate::local_store::LocalStore;
 use crate::sync::use_sync;
 
 fn kind_label(kind: RecordKind) -> Text {
@@ -73,34 +71,16 @@ fn summary(kind: RecordKind, json: &str, db: &crate::state::Db) -> String {
     }
 }
 
-fn load() -> Vec<(Quarantined, Option<(RecordKind, String)>)> {
-    let Ok(store) = LocalStore::open() else {
-        return Vec::new();
-    };
-    let db = LocalDb::new(&store);
-    client::quarantined(&db)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|q| {
-            let record = client::quarantined_record(&db, &q).map(|(k, _, json)| (k, json));
-            (q, record)
-        })
-        .collect()
-}
-
 #[component]
 pub fn SyncProblemsPage() -> impl IntoView {
     let lang = use_lang();
     let sync = use_sync();
     let db = crate::state::use_db();
-    let items = RwSignal::new(load());
+    let items = RwSignal::new(db.refused());
     let retry = move |seq: u64| {
-        if let Ok(store) = LocalStore::open() {
-            let _ = client::retry(&LocalDb::new(&store), seq, crate::browser::now());
-        }
-        items.set(load());
+        db.retry_refused(seq);
+        items.set(db.refused());
         sync.refused.set(items.with_untracked(Vec::len));
-        db.recount();
         sync.request();
     };
     view! {

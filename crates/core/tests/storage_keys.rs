@@ -55,3 +55,29 @@ fn the_scan_finds_a_key() {
     );
     assert!(named_keys(r#"format!("doorstep-report-{m}.html")"#).is_empty());
 }
+
+/// One owner of the phone's state (issue 15): screens read and write through `src/state.rs`
+/// (and the session, PIN and sync adapters), never by opening storage themselves.
+#[test]
+fn no_screen_opens_storage() {
+    let files = common::rust_sources(&["src/routes", "src/components", "src/hooks"]);
+    assert!(
+        files.len() > 20,
+        "found the screens ({} files)",
+        files.len()
+    );
+    let bad: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.lines()
+                .any(|l| !l.trim_start().starts_with("//") && l.contains("LocalStore"))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "screens that open storage:\n{}",
+        bad.join("\n")
+    );
+}

@@ -235,6 +235,7 @@ impl<S: KvStore> KvStore for Sealed<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::keys::{HOUSEHOLDS, VISITS};
     use crate::store::{pack, MemoryStore};
     use proptest::prelude::*;
     use std::cell::Cell;
@@ -256,6 +257,11 @@ mod tests {
 
     const KEY: DataKey = [7; 32];
 
+    /// A record's key under a collection's prefix (keys are named in keys.rs only).
+    fn k(prefix: &str, id: &str) -> String {
+        format!("{prefix}{id}")
+    }
+
     fn fresh() -> Sealed<MemoryStore> {
         Sealed::new(MemoryStore::new(), &KEY, counter)
     }
@@ -273,10 +279,10 @@ mod tests {
         fn any_value_roundtrips_sealed(value in "\\PC{0,200}", ascii in "[ -~]{0,300}") {
             for v in [value.as_str(), ascii.as_str(), &pack::encode(&value).unwrap()] {
                 let s = fresh();
-                s.set("doorstep/v1/visits/r/x", v).unwrap();
-                let back = s.get("doorstep/v1/visits/r/x").unwrap();
+                s.set(&k(VISITS, "r/x"), v).unwrap();
+                let back = s.get(&k(VISITS, "r/x")).unwrap();
                 prop_assert_eq!(back.as_deref(), Some(v));
-                let raw = s.inner().get("doorstep/v1/visits/r/x").unwrap().unwrap();
+                let raw = s.inner().get(&k(VISITS, "r/x")).unwrap().unwrap();
                 prop_assert!(is_sealed(&raw));
                 prop_assert!(raw.chars().skip(1).all(|c| (0x0800..=0x87FF).contains(&u32::from(c))));
             }
@@ -287,36 +293,26 @@ mod tests {
     fn a_resident_is_not_in_the_storage_and_tampering_is_caught() {
         let s = fresh();
         let note = r#"{"residents":[{"name":"王奶奶"}],"notes":"独居，高血压"}"#;
-        s.set("doorstep/v1/households/r/a", note).unwrap();
-        let raw = s
-            .inner()
-            .get("doorstep/v1/households/r/a")
-            .unwrap()
-            .unwrap();
+        s.set(&k(HOUSEHOLDS, "r/a"), note).unwrap();
+        let raw = s.inner().get(&k(HOUSEHOLDS, "r/a")).unwrap().unwrap();
         assert!(!raw.contains("王") && !raw.contains("name"));
         // Moved to another key: it does not open.
-        s.inner().set("doorstep/v1/households/r/b", &raw).unwrap();
+        s.inner().set(&k(HOUSEHOLDS, "r/b"), &raw).unwrap();
         assert!(matches!(
-            s.get("doorstep/v1/households/r/b"),
+            s.get(&k(HOUSEHOLDS, "r/b")),
             Err(StoreError::Corrupt { .. })
         ));
         // One unit changed: it does not open.
         let mut units: Vec<char> = raw.chars().collect();
         units[5] = char::from_u32(u32::from(units[5]) ^ 1).unwrap();
         s.inner()
-            .set(
-                "doorstep/v1/households/r/a",
-                &units.iter().collect::<String>(),
-            )
+            .set(&k(HOUSEHOLDS, "r/a"), &units.iter().collect::<String>())
             .unwrap();
-        assert!(s.get("doorstep/v1/households/r/a").is_err());
+        assert!(s.get(&k(HOUSEHOLDS, "r/a")).is_err());
         // Another key: it does not open.
         let other = Sealed::new(MemoryStore::new(), &[8; 32], counter);
-        other
-            .inner()
-            .set("doorstep/v1/households/r/a", &raw)
-            .unwrap();
-        assert!(other.get("doorstep/v1/households/r/a").is_err());
+        other.inner().set(&k(HOUSEHOLDS, "r/a"), &raw).unwrap();
+        assert!(other.get(&k(HOUSEHOLDS, "r/a")).is_err());
     }
 
     #[test]
@@ -327,18 +323,18 @@ mod tests {
         assert_eq!(unwrap_key(&[2; 32], &wrapped), None);
         // A value sealed by a store does not pass for a wrapped key, even under the same key.
         let s = Sealed::new(MemoryStore::new(), &[1; 32], counter);
-        s.set("doorstep/v1/cursor", &"x".repeat(32)).unwrap();
-        let raw = s.inner().get("doorstep/v1/cursor").unwrap().unwrap();
+        s.set(keys::CURSOR, &"x".repeat(32)).unwrap();
+        let raw = s.inner().get(keys::CURSOR).unwrap().unwrap();
         assert_eq!(unwrap_key(&[1; 32], &raw), None);
     }
 
     #[test]
     fn values_from_before_sealing_read_and_plain_keys_stay_plain() {
         let inner = MemoryStore::new();
-        inner.set("doorstep/v1/visits/r/old", "{\"id\":1}").unwrap();
+        inner.set(&k(VISITS, "r/old"), "{\"id\":1}").unwrap();
         let s = Sealed::new(inner, &KEY, counter);
         assert_eq!(
-            s.get("doorstep/v1/visits/r/old").unwrap().as_deref(),
+            s.get(&k(VISITS, "r/old")).unwrap().as_deref(),
             Some("{\"id\":1}")
         );
         s.set(keys::LANG, "en").unwrap();
@@ -352,8 +348,8 @@ mod tests {
         let chinese = "走访记录：".repeat(40);
         for v in [visit.as_str(), chinese.as_str()] {
             let s = fresh();
-            s.set("doorstep/v1/visits/r/x", v).unwrap();
-            let sealed = s.inner().get("doorstep/v1/visits/r/x").unwrap().unwrap();
+            s.set(&k(VISITS, "r/x"), v).unwrap();
+            let sealed = s.inner().get(&k(VISITS, "r/x")).unwrap().unwrap();
             let (before, after) = (v.encode_utf16().count(), sealed.encode_utf16().count());
             let bound = (before * 16).div_ceil(15) + (NONCE + TAG + 1) * 8 / 15 + 2;
             assert!(after <= bound, "{before} units became {after}");
