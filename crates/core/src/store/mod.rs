@@ -7,6 +7,7 @@
 mod collection;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
+pub mod keyring;
 pub mod keys;
 mod local_db;
 mod memory;
