@@ -189,6 +189,13 @@ pub fn for_member(lang: Lang, action: Text, name: &str) -> String {
 // Which households a volunteer's phone holds (doorstep_core::sync::scope).
 pub const COMMUNITIES: Text = Text::new("负责的社区", "Communities");
 pub const ALL_HOUSEHOLDS: Text = Text::new("全部住户", "All households");
+/// The community choice's title: "张三负责的社区".
+pub fn communities_of(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Zh => format!("{name}负责的社区"),
+        Lang::En => format!("{name}'s communities"),
+    }
+}
 pub const SET_COMMUNITIES: Text = Text::new("设置社区", "Set communities");
 pub const COMMUNITIES_HELP: Text = Text::new(
     "这个志愿者的手机只保存所选社区的住户（和自己添加的住户）及其走访；都不选就保存全部住户。下次同步时生效。",

@@ -401,7 +401,7 @@ fn CommunitiesControl(
                 on:click=move |_| open.update(|o| *o = !*o)>{tr(SET_COMMUNITIES)}</button>
             <Show when=move || open.get()>
                 <fieldset class="communities">
-                    <legend>{let n = name_f.clone(); move || for_member(lang.get(), COMMUNITIES, &n)}</legend>
+                    <legend>{let n = name_f.clone(); move || communities_of(lang.get(), &n)}</legend>
                     <p class="muted">{tr(COMMUNITIES_HELP)}</p>
                     {move || {
                         let all = options();

@@ -52,7 +52,7 @@ test("a volunteer given a community holds only its households; cleared, every ho
   const row = coord.getByRole("listitem").filter({ hasText: team.volunteer.username });
   await expect(row).toContainText("负责的社区：全部住户");
   await row.getByRole("button", { name: `设置社区：${team.volunteer.name}` }).click();
-  const choice = row.getByRole("group", { name: `负责的社区：${team.volunteer.name}` });
+  const choice = row.getByRole("group", { name: `${team.volunteer.name}负责的社区` });
   await expect(choice.getByRole("checkbox")).toHaveCount(2);
   await choice.getByRole("checkbox", { name: "东亭社区" }).check();
   await choice.scrollIntoViewIfNeeded();
