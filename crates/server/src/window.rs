@@ -220,12 +220,8 @@ pub async fn digest(
         }
         if let Some(inside) = inside {
             let f = Facts {
-                id,
-                kind: kind_of(&kind),
-                day: None,
                 household: household.as_deref().and_then(|h| RecordId::parse(h).ok()),
-                open_follow_up: false,
-                deleted: deleted != 0,
+                ..Facts::bare(id, kind_of(&kind), deleted != 0)
             };
             if !doorstep_core::sync::scope::in_scope(&f, inside) {
                 continue;

@@ -110,6 +110,21 @@ pub struct Facts {
     pub deleted: bool,
 }
 
+impl Facts {
+    /// A record with no day, household or follow-up read (a household, or one known only by
+    /// its id): what the scope's rule and the removals need.
+    pub fn bare(id: RecordId, kind: RecordKind, deleted: bool) -> Facts {
+        Facts {
+            id,
+            kind,
+            day: None,
+            household: None,
+            open_follow_up: false,
+            deleted,
+        }
+    }
+}
+
 impl super::merge::Doc {
     /// What the window's rule looks at, from the fields as shown.
     pub fn facts(&self) -> Facts {
@@ -294,14 +309,7 @@ pub fn remove_left<S: KvStore + ?Sized>(
     for &id in ids {
         for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
             if db.collection(kind).get_raw(&id.to_string())?.is_some() {
-                facts.push(Facts {
-                    id,
-                    kind,
-                    day: None,
-                    household: None,
-                    open_follow_up: false,
-                    deleted: deleted.contains(&id),
-                });
+                facts.push(Facts::bare(id, kind, deleted.contains(&id)));
             }
         }
     }
@@ -338,14 +346,7 @@ fn household_facts<S: KvStore + ?Sized>(
         };
         let stamp = c.get_raw(&key)?.and_then(|raw| Stamp::of(&raw));
         out.push((
-            Facts {
-                id,
-                kind: RecordKind::Household,
-                day: None,
-                household: None,
-                open_follow_up: false,
-                deleted: deleted.contains(&id),
-            },
+            Facts::bare(id, RecordKind::Household, deleted.contains(&id)),
             stamp,
         ));
     }
