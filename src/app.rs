@@ -35,10 +35,17 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx::new();
     provide_context(session);
     let sync = crate::sync::provide_sync(db, session);
-    check_session(session, sync);
+    // At start, or once the PIN opened a sealed sign-in.
+    Effect::new(move |was: Option<bool>| {
+        let now = session.session.with(Option::is_some);
+        if now && was != Some(true) {
+            check_session(session, sync);
+        }
+        now
+    });
     provide_period();
     crate::hooks::provide_period_records();
-    lock_after_background(session);
+    lock_after_background(session, db);
     // Keep <html lang> in step, so screen readers and fonts pick the right language.
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
@@ -48,6 +55,8 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <AppHeader/>
+            <Show when=move || !session.locked.get()
+                fallback=|| view! { <main><UnlockPage/></main> }>
             <Show when=move || session.session.with(Option::is_some)
                 fallback=|| if crate::routes::join::is_link_page() {
                     view! { <main><crate::routes::join::JoinPage/></main> }.into_any()
@@ -56,8 +65,6 @@ pub fn App() -> impl IntoView {
                 }>
             <Show when=move || session.has_pin.get()
                 fallback=|| view! { <main><PinSetupPage/></main> }>
-            <Show when=move || !session.locked.get()
-                fallback=|| view! { <main><UnlockPage/></main> }>
             <nav class="tabs" aria-label=tr(MAIN_NAV)>
                 <a href="/">{tr(NAV_HOME)}</a>
                 <a href="/households">{tr(NAV_HOUSEHOLDS)}</a>
@@ -120,16 +127,20 @@ fn check_session(ctx: SessionCtx, sync: crate::sync::SyncCtx) {
     });
 }
 
-/// Locks the app when it comes back after `BACKGROUND_LOCK_MS` or more in the background.
-fn lock_after_background(ctx: SessionCtx) {
+/// Locks the app when it comes back after `BACKGROUND_LOCK_MS` or more in the background;
+/// on a sealed phone the records leave memory with the data key.
+fn lock_after_background(ctx: SessionCtx, db: Db) {
     let hidden_at = StoredValue::new(None::<doorstep_core::UnixMillis>);
     let handle = window_event_listener(leptos::ev::visibilitychange, move |_| {
         let now = crate::browser::now();
         if document().hidden() {
             hidden_at.set_value(Some(now));
         } else if let Some(at) = hidden_at.get_value() {
-            if doorstep_core::lock::locks_on_return(at, now) {
-                ctx.lock();
+            if doorstep_core::lock::locks_on_return(at, now)
+                && ctx.lock()
+                && !crate::local_store::LocalStore::is_unlocked()
+            {
+                db.forget();
             }
         }
     });

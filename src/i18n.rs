@@ -3,10 +3,9 @@
 
 use doorstep_core::i18n::Text;
 use doorstep_core::Lang;
-use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 
-use crate::local_store::LocalStore;
+use crate::local_store::{phone_setting, set_phone_setting};
 
 mod coordinator;
 pub use coordinator::*;
@@ -113,16 +112,13 @@ pub struct UiLang(pub RwSignal<Lang>);
 
 /// A saved choice wins; otherwise English only when the browser asks for it.
 pub fn initial_lang() -> Lang {
-    let saved = LocalStore::open()
-        .ok()
-        .and_then(|_| LocalStorage::get::<String>(LANG_KEY).ok());
+    // Stored as JSON (a quoted tag) by an earlier gloo-storage write: read either.
+    let saved = phone_setting(LANG_KEY).map(|v| v.trim_matches('"').to_owned());
     Lang::from_tag(&saved.unwrap_or_else(crate::browser::browser_language))
 }
 
 pub fn remember_lang(lang: Lang) {
-    if LocalStore::open().is_ok() {
-        let _ = LocalStorage::set(LANG_KEY, lang.tag());
-    }
+    set_phone_setting(LANG_KEY, lang.tag());
 }
 
 pub fn use_lang() -> RwSignal<Lang> {

@@ -1,45 +1,141 @@
-//! `localStorage` as a [`KvStore`], through gloo-storage. Values are opaque strings.
+//! `localStorage` as a [`KvStore`], through gloo-storage: [`RawStore`] as it is, and
+//! [`LocalStore`], the one every part of the app uses, which seals the team's data
+//! (`doorstep_core::store::sealed`) under the data key once the PIN (or a password sign-in)
+//! has put it in memory, and refuses to open while it is not there.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use doorstep_core::store::keyring::Keyring;
+use doorstep_core::store::keys::KEYRING;
+use doorstep_core::store::sealed::{DataKey, Sealed};
 use doorstep_core::store::{KvStore, StoreError};
 use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// The origin's `localStorage`. Zero-sized: every handle is the same store.
+/// The origin's `localStorage`, values as they are. Zero-sized: every handle is the same
+/// store. Only for what is read before the data key is known (the keyring, the phone's own
+/// settings) and under [`LocalStore`].
 #[derive(Debug, Clone, Copy)]
-pub struct LocalStore(());
+pub struct RawStore(());
 
-impl LocalStore {
+impl RawStore {
     /// Fails with [`StoreError::Unavailable`] when the browser disabled storage (gloo-storage
     /// would panic on it).
     pub fn open() -> Result<Self, StoreError> {
         let window =
             web_sys::window().ok_or_else(|| StoreError::Unavailable("no window".into()))?;
         match window.local_storage() {
-            Ok(Some(_)) => Ok(LocalStore(())),
+            Ok(Some(_)) => Ok(RawStore(())),
             Ok(None) => Err(StoreError::Unavailable("localStorage is missing".into())),
             Err(e) => Err(StoreError::Unavailable(error_name(&e))),
         }
     }
 }
 
+thread_local! {
+    /// The sealed store while the data key is in memory (from unlock to lock).
+    static OPEN: RefCell<Option<(Rc<Sealed<RawStore>>, DataKey)>> = const { RefCell::new(None) };
+}
+
+/// The phone's storage as the app uses it: sealed while a keyring exists, plain on a phone
+/// whose sign-in predates sealing (or that holds no sign-in).
+#[derive(Clone)]
+pub struct LocalStore(Option<Rc<Sealed<RawStore>>>);
+
+/// Why [`LocalStore::open`] failed while the data is sealed and the PIN not yet given.
+pub const LOCKED: &str = "locked";
+
+impl LocalStore {
+    /// Fails with [`StoreError::Unavailable`] when the browser disabled storage, or while the
+    /// data is sealed and its key is not in memory ([`LOCKED`]).
+    pub fn open() -> Result<Self, StoreError> {
+        if let Some(open) = OPEN.with(|o| o.borrow().as_ref().map(|(s, _)| s.clone())) {
+            return Ok(LocalStore(Some(open)));
+        }
+        let raw = RawStore::open()?;
+        if raw.get(KEYRING)?.is_some() {
+            return Err(StoreError::Unavailable(LOCKED.into()));
+        }
+        Ok(LocalStore(None))
+    }
+
+    /// Puts the data key in memory: from now on the store seals and opens.
+    pub fn unlock(key: &DataKey) {
+        let sealed = Sealed::new(RawStore(()), key, fill_random);
+        OPEN.with(|o| *o.borrow_mut() = Some((Rc::new(sealed), *key)));
+    }
+
+    /// Forgets the data key: nothing opens until the next unlock.
+    pub fn lock() {
+        OPEN.with(|o| *o.borrow_mut() = None);
+    }
+
+    /// Whether the data key is in memory.
+    pub fn is_unlocked() -> bool {
+        OPEN.with(|o| o.borrow().is_some())
+    }
+
+    /// The data key, while it is in memory (to wrap it under a new PIN).
+    pub fn data_key() -> Option<DataKey> {
+        OPEN.with(|o| o.borrow().as_ref().map(|(_, k)| *k))
+    }
+
+    /// Seals every value written before sealing began (see [`Sealed::seal_plain_values`]).
+    pub fn seal_plain_values(&self) -> Result<usize, StoreError> {
+        match &self.0 {
+            Some(s) => s.seal_plain_values(doorstep_core::store::keys::ALL_PREFIX),
+            None => Ok(0),
+        }
+    }
+}
+
+/// The keyring, if the phone's data is sealed.
+pub fn keyring() -> Option<Keyring> {
+    let json = RawStore::open().ok()?.get(KEYRING).ok()??;
+    serde_json::from_str(&json).ok()
+}
+
+/// Stores the keyring (plain: it is read before anything can be opened).
+pub fn save_keyring(ring: &Keyring) -> Result<(), StoreError> {
+    let json = serde_json::to_string(ring).map_err(|e| StoreError::Other(e.to_string()))?;
+    RawStore::open()?.set(KEYRING, &json)
+}
+
+/// The browser's CSPRNG. A browser without one cannot seal anything safely: stop.
+pub fn fill_random(out: &mut [u8]) {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(out).ok())
+        .expect("crypto.getRandomValues");
+}
+
 /// One of the phone's own settings (`keys::Holds::Phone`: the language, a hint read): not the
-/// team's data, kept through sign-out. `None` when unset or storage is unavailable.
+/// team's data, kept through sign-out, read also while the data is locked. `None` when unset
+/// or storage is unavailable.
 pub fn phone_setting(key: &str) -> Option<String> {
-    LocalStore::open().ok()?.get(key).ok()?
+    RawStore::open().ok()?.get(key).ok()?
 }
 
 /// Stores one of the phone's own settings; a failure (storage full or off) only means it is
 /// asked again next time.
 pub fn set_phone_setting(key: &str, value: &str) {
-    if let Ok(s) = LocalStore::open() {
+    if let Ok(s) = RawStore::open() {
         let _ = s.set(key, value);
+    }
+}
+
+/// Removes one of the phone's own settings.
+pub fn remove_phone_setting(key: &str) {
+    if let Ok(s) = RawStore::open() {
+        let _ = s.remove(key);
     }
 }
 
 /// Every key of the origin's `localStorage`, and the UTF-16 units its keys and values use
 /// (what the quota counts). Value lengths are read on the JS side: no copy into WASM.
 pub fn all_keys() -> Result<(Vec<String>, u64), StoreError> {
-    LocalStore::open()?;
+    RawStore::open()?;
     let raw = LocalStorage::raw();
     let mut keys = Vec::new();
     let mut units = 0u64;
@@ -77,6 +173,30 @@ fn to_store_error(e: JsValue) -> StoreError {
 }
 
 impl KvStore for LocalStore {
+    fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        match &self.0 {
+            Some(s) => s.get(key),
+            None => RawStore(()).get(key),
+        }
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        match &self.0 {
+            Some(s) => s.set(key, value),
+            None => RawStore(()).set(key, value),
+        }
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StoreError> {
+        RawStore(()).remove(key)
+    }
+
+    fn keys(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
+        RawStore(()).keys(prefix)
+    }
+}
+
+impl KvStore for RawStore {
     fn get(&self, key: &str) -> Result<Option<String>, StoreError> {
         LocalStorage::raw().get_item(key).map_err(to_store_error)
     }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::ApiProblem;
-use crate::local_store::LocalStore;
+use crate::local_store::{keyring, save_keyring, LocalStore, RawStore};
 
 use doorstep_core::store::keys::{ENDED as ENDED_KEY, OWNER, SESSION as KEY};
 
@@ -32,7 +32,8 @@ pub fn use_session() -> SessionCtx {
     expect_context::<SessionCtx>()
 }
 
-/// None also when storage cannot be used at all (the sign-in screen then says so).
+/// None also when storage cannot be used at all (the sign-in screen then says so), and
+/// while the data is sealed and locked.
 pub fn load() -> Option<Session> {
     let store = LocalStore::open().ok()?;
     serde_json::from_str(&store.get(KEY).ok()??).ok()
@@ -41,6 +42,11 @@ pub fn load() -> Option<Session> {
 /// Whether the phone holds changes of a user other than `username` that have not reached
 /// the server: then that user must sign in and sync first (nothing is ever dropped).
 pub fn holds_others_unsynced(username: &str) -> bool {
+    // Sealed records nothing here can open (another user's, after a lockout): whether they
+    // all reached the server cannot be told, so only their owner may sign in.
+    if let Some(ring) = keyring().filter(|_| !LocalStore::is_unlocked()) {
+        return ring.owner != username;
+    }
     let Ok(store) = LocalStore::open() else {
         return false;
     };
@@ -65,19 +71,36 @@ impl Default for SessionCtx {
 
 impl SessionCtx {
     pub fn new() -> Self {
-        let session = load();
-        let ended = LocalStore::open().ok().and_then(|s| {
-            let why = s.get(ENDED_KEY).ok().flatten();
-            let _ = s.remove(ENDED_KEY);
-            why.filter(|w| w == "revoked").map(|_| ApiProblem::Revoked)
-        });
-        let has_pin = session.is_some() && crate::pin::load().is_some();
+        let why = crate::local_store::phone_setting(ENDED_KEY);
+        crate::local_store::remove_phone_setting(ENDED_KEY);
+        let ended = why.filter(|w| w == "revoked").map(|_| ApiProblem::Revoked);
+        let (session, has_pin, locked) = match keyring() {
+            // Sealed: the sign-in itself opens only with the PIN.
+            Some(ring) => {
+                let signed_in =
+                    RawStore::open().is_ok_and(|s| s.get(KEY).is_ok_and(|v| v.is_some()));
+                (None, ring.has_pin(), signed_in && ring.has_pin())
+            }
+            None => {
+                let session = load();
+                let has_pin = session.is_some() && crate::pin::has_pin();
+                (session, has_pin, has_pin)
+            }
+        };
         SessionCtx {
             session: RwSignal::new(session),
             ended: RwSignal::new(ended),
             has_pin: RwSignal::new(has_pin),
-            locked: RwSignal::new(has_pin),
+            locked: RwSignal::new(locked),
         }
+    }
+
+    /// The right PIN was given: the sign-in (sealed until now) shows.
+    pub fn unlocked(&self) {
+        if self.session.with_untracked(Option::is_none) {
+            self.session.set(load());
+        }
+        self.locked.set(false);
     }
 
     /// This phone's device token, for an API call (None when signed out).
@@ -91,32 +114,49 @@ impl SessionCtx {
         self.locked.set(false);
     }
 
-    pub fn lock(&self) {
-        if self.has_pin.get_untracked() {
-            self.locked.set(true);
+    /// Locks the app; on a sealed phone the data key leaves memory too (and the sign-in with
+    /// it: the caller empties the records in memory). Returns whether it did.
+    pub fn lock(&self) -> bool {
+        if !self.has_pin.get_untracked() {
+            return false;
         }
+        self.locked.set(true);
+        if keyring().is_some() {
+            LocalStore::lock();
+            self.session.set(None);
+        }
+        true
     }
 
-    /// Saves the sign-in. Records of another user (all synced: see [`holds_others_unsynced`])
-    /// leave the phone first; then `Ok(true)`, and the caller reloads the app, whose lists in
-    /// memory are that user's.
-    pub fn sign_in(&self, s: Session) -> Result<bool, StoreError> {
+    /// Saves a password sign-in (or an accepted invite) and the keys it brought. Records of
+    /// another user (all synced: see [`holds_others_unsynced`]) leave the phone first; then
+    /// `Ok(true)`, and the caller reads the records again.
+    pub fn sign_in(&self, r: doorstep_core::account::LoginResponse) -> Result<bool, StoreError> {
+        let s = Session {
+            token: r.token.clone(),
+            user: r.user.clone(),
+        };
         let json = serde_json::to_string(&s).map_err(|e| StoreError::Other(e.to_string()))?;
-        let store = LocalStore::open()?;
-        let other = store.get(OWNER)?.is_some_and(|o| o != s.user.username);
+        let username = &s.user.username;
+        let previous = match keyring() {
+            Some(ring) => Some(ring.owner),
+            None => LocalStore::open()?.get(OWNER)?,
+        };
+        let other = previous.is_some_and(|o| o != *username);
         if other {
-            LocalDb::new(&store).wipe()?;
+            LocalStore::lock();
+            doorstep_core::store::keys::remove_team(&RawStore::open()?)?;
         }
-        store.set(OWNER, &s.user.username)?;
-        store.set(KEY, &json)?;
         // A new sign-in sets its own PIN.
         crate::pin::forget();
+        crate::pin::start_sealing(username, &r)?;
+        let store = LocalStore::open()?;
+        store.set(OWNER, username)?;
+        store.set(KEY, &json)?;
         self.has_pin.set(false);
         self.locked.set(false);
         self.ended.set(None);
-        if !other {
-            self.session.set(Some(s));
-        }
+        self.session.set(Some(s));
         Ok(other)
     }
 
@@ -138,8 +178,14 @@ impl SessionCtx {
 
     /// The server ended this phone's sign-in: ask again, keep every record.
     pub fn ended_by_server(&self, why: ApiProblem) {
-        if let Ok(store) = LocalStore::open() {
+        if let Ok(store) = RawStore::open() {
             let _ = doorstep_core::store::keys::remove_sign_in(&store);
+        }
+        // The PIN no longer opens the data: a password sign-in does (the key stays in memory
+        // meanwhile, so a sign-in in this tab needs nothing from the server to open it).
+        if let Some(mut ring) = keyring().filter(|r| r.has_pin()) {
+            ring.lock_out();
+            let _ = save_keyring(&ring);
         }
         self.has_pin.set(false);
         self.locked.set(false);
@@ -151,14 +197,15 @@ impl SessionCtx {
     /// the team's data and the sign-in. The caller reloads; the sign-in screen says why.
     pub fn revoked_and_wiped(&self) -> Result<(), StoreError> {
         self.sign_out_and_wipe()?;
-        LocalStore::open()?.set(ENDED_KEY, "revoked")
+        RawStore::open()?.set(ENDED_KEY, "revoked")
     }
 
     /// Signs out and removes the team's data from the phone (the caller has made sure
     /// nothing unsynced is lost, or the volunteer chose to discard it). The screen is left
     /// as it is: the caller reloads the app, whose lists in memory belong to the user who left.
     pub fn sign_out_and_wipe(&self) -> Result<(), StoreError> {
-        doorstep_core::store::keys::remove_team_and_sign_in(&LocalStore::open()?)?;
+        doorstep_core::store::keys::remove_team_and_sign_in(&RawStore::open()?)?;
+        LocalStore::lock();
         Ok(())
     }
 }

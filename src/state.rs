@@ -77,14 +77,37 @@ impl Db {
             window: RwSignal::new(None),
             scope: RwSignal::new(None),
         };
-        mark("doorstep:load");
-        if let Err(e) = db.read_all() {
-            db.load_error.set(Some(e));
-        }
-        measure("doorstep:load", "doorstep:load");
-        // Walking every key takes tens of ms with 10,000 visits: after the first screen.
-        set_timeout(move || db.census(), Duration::from_millis(300));
+        db.open();
         db
+    }
+
+    /// Reads what the phone holds (at start, and after the PIN opened sealed data).
+    pub fn open(&self) {
+        mark("doorstep:load");
+        let opened = self.read_all();
+        measure("doorstep:load", "doorstep:load");
+        match opened {
+            Ok(()) => {
+                self.load_error.set(None);
+                // Walking every key takes tens of ms with 10,000 visits: after the first
+                // screen.
+                let db = *self;
+                set_timeout(move || db.census(), Duration::from_millis(300));
+            }
+            Err(e) if is_locked(&e) => {}
+            Err(e) => self.load_error.set(Some(e)),
+        }
+    }
+
+    /// The app locked and the data key left memory: so do the records.
+    pub fn forget(&self) {
+        self.households.set(Vec::new());
+        self.visits.set(Vec::new());
+        self.events.set(Vec::new());
+        self.deleted.set(HashSet::new());
+        self.unsent.set(HashSet::new());
+        self.pending.set(0);
+        self.counted.set(false);
     }
 
     /// Opens the store for one change, counting what it adds to the storage used.
@@ -104,8 +127,9 @@ impl Db {
 
     /// Reads the records again (after a pull stored some) and recounts the changes waiting.
     pub fn reload(&self) {
-        if let Err(e) = self.read_all() {
-            self.load_error.set(Some(e));
+        match self.read_all() {
+            Err(e) if !is_locked(&e) => self.load_error.set(Some(e)),
+            _ => {}
         }
         self.recount();
     }
@@ -381,6 +405,11 @@ impl Db {
     pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
         self.live_visits(|v| v.household_id == household)
     }
+}
+
+/// Whether storage failed only because the data is sealed and the PIN not given yet.
+fn is_locked(e: &StoreError) -> bool {
+    matches!(e, StoreError::Unavailable(why) if why == crate::local_store::LOCKED)
 }
 
 fn adopt<T: Send + Sync + 'static>(list: RwSignal<Vec<T>>, found: Result<Vec<T>, StoreError>) {

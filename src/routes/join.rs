@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiProblem};
 use crate::components::field::TextField;
 use crate::i18n::*;
-use crate::session::{use_session, Session};
+use crate::session::use_session;
 
 /// The link's code, from the address's fragment.
 fn code() -> String {
@@ -86,6 +86,8 @@ fn LinkForm(info: JoinInfo, code: String) -> impl IntoView {
     let device_error = RwSignal::new(None::<String>);
     let problem = RwSignal::new(None::<ApiProblem>);
     let busy = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    let db = crate::state::use_db();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -131,6 +133,7 @@ fn LinkForm(info: JoinInfo, code: String) -> impl IntoView {
             return;
         }
         let code = code.clone();
+        let navigate = navigate.clone();
         busy.set(true);
         leptos::task::spawn_local(async move {
             let result: Result<LoginResponse, ApiProblem> = if setup {
@@ -150,18 +153,29 @@ fn LinkForm(info: JoinInfo, code: String) -> impl IntoView {
                     password: pw,
                     device_name,
                     display_name: if reset { None } else { display.ok() },
+                    // A reset after a forgotten PIN: the sealed records come back too.
+                    recover: if reset {
+                        crate::pin::device_to_recover()
+                    } else {
+                        None
+                    },
                 })
                 .await
             };
             busy.set(false);
             match result {
-                Ok(r) => match ctx.sign_in(Session {
-                    token: r.token,
-                    user: r.user,
-                }) {
-                    // The link is spent: open the app at its start, without the code.
+                Ok(r) => match ctx.sign_in(r) {
+                    // The link is spent: open the app at its start, without the code (in
+                    // place: a page load would drop the data key before the PIN wraps it).
                     Ok(_) => {
-                        let _ = window().location().replace("/");
+                        db.reload();
+                        navigate(
+                            "/",
+                            leptos_router::NavigateOptions {
+                                replace: true,
+                                ..Default::default()
+                            },
+                        );
                     }
                     Err(_) => problem.set(Some(ApiProblem::Server("storage".into()))),
                 },

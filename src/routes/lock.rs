@@ -60,8 +60,8 @@ pub fn PinSetupPage() -> impl IntoView {
     }
 }
 
-/// The app is locked: the PIN opens it, offline. Five wrong PINs in a row end the sign-in;
-/// what the server has leaves the phone, every unsynced change stays.
+/// The app is locked: the PIN opens it (and the sealed data), offline. Five wrong PINs in a
+/// row end the sign-in; every unsynced change stays, sealed until a password sign-in.
 #[component]
 pub fn UnlockPage() -> impl IntoView {
     let ctx = use_session();
@@ -77,7 +77,8 @@ pub fn UnlockPage() -> impl IntoView {
             match crate::pin::check(&p).await {
                 Ok((true, _)) => {
                     problem.set(None);
-                    ctx.locked.set(false);
+                    ctx.unlocked();
+                    db.open();
                 }
                 Ok((false, before)) => match after_wrong_pin(before) {
                     AfterWrongPin::TryAgain { left } => {
@@ -85,7 +86,12 @@ pub fn UnlockPage() -> impl IntoView {
                         problem.set(Some(tries_left(l, left)));
                     }
                     AfterWrongPin::SignInAgain => {
-                        db.wipe_synced();
+                        // Sealed, the data stays as it is, and only a password sign-in
+                        // opens it again; plain (a sign-in from before sealing), what the
+                        // server has leaves the phone.
+                        if !crate::pin::is_sealed_and_locked() {
+                            db.wipe_synced();
+                        }
                         ctx.ended_by_server(ApiProblem::TooManyPins)
                     }
                 },

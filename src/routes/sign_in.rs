@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use crate::api::{self, ApiProblem};
 use crate::components::field::TextField;
 use crate::i18n::*;
-use crate::session::{use_session, Session};
+use crate::session::use_session;
 
 /// Signing in, once, while online; after that the app opens offline for this user.
 #[component]
@@ -42,7 +42,8 @@ pub fn SignInPage() -> impl IntoView {
             username: user.to_string(),
             password: password.get_untracked(),
             device_name,
-            recover: None,
+            // Sealed records the PIN can no longer open: the server gives their key back.
+            recover: crate::pin::device_to_recover(),
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
@@ -50,13 +51,9 @@ pub fn SignInPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(r) => {
-                    match ctx.sign_in(Session {
-                        token: r.token,
-                        user: r.user,
-                    }) {
-                        Ok(true) => {
-                            let _ = window().location().reload();
-                        }
+                    match ctx.sign_in(r) {
+                        // Another user's records left: the lists in memory follow.
+                        Ok(true) => db.reload(),
                         Ok(false) => {}
                         Err(e) => store_error.set(Some(e)),
                     }

@@ -253,6 +253,10 @@ pub struct JoinRequest {
     /// The new member's own spelling of their name (default: the one on the invite).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// With a password-reset link: a device of this user whose sealed data the phone cannot
+    /// open any more (as in [`LoginRequest::recover`]); ignored for an invite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recover: Option<String>,
 }
 
 /// `POST /api/v1/join/check {code}`: what a link is for, before the form is filled.

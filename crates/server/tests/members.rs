@@ -449,3 +449,67 @@ async fn everyone_changes_their_own_password_and_the_audit_log_has_it_all() {
     assert_eq!(disable["username"], "li.wei");
     assert_eq!(disable["what"], "vol.a");
 }
+
+#[tokio::test]
+async fn a_reset_link_gives_back_the_recovery_key_of_that_users_device_once() {
+    let app = spawn_app().await;
+    let (admin, _) = set_up(&app).await;
+    let (_, vol) = invite_and_join(&app, &admin, "volunteer", "vol.a").await;
+    let first: Value = app
+        .post("/api/v1/login", login_body("vol.a", PW), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (device, key) = (first["device_id"].clone(), first["recovery_key"].clone());
+    let link = |who: &Value| {
+        let id = who["id"].as_str().unwrap().to_owned();
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let res = app
+                .post(
+                    &format!("/api/v1/members/{id}/reset"),
+                    json!({}),
+                    Some(&admin),
+                )
+                .await;
+            res.json::<Value>().await.unwrap()["code"].clone()
+        }
+    };
+    let reset = |code: Value, recover: Value| {
+        app.post(
+            "/api/v1/join",
+            json!({ "code": code, "username": "vol.a", "password": "a-new-password-2",
+                    "device_name": "新手机", "recover": recover }),
+            None,
+        )
+    };
+    let res = reset(link(&vol).await, device.clone()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["recovered_key"], key);
+    assert_ne!(answer["recovery_key"], key);
+    // Once only.
+    let again: Value = reset(link(&vol).await, device).await.json().await.unwrap();
+    assert!(again.get("recovered_key").is_none(), "{again}");
+    // An invite never gives one back, whatever it names.
+    let invite: Value = invite(&app, &admin, "volunteer", "李四")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let joined: Value = app
+        .post(
+            "/api/v1/join",
+            json!({ "code": invite["code"], "username": "li.si", "password": "a-new-password-3",
+                    "device_name": "手机", "recover": answer["device_id"] }),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(joined.get("recovered_key").is_none(), "{joined}");
+    assert_eq!(joined["user"]["username"], "li.si");
+}

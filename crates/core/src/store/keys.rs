@@ -7,6 +7,8 @@
 
 use super::{KvStore, StoreError};
 
+/// Every key the app writes starts with this.
+pub const ALL_PREFIX: &str = "doorstep/";
 /// Every key of the team's data starts with this.
 pub const ROOT: &str = "doorstep/v1/";
 
@@ -51,7 +53,8 @@ const fn under(key: &'static str) -> StorageKey {
 
 /// The device token and the user (JSON).
 pub const SESSION: &str = "doorstep/session";
-/// The PIN's salt, verifier and wrong tries in a row (JSON).
+/// The PIN's salt, verifier and wrong tries in a row (JSON), of a sign-in made before sealing
+/// began: such a phone's data stays plain until its next password sign-in.
 pub const PIN: &str = "doorstep/pin";
 /// Why the last sign-in ended ("revoked"), read once by the sign-in screen after a wipe.
 pub const ENDED: &str = "doorstep/ended";
@@ -60,6 +63,9 @@ pub const LANG: &str = "doorstep/lang";
 /// The iPhone "add to home screen" steps were read.
 pub const IOS_HINT_SEEN: &str = "doorstep/ios-hint-seen";
 
+/// The sealed data's keyring (`store::keyring`): the data key wrapped under the PIN and under
+/// the device's recovery key. It goes with the team's data, never before it.
+pub const KEYRING: &str = "doorstep/v1/keyring";
 /// Whose records the phone holds (a username).
 pub const OWNER: &str = "doorstep/v1/owner";
 /// When the last sync succeeded (ms).
@@ -93,18 +99,19 @@ pub const EVENTS: &str = "doorstep/v1/events/";
 pub const TOMBSTONES: &str = "doorstep/v1/tombstones/";
 
 /// Keys a sealed store (`store::sealed`) leaves plain: read before the data key is known
-/// (the PIN's record, which will hold the wrapped data key), or the phone's own settings.
+/// (the keyring, an older sign-in's PIN verifier), or the phone's own settings.
 pub fn is_plain(key: &str) -> bool {
-    [PIN, LANG, ENDED, IOS_HINT_SEEN].contains(&key)
+    [KEYRING, PIN, LANG, ENDED, IOS_HINT_SEEN].contains(&key)
 }
 
 /// Every key and prefix the app writes.
-pub const ALL: [StorageKey; 23] = [
+pub const ALL: [StorageKey; 24] = [
     one(SESSION, Holds::SignIn),
     one(PIN, Holds::SignIn),
     one(ENDED, Holds::Phone),
     one(LANG, Holds::Phone),
     one(IOS_HINT_SEEN, Holds::Phone),
+    one(KEYRING, Holds::Team),
     one(OWNER, Holds::Team),
     one(LAST_OK, Holds::Team),
     one(CURSOR, Holds::Team),

@@ -51,6 +51,25 @@ impl<S: KvStore> Sealed<S> {
         &self.inner
     }
 
+    /// Seals every value under `prefix` still stored plain (written before sealing began),
+    /// one key at a time: a failed write (storage full) leaves that value plain and readable,
+    /// stops, and a later call goes on. Returns how many it sealed.
+    pub fn seal_plain_values(&self, prefix: &str) -> Result<usize, StoreError> {
+        let mut sealed = 0;
+        for key in self.inner.keys(prefix)? {
+            if keys::is_plain(&key) {
+                continue;
+            }
+            if let Some(v) = self.inner.get(&key)? {
+                if !is_sealed(&v) {
+                    self.set(&key, &v)?;
+                    sealed += 1;
+                }
+            }
+        }
+        Ok(sealed)
+    }
+
     fn seal(&self, key: &str, value: &str) -> String {
         let utf16 = value.encode_utf16().count() * 2;
         let mut plain = Vec::with_capacity(1 + value.len().min(utf16));
@@ -339,6 +358,42 @@ mod tests {
         );
         s.set(keys::LANG, "en").unwrap();
         assert_eq!(s.inner().get(keys::LANG).unwrap().as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn plain_values_are_sealed_in_place_and_a_full_store_loses_none() {
+        // Room for the plain values (256 units) and a little more, not for sealing the long
+        // one (Chinese text grows by a sixteenth and the nonce and tag when sealed).
+        let inner = MemoryStore::with_quota(280);
+        let plain = [
+            (k(VISITS, "r/a"), "王奶奶说腿疼".to_owned()),
+            (k(HOUSEHOLDS, "r/b"), "王".repeat(150)),
+            (keys::SESSION.to_owned(), "{\"token\":\"t\"}".to_owned()),
+        ];
+        for (key, v) in &plain {
+            inner.set(key, v).unwrap();
+        }
+        inner.set(keys::KEYRING, "{}").unwrap();
+        let s = Sealed::new(inner, &KEY, counter);
+        // Too full to seal the long one: an error, and every value still reads as it was.
+        assert_eq!(
+            s.seal_plain_values("doorstep/"),
+            Err(StoreError::QuotaExceeded)
+        );
+        for (key, v) in &plain {
+            assert_eq!(s.get(key).unwrap().as_ref(), Some(v), "{key}");
+        }
+        s.inner().remove(&k(HOUSEHOLDS, "r/b")).unwrap();
+        assert_eq!(s.seal_plain_values("doorstep/").unwrap(), 1, "the rest");
+        assert_eq!(s.seal_plain_values("doorstep/").unwrap(), 0, "nothing left");
+        for key in [k(VISITS, "r/a"), keys::SESSION.to_owned()] {
+            assert!(is_sealed(&s.inner().get(&key).unwrap().unwrap()), "{key}");
+        }
+        assert_eq!(
+            s.get(&k(VISITS, "r/a")).unwrap().as_deref(),
+            Some("王奶奶说腿疼")
+        );
+        assert_eq!(s.inner().get(keys::KEYRING).unwrap().as_deref(), Some("{}"));
     }
 
     #[test]

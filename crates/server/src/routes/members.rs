@@ -119,6 +119,7 @@ async fn signed_in(
     state: &AppState,
     user: UserInfo,
     device: &str,
+    recovered_key: Option<String>,
 ) -> Result<Json<LoginResponse>, ApiError> {
     let d = accounts::add_device(&state.db, &user, device).await?;
     Ok(Json(LoginResponse {
@@ -126,7 +127,7 @@ async fn signed_in(
         user,
         device_id: d.id,
         recovery_key: d.recovery_key,
-        recovered_key: None,
+        recovered_key,
     }))
 }
 
@@ -159,7 +160,7 @@ async fn setup(
     let (user, _) = accounts::user_of_team(&state.db, &team_id, &user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    signed_in(&state, user, &device).await
+    signed_in(&state, user, &device, None).await
 }
 
 async fn invite(
@@ -259,7 +260,14 @@ async fn join(
     let (user, _) = accounts::user_of_team(&state.db, &team_id, &user_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    signed_in(&state, user, &device).await
+    // A reset is a password sign-in of that user (who may have forgotten the PIN too).
+    let recovered = match (link.kind, req.recover.as_deref()) {
+        (Kind::Reset, Some(device)) => {
+            crate::routes::session::recover(&state, &user, device).await?
+        }
+        _ => None,
+    };
+    signed_in(&state, user, &device, recovered).await
 }
 
 async fn reset_password(

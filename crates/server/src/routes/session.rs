@@ -68,13 +68,7 @@ async fn login(
         }
     };
     let recovered_key = match req.recover.as_deref() {
-        Some(device) => {
-            let key = accounts::take_recovery_key(&state.db, &user, device).await?;
-            let what = if key.is_some() { "given" } else { "refused" };
-            crate::audit::record(&state.db, &user.team.id, &user.id, "recovery", device, what)
-                .await?;
-            key
-        }
+        Some(device) => recover(&state, &user, device).await?,
         None => None,
     };
     let d = accounts::add_device(&state.db, &user, &device_name).await?;
@@ -86,6 +80,19 @@ async fn login(
         recovery_key: d.recovery_key,
         recovered_key,
     }))
+}
+
+/// After a password sign-in (or reset) of `user`: the recovery key of their `device`, once
+/// (see [`accounts::take_recovery_key`]), audited either way.
+pub(crate) async fn recover(
+    state: &AppState,
+    user: &UserInfo,
+    device: &str,
+) -> Result<Option<String>, ApiError> {
+    let key = accounts::take_recovery_key(&state.db, user, device).await?;
+    let what = if key.is_some() { "given" } else { "refused" };
+    crate::audit::record(&state.db, &user.team.id, &user.id, "recovery", device, what).await?;
+    Ok(key)
 }
 
 async fn logout(State(state): State<AppState>, auth: AuthUser) -> Result<StatusCode, ApiError> {
