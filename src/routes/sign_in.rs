@@ -51,10 +51,10 @@ pub fn SignInPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(r) => {
+                    // The records the sign-in opened (or another user's left): the lists in
+                    // memory follow.
                     match ctx.sign_in(r) {
-                        // Another user's records left: the lists in memory follow.
-                        Ok(true) => db.reload(),
-                        Ok(false) => {}
+                        Ok(_) => db.reload(),
                         Err(e) => store_error.set(Some(e)),
                     }
                 }

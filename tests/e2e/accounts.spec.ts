@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addHousehold, nav, newTeam, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload, clickSignOut } from "./helpers";
+import { addHousehold, nav, newTeam, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload, clickSignOut, storedText } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
@@ -85,15 +85,18 @@ test("a phone revoked by the coordinator wipes the team's data once the server h
   const phone = devices.find((d: { name: string; revoked: boolean }) => d.name === "要被退出的手机" && !d.revoked);
   expect((await request.post(`/api/v1/devices/${phone.id}/revoke`, { headers: auth })).status()).toBe(204);
 
-  // Next contact: what it saved is sent, then the team's data leaves the phone.
+  // Next contact (once unlocked: the sign-in is sealed until then): what it saved is sent,
+  // then the team's data leaves the phone.
   await page.reload();
+  await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "解锁" }).click();
   await expect(page.getByRole("status").filter({ hasText: "负责人已让这台手机退出登录" })).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
   const households = await (await request.get("/api/v1/households?limit=500", { headers: auth })).json();
   expect(households.items.some((h: { address: { room: string } }) => h.address.room === mine.room)).toBe(true);
 });
 
-test("the app locks on start and opens offline with the PIN; five wrong PINs end the sign-in and wipe what the server has", async ({ page, context }) => {
+test("the app locks on start and opens offline with the PIN; five wrong PINs end the sign-in and seal the records away", async ({ page, context }) => {
   const me = newTeam().volunteer;
   await openControlled(page, "/", me);
   await addHousehold(page, A);
@@ -129,8 +132,8 @@ test("the app locks on start and opens offline with the PIN; five wrong PINs end
   await page.getByRole("button", { name: "解锁" }).click();
   await expect(page.getByRole("status").filter({ hasText: "解锁密码错了太多次" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
-  // The household had reached the server: it left the phone.
-  expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/households/r/")))).toBe(false);
+  // The records stay, sealed: only a password sign-in opens them again (sealed.spec.ts).
+  expect(await storedText(page)).not.toContain(A.name);
   await context.setOffline(false);
   // Signing in again brings the team's records back.
   await signIn(page, me);

@@ -1,0 +1,143 @@
+import { test, expect, type Page } from "@playwright/test";
+import { addHousehold, logVisit, nav, newTeam, openControlled, setPin, signIn, storedText, PIN } from "./helpers";
+
+// Issue 15: the phone's records, its outbox and its sign-in are sealed (AES-256-GCM) under a
+// data key that only the PIN (or a password sign-in, with the server's recovery key) opens.
+
+const HOME = { community: "幸福社区", building: "3幢", room: "302室", name: "王秀英" };
+const WORDS = "腿疼，想要一副拐杖";
+
+/** Every stored key with its raw value, as someone with a copy of the storage reads it. */
+function rawStorage(page: Page): Promise<[string, string][]> {
+  return page.evaluate(() => Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)!] as [string, string]));
+}
+
+/** The keys left plain on purpose: the keyring (wrapped keys only) and the phone's own settings. */
+const PLAIN = ["doorstep/v1/keyring", "doorstep/lang", "doorstep/ended", "doorstep/ios-hint-seen"];
+
+async function expectSealed(page: Page) {
+  const raw = await rawStorage(page);
+  const team = raw.filter(([k]) => k.startsWith("doorstep/") && !PLAIN.includes(k));
+  expect(team.length).toBeGreaterThan(5);
+  for (const [k, v] of team) {
+    // U+E000/U+E001, then 15 bits to a unit (crates/core/src/store/sealed.rs).
+    expect([0xe000, 0xe001], k).toContain(v.charCodeAt(0));
+  }
+  const text = raw.map(([k, v]) => `${k}\n${v}`).join("\n") + (await storedText(page));
+  for (const secret of [HOME.name, HOME.room, WORDS, "token", "测试志愿者"]) {
+    expect(text, secret).not.toContain(secret);
+  }
+  // The keyring holds wrapped keys only.
+  const ring = JSON.parse(raw.find(([k]) => k === "doorstep/v1/keyring")![1]);
+  expect(Object.keys(ring).sort()).toEqual(expect.arrayContaining(["by_recovery", "device_id", "owner", "salt"]));
+}
+
+async function wrongPin(page: Page) {
+  await page.getByLabel("解锁密码", { exact: true }).fill("1111");
+  await page.getByRole("button", { name: "解锁" }).click();
+}
+
+test("the storage holds no resident, note or sign-in in clear; the PIN opens it, offline", async ({ page, context }) => {
+  const me = newTeam().volunteer;
+  await openControlled(page, "/", me);
+  await addHousehold(page, HOME);
+  await logVisit(page, "测试志愿者", WORDS);
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
+  await expectSealed(page);
+
+  // Locked: nothing of the team on the screen, nothing in the page's memory to show.
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "应用已锁定" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText(HOME.name);
+  await expect(page.locator("body")).not.toContainText(me.name);
+  await expectSealed(page);
+  await page.screenshot({ path: test.info().outputPath("locked-sealed.png") });
+  const started = Date.now();
+  await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "解锁" }).click();
+  await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+  console.log(`unlock (PBKDF2-SHA-256, 600,000 rounds, and the first read): ${Date.now() - started} ms`);
+  await expect(page.getByRole("banner")).toContainText(me.name);
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: /3幢 302室/ }).click();
+  await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(WORDS);
+  await page.screenshot({ path: test.info().outputPath("unlocked-household.png") });
+});
+
+test("five wrong PINs keep the unsynced visit sealed; a password sign-in opens it and it syncs", async ({ page, context, request }) => {
+  const team = newTeam();
+  const me = team.volunteer;
+  await openControlled(page, "/", me);
+  await addHousehold(page, HOME);
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
+
+  // Offline, a visit the server has not seen; then the PIN is forgotten.
+  await context.setOffline(true);
+  await logVisit(page, "测试志愿者", WORDS);
+  await page.reload();
+  for (let i = 0; i < 5; i++) await wrongPin(page);
+  await expect(page.getByRole("status").filter({ hasText: "解锁密码错了太多次" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await expectSealed(page);
+  const kept = (await rawStorage(page)).filter(([k]) => k.startsWith("doorstep/v1/visits/r/"));
+  expect(kept).toHaveLength(1);
+  await page.reload();
+  // The PIN no longer opens anything: the app asks for the password.
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+
+  // Another member cannot sign in over records that may not be on the server.
+  await context.setOffline(false);
+  await page.getByLabel("用户名").fill(team.volunteer2.username);
+  await page.getByLabel("密码").fill(team.volunteer2.password);
+  await page.getByLabel("这台手机的名称").fill("共用手机");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page.getByRole("alert")).toContainText("上一位用户");
+
+  // Its owner, with the password: the server gives the key back, the visit is there and syncs.
+  await signIn(page, me);
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步", { timeout: 30_000 });
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: /3幢 302室/ }).click();
+  await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(WORDS);
+  const login = await request.post("/api/v1/login", {
+    data: { username: team.coordinator.username, password: team.coordinator.password, device_name: "电脑" },
+  });
+  const headers = { Authorization: `Bearer ${(await login.json()).token}` };
+  const visits = JSON.stringify(await (await request.get("/api/v1/visits?limit=500", { headers })).json());
+  expect(visits).toContain(WORDS);
+  await expectSealed(page);
+});
+
+test("a volunteer who forgot the PIN and the password gets the records back through a reset link", async ({ page, context, baseURL }) => {
+  const team = newTeam();
+  const me = team.volunteer;
+  await openControlled(page, "/", me);
+  await addHousehold(page, HOME);
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
+  await context.setOffline(true);
+  await logVisit(page, "测试志愿者", WORDS);
+  await page.reload();
+  for (let i = 0; i < 5; i++) await wrongPin(page);
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await context.setOffline(false);
+
+  // The coordinator makes a reset link for the volunteer.
+  const login = await (await page.request.post(`${baseURL}/api/v1/login`, {
+    data: { username: team.coordinator.username, password: team.coordinator.password, device_name: "电脑" },
+  })).json();
+  const headers = { Authorization: `Bearer ${login.token}` };
+  const members = await (await page.request.get(`${baseURL}/api/v1/members`, { headers })).json();
+  const id = members.find((m: { username: string }) => m.username === me.username).id;
+  const link = await (await page.request.post(`${baseURL}/api/v1/members/${id}/reset`, { headers, data: {} })).json();
+  await page.goto(link.url);
+  await page.getByLabel("密码（至少 8 位）").fill("a-new-password-9");
+  await page.getByLabel("再输一次密码").fill("a-new-password-9");
+  await page.getByLabel(/这台手机的名称/).fill("测试手机");
+  await page.getByRole("button", { name: "设置新密码并登录" }).click();
+  await setPin(page);
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步", { timeout: 30_000 });
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: /3幢 302室/ }).click();
+  await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(WORDS);
+});
