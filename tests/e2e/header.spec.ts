@@ -83,28 +83,27 @@ for (const width of [360, 412]) {
   });
 }
 
-test("the unlock button stays where it was while the first sync reports", async ({ page }) => {
+test("locked, nothing syncs and the unlock button stays where it was; unlocked, the first sync reports", async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 800 });
   const team = newTeam();
   await page.goto("/");
   await signIn(page, team.volunteer);
   await expect(status(page)).toContainText("已全部同步");
-  // The start's first sync held until the unlock button has been measured.
-  let release!: () => void;
-  const held = new Promise<void>((r) => (release = r));
-  await page.route("**/api/v1/sync/**", async (route) => {
-    await held;
-    await route.continue();
-  });
+  // The sign-in is sealed until the PIN opens it: no sync may start before.
+  const syncs: string[] = [];
+  page.on("request", (r) => { if (r.url().includes("/api/v1/sync/")) syncs.push(r.url()); });
   await page.reload();
   const unlock = page.getByRole("button", { name: "解锁" });
   await expect(unlock).toBeVisible();
   const first = await unlock.boundingBox();
-  release();
-  await expect(status(page)).toContainText("已全部同步");
+  await page.waitForTimeout(1500);
+  expect(syncs).toEqual([]);
+  await expect(status(page)).toHaveCount(0); // no sign-in to report on yet
   expect(await unlock.boundingBox()).toEqual(first);
   await expectOneLine(page); // the language switch in place of the account button
   await page.getByLabel("解锁密码").fill(PIN);
   await unlock.click();
   await expect(mainNav(page)).toBeVisible();
+  await expect(status(page)).toContainText("已全部同步");
+  expect(syncs.length).toBeGreaterThan(0);
 });

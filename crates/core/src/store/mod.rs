@@ -15,6 +15,7 @@ mod metered;
 mod outbox;
 pub mod pack;
 pub mod sealed;
+mod sealed_dict;
 mod usage;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
