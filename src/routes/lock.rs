@@ -72,6 +72,8 @@ pub fn UnlockPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let p = pin.get_untracked();
+        // From the tap to the records read (the PIN's key, the data key, every list).
+        crate::browser::mark("doorstep:unlock");
         leptos::task::spawn_local(async move {
             let l = lang.get_untracked();
             match crate::pin::check(&p).await {
@@ -79,6 +81,7 @@ pub fn UnlockPage() -> impl IntoView {
                     problem.set(None);
                     ctx.unlocked();
                     db.open();
+                    crate::browser::measure("doorstep:unlock", "doorstep:unlock");
                 }
                 Ok((false, before)) => match after_wrong_pin(before) {
                     AfterWrongPin::TryAgain { left } => {
