@@ -219,8 +219,20 @@ pub fn packed_values_keep_every_unit(s: &dyn KvStore) {
 pub fn fill(s: &dyn KvStore) -> Vec<String> {
     let mut keys = Vec::new();
     let mut chunk = 512 * 1024;
+    // Text nothing compresses (a store may compress before it counts: `store::sealed`).
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    let mut noise = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b' ' + (x % 95) as u8)
+            })
+            .collect()
+    };
     while chunk >= 8 {
-        let value = "x".repeat(chunk);
+        let value = noise(chunk);
         loop {
             let key = format!("{P}fill/{}", keys.len());
             match s.set(&key, &value) {
