@@ -134,6 +134,35 @@ impl Db {
         self.recount();
     }
 
+    /// After a sync: reads again only the records it stored or removed (`touched`), and
+    /// recounts what waits. A record no longer stored leaves its list.
+    pub fn patch(&self, touched: &[(RecordKind, RecordId)]) {
+        if !touched.is_empty() {
+            if let Ok(store) = LocalStore::open() {
+                let local = LocalDb::new(&store);
+                let of = |kind| {
+                    touched
+                        .iter()
+                        .filter(move |(k, _)| *k == kind)
+                        .map(|(_, id)| *id)
+                };
+                patch_list(self.households, &local, of(RecordKind::Household));
+                patch_list(self.visits, &local, of(RecordKind::Visit));
+                patch_list(self.events, &local, of(RecordKind::Event));
+                let tombstones = local.tombstones();
+                self.deleted.update(|d| {
+                    for (_, id) in touched {
+                        match tombstones.get::<Tombstone>(&id.to_string()) {
+                            Ok(Some(_)) => d.insert(*id),
+                            _ => d.remove(id),
+                        };
+                    }
+                });
+            }
+        }
+        self.recount();
+    }
+
     /// Counts the changes waiting to be pushed, and the records they are about.
     pub fn recount(&self) {
         if let Ok(store) = LocalStore::open() {
@@ -405,6 +434,44 @@ impl Db {
     pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
         self.live_visits(|v| v.household_id == household)
     }
+}
+
+/// Puts the stored copies of `ids` in `list` (in place, or added), and drops those no longer
+/// stored.
+fn patch_list<T: Synced + Send + Sync + 'static>(
+    list: RwSignal<Vec<T>>,
+    local: &LocalDb<'_, LocalStore>,
+    ids: impl Iterator<Item = RecordId>,
+) {
+    let c = local.collection(T::KIND);
+    let fresh: Vec<(RecordId, Option<T>)> = ids
+        .map(|id| (id, c.get::<T>(&id.to_string()).ok().flatten()))
+        .collect();
+    if fresh.is_empty() {
+        return;
+    }
+    list.update(|xs| {
+        // Every entry of an id reads the same final state, so the positions stay right.
+        let mut at: std::collections::HashMap<RecordId, usize> =
+            xs.iter().enumerate().map(|(i, x)| (x.id(), i)).collect();
+        let mut gone = HashSet::new();
+        for (id, record) in fresh {
+            match (at.get(&id).copied(), record) {
+                (Some(i), Some(r)) => xs[i] = r,
+                (None, Some(r)) => {
+                    at.insert(id, xs.len());
+                    xs.push(r);
+                }
+                (Some(_), None) => {
+                    gone.insert(id);
+                }
+                (None, None) => {}
+            }
+        }
+        if !gone.is_empty() {
+            xs.retain(|x| !gone.contains(&x.id()));
+        }
+    });
 }
 
 /// Whether storage failed only because the data is sealed and the PIN not given yet.

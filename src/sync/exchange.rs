@@ -1,10 +1,10 @@
 //! One sync: push everything waiting (in batches), then pull until the server has no more.
 
-use doorstep_core::store::{KvStore, LocalDb, StoreError};
+use doorstep_core::store::{KvStore, LocalDb, RecordKind, StoreError};
 use doorstep_core::sync::retry::{self, after_error, NextStep};
 use doorstep_core::sync::wire::{PUSH_BATCH, PUSH_BYTES};
 use doorstep_core::sync::{client, repair};
-use doorstep_core::UnixMillis;
+use doorstep_core::{RecordId, UnixMillis};
 use leptos::prelude::*;
 
 use super::{SyncCtx, SyncState};
@@ -54,31 +54,53 @@ fn with_db<R>(
     f(&LocalDb::new(&store)).map_err(store_failed)
 }
 
+/// What a sync changed on the phone.
+#[derive(Default)]
+struct Touched {
+    records: Vec<(RecordKind, RecordId)>,
+    everything: bool,
+}
+
+/// Push, pull, prune; a repair (the server was restored from a backup) queues changes again
+/// and pulls everything once more: a second round, rarely a third.
+async fn rounds(
+    token: &str,
+    ctx: SyncCtx,
+    total: usize,
+    done: &mut usize,
+    touched: &mut Touched,
+) -> Result<(), NextStep> {
+    for _round in 0..3 {
+        push_all(token, ctx, total, done).await?;
+        let repair = pull_all(token, ctx, touched).await?;
+        if !repair {
+            // What the team's window no longer keeps leaves the phone (never a change
+            // not yet on the server).
+            touched.records.extend(with_db(client::prune)?.removed);
+            return Ok(());
+        }
+        touched.everything = true;
+        run_repair(token, ctx).await?;
+    }
+    Ok(())
+}
+
 pub async fn exchange(token: &str, ctx: SyncCtx) -> Result<(), NextStep> {
     let SyncState::Running { total, .. } = ctx.state.get_untracked() else {
         return Ok(());
     };
     let mut done = 0;
-    let mut changed = false;
-    // A repair (the server was restored from a backup) queues changes again and pulls
-    // everything once more: a second round, rarely a third.
-    for _round in 0..3 {
-        push_all(token, ctx, total, &mut done).await?;
-        let (stored, repair) = pull_all(token, ctx).await?;
-        changed |= stored > 0 || repair;
-        if !repair {
-            // What the team's window no longer keeps leaves the phone (never a change
-            // not yet on the server).
-            changed |= !with_db(client::prune)?.removed.is_empty();
-            break;
-        }
-        run_repair(token, ctx).await?;
-    }
-    if changed {
+    let mut touched = Touched::default();
+    let result = rounds(token, ctx, total, &mut done, &mut touched).await;
+    // What this sync stored or removed, even if it stopped half-way: the lists in memory
+    // follow (the records it touched read again, or all of them after a repair or a pull
+    // from nothing).
+    if touched.everything {
         ctx.db.reload();
     } else {
-        ctx.db.recount();
+        ctx.db.patch(&touched.records);
     }
+    result?;
     let refused = refused_count();
     ctx.refused.set(refused);
     // For the coordinator's device list; best effort.
@@ -127,10 +149,9 @@ async fn push_all(
     Ok(())
 }
 
-/// Pulls until the server has no more. Returns how many records were stored, and whether
-/// a repair must run first (then the pull starts again after it).
-async fn pull_all(token: &str, ctx: SyncCtx) -> Result<(usize, bool), NextStep> {
-    let mut stored = 0;
+/// Pulls until the server has no more, noting what it stored or removed. Returns whether a
+/// repair must run first (then the pull starts again after it).
+async fn pull_all(token: &str, ctx: SyncCtx, touched: &mut Touched) -> Result<bool, NextStep> {
     // Every phone keeps the team's window; the dashboard and the review read older periods
     // from the server.
     let today = Some(crate::state::today());
@@ -151,12 +172,13 @@ async fn pull_all(token: &str, ctx: SyncCtx) -> Result<(usize, bool), NextStep> 
             Err(p) => return Err(fail(ctx, &p)),
         };
         let pulled = with_db(|db| client::on_pulled(db, &page, crate::browser::now()))?;
-        stored += pulled.stored;
+        touched.records.extend(pulled.touched);
+        touched.everything |= pulled.everything;
         if pulled.repair {
-            return Ok((stored, true));
+            return Ok(true);
         }
         if !page.more && !pulled.again {
-            return Ok((stored, false));
+            return Ok(false);
         }
     }
 }

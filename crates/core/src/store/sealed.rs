@@ -438,8 +438,16 @@ mod tests {
             assert_eq!(s.get(key).unwrap().as_ref(), Some(v), "{key}");
         }
         s.inner().remove(&k(HOUSEHOLDS, "r/b")).unwrap();
-        assert_eq!(s.seal_plain_values(keys::ALL_PREFIX).unwrap(), 1, "the rest");
-        assert_eq!(s.seal_plain_values(keys::ALL_PREFIX).unwrap(), 0, "nothing left");
+        assert_eq!(
+            s.seal_plain_values(keys::ALL_PREFIX).unwrap(),
+            1,
+            "the rest"
+        );
+        assert_eq!(
+            s.seal_plain_values(keys::ALL_PREFIX).unwrap(),
+            0,
+            "nothing left"
+        );
         for key in [k(VISITS, "r/a"), keys::SESSION.to_owned()] {
             assert!(is_sealed(&s.inner().get(&key).unwrap().unwrap()), "{key}");
         }

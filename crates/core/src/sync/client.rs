@@ -399,7 +399,7 @@ pub fn wipe_synced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<usize, St
 }
 
 /// What a pulled page changed on the phone.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Pulled {
     pub stored: usize,
     /// Left as they are: a change of them waits to be pushed or is in quarantine.
@@ -411,6 +411,11 @@ pub struct Pulled {
     /// Pull again at once, from the new cursor (from nothing: the window grew, or a record
     /// kept beyond it was deleted and another may take its place).
     pub again: bool,
+    /// The records this page stored or removed: what the app reads again, and no more.
+    pub touched: Vec<(RecordKind, RecordId)>,
+    /// This page dropped the phone's synced history (a pull from nothing with a window):
+    /// more changed than `touched` says; the app reads everything again.
+    pub everything: bool,
 }
 
 /// Whether the phone holds a change the server has not taken (waiting in the outbox, or set
@@ -481,6 +486,7 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         Some(w) => {
             if from_nothing {
                 window::drop_synced_history(db, page.scope.is_some())?;
+                done.everything = true;
             } else if stored_window(db).is_some_and(|before| w.from < before.from) {
                 // Longer than the one this phone pulled with: fetch the older records.
                 db.kv().set(WINDOW, &pack::encode(&w)?)?;
@@ -548,9 +554,11 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         }
         super::conflicts::remember(db, r.id, r.conflicts.as_deref())?;
         done.stored += 1;
+        done.touched.push((r.kind, r.id));
     }
     if !page.left.is_empty() {
-        window::remove_left(db, &page.left)?;
+        done.touched
+            .extend(window::remove_left(db, &page.left)?.removed);
     }
     if let (Some(w), false) = (page.window, uncovering.is_empty()) {
         // If the latest visit left here of such a household is before the window, the
@@ -573,7 +581,7 @@ pub fn on_pulled<S: KvStore + ?Sized>(
     }
     if page.scope.is_some() && !page.more {
         // The digest covers only the scope: the phone holds only it before comparing.
-        prune(db)?;
+        done.touched.extend(prune(db)?.removed);
     }
     done.repair = super::repair::check(db, page)?;
     Ok(done)

@@ -45,6 +45,43 @@ fn held(db: &LocalDb<'_, MemoryStore>) -> BTreeSet<RecordId> {
         .collect()
 }
 
+/// What the app shows of a phone: each record as stored, and the deleted ids.
+type View = (
+    std::collections::BTreeMap<(String, RecordId), String>,
+    BTreeSet<RecordId>,
+);
+
+/// The app's view read from scratch (as at start).
+fn view_of(db: &LocalDb<'_, MemoryStore>) -> View {
+    let mut records = std::collections::BTreeMap::new();
+    for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
+        let c = db.collection(kind);
+        for key in c.ids().unwrap() {
+            if let Some(raw) = c.get_raw(&key).unwrap() {
+                records.insert((format!("{kind:?}"), RecordId::parse(&key).unwrap()), raw);
+            }
+        }
+    }
+    (records, db.deleted_ids().unwrap().into_iter().collect())
+}
+
+/// The app's view patched as the app does after a sync: only the records sync said it
+/// touched are read again.
+fn patch(view: &mut View, db: &LocalDb<'_, MemoryStore>, touched: &[(RecordKind, RecordId)]) {
+    for &(kind, id) in touched {
+        let key = id.to_string();
+        match db.collection(kind).get_raw(&key).unwrap() {
+            Some(raw) => view.0.insert((format!("{kind:?}"), id), raw),
+            None => view.0.remove(&(format!("{kind:?}"), id)),
+        };
+        if db.tombstones().get_raw(&key).unwrap().is_some() {
+            view.1.insert(id);
+        } else {
+            view.1.remove(&id);
+        }
+    }
+}
+
 fn present(db: &LocalDb<'_, MemoryStore>, id: RecordId) -> bool {
     let key = id.to_string();
     [RecordKind::Household, RecordKind::Visit, RecordKind::Event]
@@ -240,6 +277,9 @@ struct Team {
     mine: BTreeSet<RecordId>,
     /// The volunteer's phone keeps a window (false: made coordinator).
     windowed: bool,
+    /// What the app shows of the volunteer's phone, kept as the app keeps it: its own saves
+    /// added, and after each sync only what the sync reported touched read again.
+    view: View,
 }
 
 const COORD: Writer<'static> = Writer {
@@ -267,6 +307,7 @@ impl Team {
             households: Vec::new(),
             mine: BTreeSet::new(),
             windowed: true,
+            view: View::default(),
         };
         for n in 0..5 {
             let mut h = household(n);
@@ -278,6 +319,11 @@ impl Team {
         }
         t.sync_coord();
         t
+    }
+
+    /// The app shows what it saved (`state.rs`: `show_saved`).
+    fn saw_saved(&mut self, kind: RecordKind, id: RecordId) {
+        patch(&mut self.view, &LocalDb::new(&self.phone), &[(kind, id)]);
     }
 
     fn tick(&mut self) -> UnixMillis {
@@ -303,6 +349,7 @@ impl Team {
         let store = if coord { &self.coord } else { &self.phone };
         let db = LocalDb::new(store);
         let today = (!coord && self.windowed).then_some(self.today);
+        let (mut touched, mut everything) = (Vec::new(), false);
         for _ in 0..1000 {
             let scope = client::pull_scope(&db, today);
             let page = self.server.pull_scoped(
@@ -314,8 +361,17 @@ impl Team {
             );
             let pulled = client::on_pulled(&db, &page, UnixMillis(self.at)).unwrap();
             assert!(!pulled.repair, "the digests disagree: a repair started");
+            touched.extend(pulled.touched);
+            everything |= pulled.everything;
             if !page.more && !pulled.again {
-                client::prune(&db).unwrap();
+                touched.extend(client::prune(&db).unwrap().removed);
+                if !coord {
+                    if everything {
+                        self.view = view_of(&db);
+                    } else {
+                        patch(&mut self.view, &db, &touched);
+                    }
+                }
                 return;
             }
         }
@@ -395,6 +451,7 @@ impl Team {
                 (v.created_at, v.updated_at) = (at, at);
                 LocalDb::new(&self.phone).save_visit(&v, at).unwrap();
                 self.mine.insert(v.id);
+                self.saw_saved(RecordKind::Visit, v.id);
             }
             Step::Sync(limit) => {
                 self.push(false);
@@ -440,6 +497,7 @@ impl Team {
                 (h.created_at, h.updated_at) = (at, at);
                 LocalDb::new(&self.phone).save_household(&h, at).unwrap();
                 self.mine.insert(h.id);
+                self.saw_saved(RecordKind::Household, h.id);
                 self.households.push(h);
             }
         }
@@ -449,6 +507,11 @@ impl Team {
     /// records, and everything the volunteer saved is on the server.
     fn check(&self) {
         let db = LocalDb::new(&self.phone);
+        assert_eq!(
+            self.view,
+            view_of(&db),
+            "the app's view, patched from what sync touched, is what the phone holds"
+        );
         if !self.windowed {
             assert!(client::stored_window(&db).is_none());
             let all: BTreeSet<RecordId> = self.server.docs.keys().copied().collect();
