@@ -58,6 +58,7 @@ pub const DEVICE_NAME: Text = Text::new(
     "Name of this phone (e.g. Zhang San's phone)",
 );
 pub const SET_PIN: Text = Text::new("设置解锁密码", "Set a PIN");
+pub const SETTING_PIN: Text = Text::new("正在设置……", "Setting the PIN…");
 pub const PIN_WHY: Text = Text::new(
     "每次打开应用、或离开 5 分钟以上回来时，需要输入这个密码。手机丢了，别人也打不开。",
     "The app asks for it when it opens and after 5 minutes away, so a lost phone does not open for anyone else.",
@@ -67,6 +68,8 @@ pub const PIN_AGAIN: Text = Text::new("再输一次", "PIN again");
 pub const LOCKED: Text = Text::new("应用已锁定", "The app is locked");
 pub const PIN: Text = Text::new("解锁密码", "PIN");
 pub const UNLOCK: Text = Text::new("解锁", "Unlock");
+/// While the PIN's key is derived (600,000 rounds: up to a second or two on a slow phone).
+pub const UNLOCKING: Text = Text::new("正在解锁……", "Unlocking…");
 pub const REQUIRED: Text = Text::new("必填", "Required");
 pub const KEEP_SIGNED_IN: Text = Text::new("不退出", "Stay signed in");
 pub const DISCARD_AND_SIGN_OUT: Text = Text::new(

@@ -140,15 +140,13 @@ impl Db {
         if !touched.is_empty() {
             if let Ok(store) = LocalStore::open() {
                 let local = LocalDb::new(&store);
-                let of = |kind| {
-                    touched
+                for kind in RecordKind::ALL {
+                    let ids = touched
                         .iter()
-                        .filter(move |(k, _)| *k == kind)
-                        .map(|(_, id)| *id)
-                };
-                patch_list(self.households, &local, of(RecordKind::Household));
-                patch_list(self.visits, &local, of(RecordKind::Visit));
-                patch_list(self.events, &local, of(RecordKind::Event));
+                        .filter(|(k, _)| *k == kind)
+                        .map(|(_, id)| *id);
+                    doorstep_core::with_kind!(kind, T => patch_list(T::list(self), &local, ids));
+                }
                 let tombstones = local.tombstones();
                 self.deleted.update(|d| {
                     for (_, id) in touched {
@@ -271,11 +269,7 @@ impl Db {
         field: &str,
         json: &str,
     ) -> Result<(), StoreError> {
-        match kind {
-            RecordKind::Household => self.settle_in(self.households, id, field, json),
-            RecordKind::Visit => self.settle_in(self.visits, id, field, json),
-            RecordKind::Event => self.settle_in(self.events, id, field, json),
-        }
+        doorstep_core::with_kind!(kind, T => self.settle_in(T::list(self), id, field, json))
     }
 
     fn settle_in<T: Synced + Send + Sync + 'static>(
@@ -433,6 +427,29 @@ impl Db {
     /// Visits of one household, newest first, without deleted ones.
     pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
         self.live_visits(|v| v.household_id == household)
+    }
+}
+
+/// Where the app keeps the records of a kind in memory.
+pub trait Listed: Synced + Send + Sync + 'static {
+    fn list(db: &Db) -> RwSignal<Vec<Self>>;
+}
+
+impl Listed for Household {
+    fn list(db: &Db) -> RwSignal<Vec<Self>> {
+        db.households
+    }
+}
+
+impl Listed for Visit {
+    fn list(db: &Db) -> RwSignal<Vec<Self>> {
+        db.visits
+    }
+}
+
+impl Listed for Event {
+    fn list(db: &Db) -> RwSignal<Vec<Self>> {
+        db.events
     }
 }
 

@@ -25,8 +25,12 @@ pub fn PinSetupPage() -> impl IntoView {
     let error = RwSignal::new(None::<FieldError>);
     let again_error = RwSignal::new(None::<FieldError>);
     let failed = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         let p = pin.get_untracked();
         error.set(check_pin(&p).err());
         let same = p == again.get_untracked();
@@ -34,8 +38,11 @@ pub fn PinSetupPage() -> impl IntoView {
         if error.get_untracked().is_some() || !same {
             return;
         }
+        busy.set(true);
         leptos::task::spawn_local(async move {
-            match crate::pin::set(&p).await {
+            let set = crate::pin::set(&p).await;
+            busy.set(false);
+            match set {
                 Ok(()) => ctx.pin_set(),
                 Err(e) => failed.set(Some(e.message(lang.get_untracked()).to_owned())),
             }
@@ -53,7 +60,9 @@ pub fn PinSetupPage() -> impl IntoView {
                     on_input=move |v: String| pin.set(v) error=msg(error)/>
                 <TextField id="pin-again" label=PIN_AGAIN value=again input_type="password" inputmode="numeric"
                     on_input=move |v: String| again.set(v) error=msg(again_error)/>
-                <button type="submit" class="primary">{tr(SET_PIN)}</button>
+                <button type="submit" class="primary" prop:disabled=move || busy.get()>
+                    {move || if busy.get() { SETTING_PIN.get(lang.get()) } else { SET_PIN.get(lang.get()) }}
+                </button>
                 <p class="error" role="alert">{move || failed.get()}</p>
             </form>
         </section>
@@ -69,14 +78,21 @@ pub fn UnlockPage() -> impl IntoView {
     let lang = use_lang();
     let pin = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         let p = pin.get_untracked();
         // From the tap to the records read (the PIN's key, the data key, every list).
         crate::browser::mark("doorstep:unlock");
+        busy.set(true);
         leptos::task::spawn_local(async move {
             let l = lang.get_untracked();
-            match crate::pin::check(&p).await {
+            let checked = crate::pin::check(&p).await;
+            busy.set(false);
+            match checked {
                 Ok((true, _)) => {
                     problem.set(None);
                     ctx.unlocked();
@@ -108,7 +124,9 @@ pub fn UnlockPage() -> impl IntoView {
             <form on:submit=on_submit novalidate>
                 <TextField id="pin" label=PIN value=pin input_type="password" inputmode="numeric"
                     on_input=move |v: String| pin.set(v) error=Signal::derive(|| None::<String>)/>
-                <button type="submit" class="primary">{tr(UNLOCK)}</button>
+                <button type="submit" class="primary" prop:disabled=move || busy.get()>
+                    {move || if busy.get() { UNLOCKING.get(lang.get()) } else { UNLOCK.get(lang.get()) }}
+                </button>
                 <p class="error" role="alert">{move || problem.get()}</p>
             </form>
         </section>

@@ -9,14 +9,6 @@ use leptos::prelude::*;
 use crate::i18n::*;
 use crate::sync::use_sync;
 
-fn kind_label(kind: RecordKind) -> Text {
-    match kind {
-        RecordKind::Household => Text::new("住户", "Household"),
-        RecordKind::Visit => Text::new("走访", "Visit"),
-        RecordKind::Event => Text::new("活动", "Event"),
-    }
-}
-
 fn reason(code: RejectCode) -> Text {
     match code {
         RejectCode::Invalid => Text::new(
@@ -103,7 +95,7 @@ pub fn SyncProblemsPage() -> impl IntoView {
                     let message = (q.reason.code != RejectCode::TooLarge).then(|| q.reason.message.clone());
                     view! {
                         <li>
-                            <span class="row-title">{move || kind.map(|k| kind_label(k).get(lang.get()))}</span>
+                            <span class="row-title">{move || kind.map(|k| k.label().get(lang.get()))}</span>
                             " " {named}
                             <div class="muted">{move || reason(q.reason.code).get(lang.get())}</div>
                             {message.map(|m| view! { <div class="muted">{move || server_words(&m, lang.get())}</div> })}

@@ -102,7 +102,7 @@ mod tests {
 
     #[test]
     fn every_synced_field_has_a_label() {
-        for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
+        for kind in RecordKind::ALL {
             for name in field_names(kind) {
                 for lang in [Lang::Zh, Lang::En] {
                     assert_ne!(

@@ -31,11 +31,7 @@ pub enum SyncError {
 }
 
 fn kind_str(k: RecordKind) -> &'static str {
-    match k {
-        RecordKind::Household => "household",
-        RecordKind::Visit => "visit",
-        RecordKind::Event => "event",
-    }
+    k.name()
 }
 
 fn code_str(c: RejectCode) -> &'static str {

@@ -72,11 +72,7 @@ impl<'s, S: KvStore + ?Sized> LocalDb<'s, S> {
     }
 
     pub fn collection(&self, kind: RecordKind) -> Collection<'s, S> {
-        match kind {
-            RecordKind::Household => self.households(),
-            RecordKind::Visit => self.visits(),
-            RecordKind::Event => self.events(),
-        }
+        Collection::new(self.store, kind.collection())
     }
 
     /// Stores a record (new or edited) and queues the change, naming the fields it touched

@@ -16,12 +16,9 @@ use super::wire::{
     Op, Outcome, PullResponse, PulledRecord, PushMutation, PushRequest, PushResponse, RejectCode,
     Rejection, PROTOCOL,
 };
-use crate::event::Event;
-use crate::household::Household;
 use crate::store::{
     pack, Change, KvStore, LocalDb, Mutation, Outbox, RecordKind, StoreError, Tombstone,
 };
-use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
 use super::scope::Scope;
@@ -160,11 +157,7 @@ fn put_as<S: KvStore + ?Sized>(
     fields: FieldSet,
     resend: bool,
 ) -> Result<Op, StoreError> {
-    match kind {
-        RecordKind::Household => put::<Household, S>(db, id, fields, resend),
-        RecordKind::Visit => put::<Visit, S>(db, id, fields, resend),
-        RecordKind::Event => put::<Event, S>(db, id, fields, resend),
-    }
+    crate::with_kind!(kind, T => put::<T, S>(db, id, fields, resend))
 }
 
 /// A put sends the record as stored now (its latest form); a record gone since is a no-op.
@@ -191,12 +184,7 @@ fn put<T: Synced, S: KvStore + ?Sized>(
 fn rev_of<S: KvStore + ?Sized>(db: &LocalDb<'_, S>, kind: RecordKind, id: RecordId) -> u64 {
     let c = db.collection(kind);
     let id = id.to_string();
-    match kind {
-        RecordKind::Household => c.get::<Household>(&id).ok().flatten().map(|r| r.rev),
-        RecordKind::Visit => c.get::<Visit>(&id).ok().flatten().map(|r| r.rev),
-        RecordKind::Event => c.get::<Event>(&id).ok().flatten().map(|r| r.rev),
-    }
-    .unwrap_or(0)
+    crate::with_kind!(kind, T => c.get::<T>(&id).ok().flatten().map(|r| r.rev())).unwrap_or(0)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -316,11 +304,7 @@ fn restamp<S: KvStore + ?Sized>(
         }
         Ok(())
     }
-    match kind {
-        RecordKind::Household => clamp::<Household, S>(db, id, at, |h| &mut h.created_at),
-        RecordKind::Visit => clamp::<Visit, S>(db, id, at, |v| &mut v.created_at),
-        RecordKind::Event => clamp::<Event, S>(db, id, at, |e| &mut e.created_at),
-    }
+    crate::with_kind!(kind, T => clamp::<T, S>(db, id, at, T::created_at_mut))
 }
 
 /// Queues a quarantined change again, as a whole record (the server may accept it now, e.g.
@@ -377,7 +361,7 @@ pub fn forget_cursor<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<(), Sto
 pub fn wipe_synced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<usize, StoreError> {
     let keep = local_changes(db)?;
     let mut removed = 0;
-    for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
+    for kind in RecordKind::ALL {
         let c = db.collection(kind);
         for id in c.ids()? {
             if RecordId::parse(&id).is_ok_and(|id| !keep.contains(&id)) {
@@ -534,11 +518,7 @@ pub fn on_pulled<S: KvStore + ?Sized>(
         if page.window.is_some() && !from_nothing {
             uncovering.extend(leaves_latest(db, r)?);
         }
-        let stored = match r.kind {
-            RecordKind::Household => store_pulled::<Household, S>(db, r, now)?,
-            RecordKind::Visit => store_pulled::<Visit, S>(db, r, now)?,
-            RecordKind::Event => store_pulled::<Event, S>(db, r, now)?,
-        };
+        let stored = crate::with_kind!(r.kind, T => store_pulled::<T, S>(db, r, now)?);
         match stored {
             Stored::Yes => {}
             Stored::Unreadable => {

@@ -1,15 +1,20 @@
-//! The fields of each record kind that sync merges one by one, and which of them a change
-//! touched. Metadata (id, created_at, updated_at, author, rev) is not among them: the server
-//! keeps it by its own rules (see `merge`).
+//! Each record kind, described once: its type, its wire name, where the phone stores it, its
+//! label, its rules, and the fields sync merges one by one (with which of them a change
+//! touched). Metadata (id, created_at, updated_at, author, rev) is not among the fields: the
+//! server keeps it by its own rules (see `merge`). Code that takes a [`RecordKind`] at run
+//! time reaches the type through [`with_kind!`](crate::with_kind), the one `match` over
+//! the kinds.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::event::Event;
 use crate::household::Household;
+use crate::i18n::Text;
 use crate::store::{Record, RecordKind};
+use crate::validate::FieldError;
 use crate::visit::Visit;
-use crate::RecordId;
+use crate::{Day, RecordId, UnixMillis};
 
 /// Which fields a change touched: bit `i` is field `i` of the kind's list. Stored in the
 /// outbox (a number is small); sent as names.
@@ -46,10 +51,59 @@ impl Default for FieldSet {
     }
 }
 
+/// Runs `$body` with `$T` naming the record type of `$kind` (a [`RecordKind`]): the one
+/// place that maps the kinds to their types. Everything else about a kind is on [`Synced`].
+#[macro_export]
+macro_rules! with_kind {
+    ($kind:expr, $T:ident => $body:expr) => {
+        match $kind {
+            $crate::store::RecordKind::Household => {
+                type $T = $crate::household::Household;
+                $body
+            }
+            $crate::store::RecordKind::Visit => {
+                type $T = $crate::visit::Visit;
+                $body
+            }
+            $crate::store::RecordKind::Event => {
+                type $T = $crate::event::Event;
+                $body
+            }
+        }
+    };
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 3] = [RecordKind::Household, RecordKind::Visit, RecordKind::Event];
+
+    /// The kind's name on the wire and in the database.
+    pub fn name(self) -> &'static str {
+        with_kind!(self, T => T::NAME)
+    }
+
+    /// What the kind is called, for people.
+    pub fn label(self) -> Text {
+        with_kind!(self, T => T::LABEL)
+    }
+
+    /// The name of the phone's collection of records of this kind.
+    pub fn collection(self) -> &'static str {
+        with_kind!(self, T => T::COLLECTION)
+    }
+}
+
 /// A record kind that sync carries.
 pub trait Synced: Record + Serialize + DeserializeOwned + Clone {
     const KIND: RecordKind;
+    /// On the wire and in the server's database.
+    const NAME: &'static str;
+    /// The phone's collection (`store::LocalDb`).
+    const COLLECTION: &'static str;
+    const LABEL: Text;
     const FIELDS: &'static [&'static str];
+    /// The rules a stored record of this kind keeps (what the server checks of every one).
+    fn rules(&self, today: Day) -> Result<(), Vec<FieldError>>;
+    fn created_at_mut(&mut self) -> &mut UnixMillis;
     fn id(&self) -> RecordId;
     fn rev(&self) -> u64;
     fn set_rev(&mut self, rev: u64);
@@ -73,10 +127,24 @@ pub trait Synced: Record + Serialize + DeserializeOwned + Clone {
 }
 
 macro_rules! synced {
-    ($t:ty, $kind:expr, [$($f:ident),* $(,)?]) => {
+    (
+        $t:ty, $kind:expr, $name:literal, $collection:expr, $label:expr,
+        rules: |$r:ident, $today:ident| $rules:expr,
+        [$($f:ident),* $(,)?]
+    ) => {
         impl Synced for $t {
             const KIND: RecordKind = $kind;
+            const NAME: &'static str = $name;
+            const COLLECTION: &'static str = $collection;
+            const LABEL: Text = $label;
             const FIELDS: &'static [&'static str] = &[$(stringify!($f)),*];
+            fn rules(&self, $today: Day) -> Result<(), Vec<FieldError>> {
+                let $r = self;
+                $rules
+            }
+            fn created_at_mut(&mut self) -> &mut UnixMillis {
+                &mut self.created_at
+            }
             fn id(&self) -> RecordId {
                 self.id
             }
@@ -128,6 +196,10 @@ macro_rules! synced {
 synced!(
     Household,
     RecordKind::Household,
+    "household",
+    crate::store::HOUSEHOLDS,
+    Text::new("住户", "Household"),
+    rules: |h, today| h.validate(today),
     [
         address,
         residents,
@@ -142,6 +214,11 @@ synced!(
 synced!(
     Visit,
     RecordKind::Visit,
+    "visit",
+    crate::store::VISITS,
+    Text::new("走访", "Visit"),
+    // The household's basis is another record's state: not judged here.
+    rules: |v, today| v.validate(today, None),
     [
         household_id,
         day,
@@ -159,21 +236,42 @@ synced!(
 synced!(
     Event,
     RecordKind::Event,
+    "event",
+    crate::store::EVENTS,
+    Text::new("活动", "Event"),
+    rules: |e, _today| e.validate(),
     [kind, title, day, start_time, place, partners, volunteers, attendance, tallies, notes]
 );
 
 pub fn field_names(kind: RecordKind) -> &'static [&'static str] {
-    match kind {
-        RecordKind::Household => Household::FIELDS,
-        RecordKind::Visit => Visit::FIELDS,
-        RecordKind::Event => Event::FIELDS,
-    }
+    with_kind!(kind, T => T::FIELDS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::conformance::{full_visit, household};
+
+    #[test]
+    fn each_kind_is_described_once_and_agrees_with_itself() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in RecordKind::ALL {
+            crate::with_kind!(kind, T => assert_eq!(T::KIND, kind));
+            // The wire name is serde's for the kind.
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.name())
+            );
+            for part in [
+                kind.name(),
+                kind.collection(),
+                kind.label().get(crate::Lang::Zh),
+            ] {
+                assert!(seen.insert(part), "{part} names two kinds");
+            }
+        }
+        assert_eq!(seen.len(), 9);
+    }
 
     #[test]
     fn field_lists_cover_every_serialised_field() {

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::wire::{RejectCode, Rejection};
+use super::Synced;
 use crate::event::Event;
 use crate::household::Household;
 use crate::store::RecordKind;
@@ -90,11 +91,7 @@ pub fn accept(
         )));
     }
     let today = Day::from_unix_millis(latest, 0);
-    match kind {
-        RecordKind::Household => typed(json, latest, |h: &Household| h.validate(today)),
-        RecordKind::Visit => typed(json, latest, |v: &Visit| v.validate(today, None)),
-        RecordKind::Event => typed(json, latest, Event::validate),
-    }
+    crate::with_kind!(kind, T => typed(json, latest, |r: &T| r.rules(today)))
 }
 
 /// The metadata every kind carries, checked alike.

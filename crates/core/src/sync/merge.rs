@@ -17,10 +17,7 @@ use serde_json::{Map, Value};
 use super::fields::field_names;
 use super::inbound;
 use super::wire::{IdEntry, Op, PulledRecord, PushMutation, RejectCode, Rejection};
-use crate::event::Event;
-use crate::household::Household;
 use crate::store::RecordKind;
-use crate::visit::Visit;
 use crate::{RecordId, UnixMillis};
 
 /// One value of a field and who set it when.
@@ -436,11 +433,7 @@ impl Doc {
 
 fn check(doc: &Doc) -> Result<(), Rejection> {
     let value = Value::Object(doc.record());
-    let parsed = match doc.kind {
-        RecordKind::Household => serde_json::from_value::<Household>(value).map(|_| ()),
-        RecordKind::Visit => serde_json::from_value::<Visit>(value).map(|_| ()),
-        RecordKind::Event => serde_json::from_value::<Event>(value).map(|_| ()),
-    };
+    let parsed = crate::with_kind!(doc.kind, T => serde_json::from_value::<T>(value).map(|_| ()));
     parsed.map_err(|e| rejection(RejectCode::Invalid, format!("not a valid record: {e}")))
 }
 

@@ -23,17 +23,14 @@ use super::client::{local_changes, quarantined_ids};
 use super::digest::Digest;
 use super::fields::Synced;
 use super::wire::{IdEntry, IdsResponse, PullResponse};
-use crate::event::Event;
-use crate::household::Household;
 use crate::store::{Change, KvStore, LocalDb, RecordKind, StoreError};
-use crate::visit::Visit;
 use crate::RecordId;
 
 // CHECKED is cleared when the phone's records change: a push answered, a pull storing
 // records, a wipe.
 use crate::store::keys::{CHECKED, REPAIR, RESUME};
 
-const KINDS: [RecordKind; 3] = [RecordKind::Household, RecordKind::Visit, RecordKind::Event];
+const KINDS: [RecordKind; 3] = RecordKind::ALL;
 
 /// Starts (or restarts) a repair.
 pub fn begin<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<(), StoreError> {
@@ -245,11 +242,7 @@ fn requeue<S: KvStore + ?Sized>(
     id: RecordId,
     decide: impl Fn(crate::UnixMillis) -> Resend,
 ) -> Result<usize, StoreError> {
-    match kind {
-        RecordKind::Household => requeue_as::<Household, S>(db, id, decide),
-        RecordKind::Visit => requeue_as::<Visit, S>(db, id, decide),
-        RecordKind::Event => requeue_as::<Event, S>(db, id, decide),
-    }
+    crate::with_kind!(kind, T => requeue_as::<T, S>(db, id, decide))
 }
 
 /// Queues what `decide` says. Whatever goes, and every record with a change waiting, gets

@@ -307,7 +307,7 @@ pub fn remove_left<S: KvStore + ?Sized>(
     let deleted = db.deleted_ids()?;
     let mut facts = Vec::new();
     for &id in ids {
-        for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
+        for kind in RecordKind::ALL {
             if db.collection(kind).get_raw(&id.to_string())?.is_some() {
                 facts.push(Facts::bare(id, kind, deleted.contains(&id)));
             }

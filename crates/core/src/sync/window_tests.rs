@@ -37,7 +37,7 @@ fn visit(n: u32, h: &Household, day: Day, follow_up: Option<bool>) -> Visit {
 
 /// Every record id the phone holds (households, visits, events).
 fn held(db: &LocalDb<'_, MemoryStore>) -> BTreeSet<RecordId> {
-    [RecordKind::Household, RecordKind::Visit, RecordKind::Event]
+    RecordKind::ALL
         .into_iter()
         .flat_map(|k| db.collection(k).ids().unwrap())
         .map(|id| RecordId::parse(&id).unwrap())
@@ -54,7 +54,7 @@ type View = (
 /// The app's view read from scratch (as at start).
 fn view_of(db: &LocalDb<'_, MemoryStore>) -> View {
     let mut records = std::collections::BTreeMap::new();
-    for kind in [RecordKind::Household, RecordKind::Visit, RecordKind::Event] {
+    for kind in RecordKind::ALL {
         let c = db.collection(kind);
         for key in c.ids().unwrap() {
             if let Some(raw) = c.get_raw(&key).unwrap() {
@@ -84,7 +84,7 @@ fn patch(view: &mut View, db: &LocalDb<'_, MemoryStore>, touched: &[(RecordKind,
 
 fn present(db: &LocalDb<'_, MemoryStore>, id: RecordId) -> bool {
     let key = id.to_string();
-    [RecordKind::Household, RecordKind::Visit, RecordKind::Event]
+    RecordKind::ALL
         .into_iter()
         .any(|k| db.collection(k).get_raw(&key).unwrap().is_some())
 }
