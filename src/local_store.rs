@@ -132,14 +132,25 @@ pub fn remove_phone_setting(key: &str) {
     }
 }
 
+/// Keys a census reads between two yields to the browser.
+const CENSUS_SLICE: u32 = 500;
+
 /// Every key of the origin's `localStorage`, and the UTF-16 units its keys and values use
-/// (what the quota counts). Value lengths are read on the JS side: no copy into WASM.
-pub fn all_keys() -> Result<(Vec<String>, u64), StoreError> {
+/// (what the quota counts). Value lengths are read on the JS side (no copy into WASM), and
+/// the walk yields to the browser every [`CENSUS_SLICE`] keys: with 10,000 records it never
+/// holds the page for more than a few milliseconds at once.
+pub async fn all_keys() -> Result<(Vec<String>, u64), StoreError> {
     RawStore::open()?;
     let raw = LocalStorage::raw();
-    let mut keys = Vec::new();
+    let names = js_sys::Object::keys(raw.unchecked_ref::<js_sys::Object>());
+    let mut keys = Vec::with_capacity(names.length() as usize);
     let mut units = 0u64;
-    for key in js_sys::Object::keys(raw.unchecked_ref::<js_sys::Object>()).iter() {
+    for i in 0..names.length() {
+        if i > 0 && i % CENSUS_SLICE == 0 {
+            yield_to_browser().await;
+        }
+        let key = names.get(i);
+        // Another tab may have removed it since: then it counts nothing.
         let value = js_sys::Reflect::get(&raw, &key).ok();
         let value_units = value
             .as_ref()
@@ -151,6 +162,16 @@ pub fn all_keys() -> Result<(Vec<String>, u64), StoreError> {
         }
     }
     Ok((keys, units))
+}
+
+/// Lets the browser run what waits (input, rendering) before going on.
+async fn yield_to_browser() {
+    let tick = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
 }
 
 fn error_name(e: &JsValue) -> String {

@@ -211,10 +211,17 @@ impl Db {
         }
     }
 
-    /// One walk over every key, after start: storage used, changes waiting to sync, and
-    /// records an index missed (a crash mid-save, or two tabs saving at once) — shown too.
+    /// One walk over every key, after start and in slices (`local_store::all_keys`):
+    /// storage used, changes waiting to sync, and records an index missed (a crash mid-save,
+    /// or two tabs saving at once) — shown too.
     fn census(&self) {
-        let Ok((keys, units)) = all_keys() else {
+        let db = *self;
+        leptos::task::spawn_local(async move { db.census_walk().await });
+    }
+
+    async fn census_walk(self) {
+        mark("doorstep:census");
+        let Ok((keys, units)) = all_keys().await else {
             return;
         };
         self.storage_use.set(Some(StorageUse::local_storage(units)));
@@ -233,6 +240,7 @@ impl Db {
                     .update(|d| d.extend(ts.into_iter().map(|t| t.id)));
             }
         }
+        measure("doorstep:census", "doorstep:census");
     }
 
     pub fn household(&self, id: RecordId) -> Option<Household> {
