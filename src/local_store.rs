@@ -165,7 +165,7 @@ pub async fn all_keys() -> Result<(Vec<String>, u64), StoreError> {
 }
 
 /// Lets the browser run what waits (input, rendering) before going on.
-async fn yield_to_browser() {
+pub async fn yield_to_browser() {
     let tick = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
             let _ = w.set_timeout_with_callback(&resolve);

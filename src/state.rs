@@ -7,7 +7,7 @@ use std::time::Duration;
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{
-    LocalDb, Metered, Outbox, RecordKind, StorageUse, StoreError, Tombstone,
+    LocalDb, Metered, RecordKind, StorageUse, StoreError, Tombstone,
 };
 use doorstep_core::sync::window::Window;
 use doorstep_core::sync::{client, conflicts, Synced};
@@ -16,7 +16,7 @@ use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
 
 use crate::browser::{mark, measure, now};
-use crate::local_store::{all_keys, LocalStore};
+use crate::local_store::{all_keys, yield_to_browser, LocalStore};
 
 #[derive(Clone, Copy)]
 pub struct Db {
@@ -163,10 +163,20 @@ impl Db {
 
     /// Counts the changes waiting to be pushed, and the records they are about.
     pub fn recount(&self) {
+        self.recount_among(None);
+    }
+
+    /// [`Db::recount`], from the keys a walk already listed when there is one.
+    fn recount_among(&self, keys: Option<&[String]>) {
         if let Ok(store) = LocalStore::open() {
+            let local = LocalDb::new(&store);
             // A sync may set the window or the scope without changing a record.
-            self.read_bounds(&LocalDb::new(&store));
-            if let Ok((ms, bad)) = LocalDb::new(&store).outbox().pending() {
+            self.read_bounds(&local);
+            let pending = match keys {
+                Some(keys) => local.outbox().pending_among(keys),
+                None => local.outbox().pending(),
+            };
+            if let Ok((ms, bad)) = pending {
                 self.pending.set(ms.len() + bad.len());
                 self.unsent
                     .set(ms.iter().map(|m| m.change.record_id()).collect());
@@ -225,15 +235,22 @@ impl Db {
             return;
         };
         self.storage_use.set(Some(StorageUse::local_storage(units)));
-        self.pending.set(Outbox::<LocalStore>::count_in(&keys));
-        self.recount();
+        yield_to_browser().await;
+        self.recount_among(Some(&keys));
+        // Each collection's index read and compared on its own turn.
+        for kind in RecordKind::ALL {
+            yield_to_browser().await;
+            let Ok(store) = LocalStore::open() else {
+                return;
+            };
+            let c = LocalDb::new(&store).collection(kind);
+            doorstep_core::with_kind!(kind, T => adopt(T::list(&self), c.adopt_orphans(&keys)));
+        }
+        yield_to_browser().await;
         let Ok(store) = LocalStore::open() else {
             return;
         };
         let local = LocalDb::new(&store);
-        adopt(self.households, local.households().adopt_orphans(&keys));
-        adopt(self.visits, local.visits().adopt_orphans(&keys));
-        adopt(self.events, local.events().adopt_orphans(&keys));
         if let Ok(ts) = local.tombstones().adopt_orphans::<Tombstone>(&keys) {
             if !ts.is_empty() {
                 self.deleted

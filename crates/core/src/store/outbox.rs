@@ -129,14 +129,33 @@ impl<'s, S: KvStore + ?Sized> Outbox<'s, S> {
     /// The first `max` of [`Outbox::pending`] (entries readable or not): a push batch reads
     /// only what it sends.
     pub fn pending_first(&self, max: usize) -> Result<(Vec<Mutation>, Vec<String>), StoreError> {
+        let keys = self.store.keys(&format!("{PREFIX}m/"))?;
+        self.read(keys.into_iter().take(max))
+    }
+
+    /// [`Outbox::pending`], from the store's keys a walk already listed (sorted or not): no
+    /// second walk.
+    pub fn pending_among(
+        &self,
+        keys: &[String],
+    ) -> Result<(Vec<Mutation>, Vec<String>), StoreError> {
+        let prefix = format!("{PREFIX}m/");
+        let mut mine: Vec<String> = keys
+            .iter()
+            .filter(|k| k.starts_with(&prefix))
+            .cloned()
+            .collect();
+        mine.sort();
+        self.read(mine.into_iter())
+    }
+
+    fn read(
+        &self,
+        keys: impl Iterator<Item = String>,
+    ) -> Result<(Vec<Mutation>, Vec<String>), StoreError> {
         let mut ok = Vec::new();
         let mut unreadable = Vec::new();
-        for k in self
-            .store
-            .keys(&format!("{PREFIX}m/"))?
-            .into_iter()
-            .take(max)
-        {
+        for k in keys {
             match self
                 .store
                 .get(&k)?
