@@ -213,5 +213,38 @@ pub async fn check(pin: &str) -> Result<(bool, u32), StoreError> {
         stored.failures = after;
         let _ = save_legacy(&stored);
     }
+    if right {
+        seal_older_sign_in(pin).await;
+    }
     Ok((right, before))
+}
+
+/// A sign-in from before sealing, unlocked while online: the server gives this device a
+/// recovery key (once), and the phone seals everything it holds under a new data key wrapped
+/// by it and by the PIN. Offline, or if anything fails before the keyring is stored, the
+/// phone stays as it was and tries again at the next unlock.
+async fn seal_older_sign_in(pin: &str) {
+    let Some(session) = crate::session::load() else {
+        return;
+    };
+    let Ok(r) = crate::api::missing_recovery_key(&session.token).await else {
+        return;
+    };
+    let Some(recovery) = parse_recovery_key(&r.recovery_key) else {
+        return;
+    };
+    let salt = crate::browser::random_bytes::<16>().to_vec();
+    let Ok(by) = pin_key(pin, &salt).await else {
+        return;
+    };
+    let key = new_key(fill_random);
+    let owner = &session.user.username;
+    let mut ring = Keyring::new(&key, owner, (&recovery, &r.device_id), fill_random);
+    ring.set_pin(&key, (&by, salt), fill_random);
+    if save_keyring(&ring).is_err() {
+        return;
+    }
+    LocalStore::unlock(&key);
+    forget();
+    seal_the_rest(ring);
 }

@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
-use doorstep_core::store::{
-    LocalDb, Metered, RecordKind, StorageUse, StoreError, Tombstone,
-};
+use doorstep_core::store::{LocalDb, Metered, RecordKind, StorageUse, StoreError, Tombstone};
 use doorstep_core::sync::window::Window;
 use doorstep_core::sync::{client, conflicts, Synced};
 use doorstep_core::visit::Visit;

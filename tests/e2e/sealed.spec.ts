@@ -1,4 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { pbkdf2Sync, randomBytes } from "node:crypto";
 import { addHousehold, logVisit, nav, newTeam, openControlled, setPin, signIn, storedText, PIN } from "./helpers";
 
 // Issue 15: the phone's records, its outbox and its sign-in are sealed (AES-256-GCM) under a
@@ -140,4 +142,55 @@ test("a volunteer who forgot the PIN and the password gets the records back thro
   await nav(page, "住户").click();
   await page.getByRole("link", { name: /3幢 302室/ }).click();
   await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(WORDS);
+});
+
+test("a phone signed in before sealing keeps working, and seals everything at its first unlock online", async ({ page, context, request }) => {
+  const me = newTeam().volunteer;
+  // The sign-in such a phone kept: its token in clear, a PIN verifier (PBKDF2, 200,000 rounds),
+  // and a device the server never gave a recovery key.
+  const login = await (await request.post("/api/v1/login", {
+    data: { username: me.username, password: me.password, device_name: "旧手机" },
+  })).json();
+  const db = process.env.DOORSTEP_E2E_DB!.replace(/^sqlite:\/\//, "");
+  execFileSync("python3", ["-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); " +
+    "c.execute('UPDATE devices SET recovery_key = NULL WHERE id = ?', (sys.argv[2],)); c.commit()", db, login.device_id]);
+  const salt = randomBytes(16);
+  const verifier = pbkdf2Sync(PIN, salt, 200_000, 32, "sha256");
+  await page.goto("/");
+  await page.evaluate(({ session, pin, owner }) => {
+    localStorage.setItem("doorstep/session", session);
+    localStorage.setItem("doorstep/pin", pin);
+    localStorage.setItem("doorstep/v1/owner", owner);
+  }, {
+    session: JSON.stringify({ token: login.token, user: login.user }),
+    pin: JSON.stringify({ salt: [...salt], verifier: [...verifier], failures: 0 }),
+    owner: me.username,
+  });
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
+
+  // Offline, it unlocks with its PIN as before and what it saves is plain.
+  await context.setOffline(true);
+  await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "解锁" }).click();
+  await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+  await addHousehold(page, HOME);
+  expect(await storedText(page)).toContain(HOME.name);
+  expect((await rawStorage(page)).some(([k]) => k === "doorstep/v1/keyring")).toBe(false);
+
+  // Online, the next unlock gets this device a recovery key and seals everything.
+  await context.setOffline(false);
+  await page.reload();
+  await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "解锁" }).click();
+  await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+  await expect(page.getByTestId("sync-status")).toContainText("已全部同步", { timeout: 30_000 });
+  await expectSealed(page);
+  expect((await rawStorage(page)).some(([k]) => k === "doorstep/pin")).toBe(false);
+  // The household is still there, and the PIN opens the sealed phone after a restart.
+  await page.reload();
+  await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "解锁" }).click();
+  await nav(page, "住户").click();
+  await expect(page.getByRole("link", { name: /3幢 302室/ })).toBeVisible();
 });

@@ -170,6 +170,14 @@ pub struct LoginResponse {
     pub recovered_key: Option<String>,
 }
 
+/// `POST /api/v1/me/device/recovery-key`: the recovery key a device signed in before they
+/// existed gets, once, to seal its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRecoveryKey {
+    pub device_id: String,
+    pub recovery_key: String,
+}
+
 /// How long an invite or password-reset link works.
 pub const INVITE_MILLIS: i64 = 7 * 24 * 60 * 60 * 1000;
 

@@ -367,6 +367,24 @@ pub async fn add_device(
     })
 }
 
+/// A recovery key for a device signed in before the server gave them (its `recovery_key` is
+/// empty): made once, for that device's own token, so an older phone can seal its data.
+/// `None` when the device has one already (given at its sign-in: never handed out again on a
+/// token alone).
+pub async fn mint_missing_recovery_key(
+    db: &AnyPool,
+    device: &str,
+) -> Result<Option<String>, AccountError> {
+    let key = token::mint();
+    let set =
+        sqlx::query("UPDATE devices SET recovery_key = $1 WHERE id = $2 AND recovery_key IS NULL")
+            .bind(&key)
+            .bind(device)
+            .execute(db)
+            .await?;
+    Ok((set.rows_affected() == 1).then_some(key))
+}
+
 /// The recovery key of `device`, once, if it is `user`'s and a coordinator did not revoke it
 /// (signing out by itself is not revoking); that device's token ends with it.
 pub async fn take_recovery_key(

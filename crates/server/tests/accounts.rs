@@ -408,3 +408,64 @@ async fn a_devices_recovery_key_goes_back_once_to_its_own_user_never_after_a_rev
         .unwrap();
     assert!(log.iter().all(|w| !w.contains(&key)));
 }
+
+#[tokio::test]
+async fn a_device_from_before_recovery_keys_gets_one_once_others_never() {
+    let app = two_teams().await;
+    let login = |username: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .post(
+                    "/api/v1/login",
+                    json!({ "username": username, "password": PW, "device_name": "手机" }),
+                    None,
+                )
+                .await;
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    let ask = |token: String| {
+        let app = &app;
+        async move {
+            app.post("/api/v1/me/device/recovery-key", json!({}), Some(&token))
+                .await
+        }
+    };
+    // A device that got its key at sign-in: refused, whatever its token says.
+    let fresh = login("vol-a").await;
+    let res = ask(fresh["token"].as_str().unwrap().to_owned()).await;
+    assert_eq!(res.status().as_u16(), 409);
+    // A device from before (no key): one, once; then it is this device's like any other.
+    let old = login("vol-a").await;
+    let device = old["device_id"].as_str().unwrap().to_owned();
+    sqlx::query("UPDATE devices SET recovery_key = NULL WHERE id = $1")
+        .bind(&device)
+        .execute(&app.pool().await)
+        .await
+        .unwrap();
+    let token = old["token"].as_str().unwrap().to_owned();
+    let res = ask(token.clone()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body: Value = res.json().await.unwrap();
+    let key = body["recovery_key"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (key.len(), body["device_id"].as_str()),
+        (64, Some(device.as_str()))
+    );
+    assert_eq!(ask(token).await.status().as_u16(), 409, "once");
+    // The password sign-in that names the device gets that key back.
+    let res = app
+        .post(
+            "/api/v1/login",
+            json!({ "username": "vol-a", "password": PW, "device_name": "手机", "recover": device }),
+            None,
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["recovered_key"], key);
+    // No token: 401.
+    let res = app
+        .post("/api/v1/me/device/recovery-key", json!({}), None)
+        .await;
+    assert_eq!(res.status().as_u16(), 401);
+}

@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use doorstep_core::account::{
-    parse_device_name, LoginRequest, LoginResponse, UserInfo, PASSWORD_MAX, USERNAME_MAX,
+    parse_device_name, DeviceRecoveryKey, LoginRequest, LoginResponse, UserInfo, PASSWORD_MAX,
+    USERNAME_MAX,
 };
 use serde::Deserialize;
 
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(logout))
         .route("/me", get(me))
         .route("/me/device", post(device_status))
+        .route("/me/device/recovery-key", post(missing_recovery_key))
 }
 
 async fn login(
@@ -107,6 +109,34 @@ async fn me(auth: AuthUser) -> Json<UserInfo> {
 #[derive(Deserialize)]
 struct DeviceStatus {
     unsynced: u32,
+}
+
+/// A phone signed in before recovery keys existed asks for its own, once, to seal its data
+/// (docs/threat-model.md); any other device is refused (`409`).
+async fn missing_recovery_key(
+    State(state): State<AppState>,
+    auth: AuthUser,
+) -> Result<Json<DeviceRecoveryKey>, ApiError> {
+    match accounts::mint_missing_recovery_key(&state.db, &auth.device_id).await? {
+        Some(key) => {
+            crate::audit::record(
+                &state.db,
+                &auth.user.team.id,
+                &auth.user.id,
+                "recovery",
+                &auth.device_id,
+                "made",
+            )
+            .await?;
+            Ok(Json(DeviceRecoveryKey {
+                device_id: auth.device_id,
+                recovery_key: key,
+            }))
+        }
+        None => Err(ApiError::Conflict(
+            "this device has its recovery key".into(),
+        )),
+    }
 }
 
 async fn device_status(
