@@ -1,7 +1,7 @@
-import { test, expect, type Page } from "@playwright/test";
+import { test, expect, type BrowserContext, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { pbkdf2Sync, randomBytes } from "node:crypto";
-import { addHousehold, logVisit, nav, newTeam, openControlled, setPin, signIn, storedText, PIN } from "./helpers";
+import { addHousehold, logVisit, nav, newTeam, openControlled, setPin, signIn, storedText, PIN, type Account } from "./helpers";
 
 // Issue 15: the phone's records, its outbox and its sign-in are sealed (AES-256-GCM) under a
 // data key that only the PIN (or a password sign-in, with the server's recovery key) opens.
@@ -67,18 +67,23 @@ test("the storage holds no resident, note or sign-in in clear; the PIN opens it,
   await page.screenshot({ path: test.info().outputPath("unlocked-household.png") });
 });
 
-test("five wrong PINs keep the unsynced visit sealed; a password sign-in opens it and it syncs", async ({ page, context, request }) => {
-  const team = newTeam();
-  const me = team.volunteer;
+/** Signs `me` in, adds a household (synced), then offline a visit the server has not seen;
+ * then the PIN is forgotten: five wrong ones. Ends on the sign-in screen, still offline. */
+async function lockedOutWithAnUnsyncedVisit(page: Page, context: BrowserContext, me: Account) {
   await openControlled(page, "/", me);
   await addHousehold(page, HOME);
   await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
-
-  // Offline, a visit the server has not seen; then the PIN is forgotten.
   await context.setOffline(true);
   await logVisit(page, "测试志愿者", WORDS);
   await page.reload();
   for (let i = 0; i < 5; i++) await wrongPin(page);
+  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+}
+
+test("five wrong PINs keep the unsynced visit sealed; a password sign-in opens it and it syncs", async ({ page, context, request }) => {
+  const team = newTeam();
+  const me = team.volunteer;
+  await lockedOutWithAnUnsyncedVisit(page, context, me);
   await expect(page.getByRole("status").filter({ hasText: "解锁密码错了太多次" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
   await expectSealed(page);
@@ -114,14 +119,7 @@ test("five wrong PINs keep the unsynced visit sealed; a password sign-in opens i
 test("a volunteer who forgot the PIN and the password gets the records back through a reset link", async ({ page, context, baseURL }) => {
   const team = newTeam();
   const me = team.volunteer;
-  await openControlled(page, "/", me);
-  await addHousehold(page, HOME);
-  await expect(page.getByTestId("sync-status")).toContainText("已全部同步");
-  await context.setOffline(true);
-  await logVisit(page, "测试志愿者", WORDS);
-  await page.reload();
-  for (let i = 0; i < 5; i++) await wrongPin(page);
-  await expect(page.getByRole("heading", { name: "登录" })).toBeVisible();
+  await lockedOutWithAnUnsyncedVisit(page, context, me);
   await context.setOffline(false);
 
   // The coordinator makes a reset link for the volunteer.
