@@ -62,10 +62,19 @@ struct ServerPeriod {
 }
 
 pub fn provide_period_records() {
-    provide_context(ServerPeriod {
+    let server = ServerPeriod {
         fetched: RwSignal::new(None),
         loading: RwSignal::new(None),
         failed: RwSignal::new(None),
+    };
+    provide_context(server);
+    // Locked (the sign-in leaves memory with the data key) or signed out: so does what the
+    // server sent.
+    let session = crate::session::use_session();
+    Effect::new(move |_| {
+        if session.session.with(Option::is_none) {
+            server.fetched.set(None);
+        }
     });
 }
 

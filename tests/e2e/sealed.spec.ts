@@ -67,6 +67,29 @@ test("the storage holds no resident, note or sign-in in clear; the PIN opens it,
   await page.screenshot({ path: test.info().outputPath("unlocked-household.png") });
 });
 
+test("locked after five minutes in the background, nothing of the team shows; the PIN opens the data again without a reload", async ({ page }) => {
+  await page.clock.install();
+  await openControlled(page, "/", newTeam().volunteer);
+  await addHousehold(page, HOME);
+  await logVisit(page, "测试志愿者", WORDS);
+  const background = async (hidden: boolean) => page.evaluate((hidden) => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+    document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+  }, hidden);
+  await background(true);
+  await page.clock.fastForward("05:00");
+  await background(false);
+  await expect(page.getByRole("heading", { name: "应用已锁定" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText(HOME.name);
+  await expect(page.locator("body")).not.toContainText(WORDS);
+  // No reload: the PIN opens the data again and every list is read from storage.
+  await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
+  await page.getByRole("button", { name: "解锁" }).click();
+  await nav(page, "住户").click();
+  await page.getByRole("link", { name: /3幢 302室/ }).click();
+  await expect(page.getByRole("list", { name: /走访记录/ })).toContainText(WORDS);
+});
+
 /** Signs `me` in, adds a household (synced), then offline a visit the server has not seen;
  * then the PIN is forgotten: five wrong ones. Ends on the sign-in screen, still offline. */
 async function lockedOutWithAnUnsyncedVisit(page: Page, context: BrowserContext, me: Account) {
