@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addHousehold, nav, newTeam, signIn, setPin, openControlled, unlockIfLocked, COORDINATOR, VOLUNTEER, PIN, reload, clickSignOut, storedText } from "./helpers";
+import { addHousehold, nav, newTeam, signIn, setPin, openControlled, unlockIfLocked, VOLUNTEER, PIN, reload, clickSignOut, storedText, submitSignIn } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
@@ -69,15 +69,18 @@ test("signing out with unsynced records is refused; discarding is a second, expl
   expect(await page.evaluate((re) => Object.keys(localStorage).filter((k) => new RegExp(re).test(k)), records.source)).toEqual([]);
 });
 
-test("a phone revoked by the coordinator wipes the team's data once the server has it", async ({ page, request }) => {
-  await page.goto("/");
-  await signIn(page, VOLUNTEER, "要被退出的手机");
+test("a phone revoked by the coordinator wipes the team's data once the server has it", async ({ page, context, request }) => {
+  // A team of its own: the phone revoked below is this test's, whatever runs beside it.
+  const team = newTeam();
+  await openControlled(page, "/", team.volunteer, "要被退出的手机");
+  // Saved offline: the server has not seen it when the phone is revoked.
+  await context.setOffline(true);
   const mine = { ...A, room: `${Date.now() % 100000}室` };
   await addHousehold(page, mine);
 
   // The coordinator, elsewhere, revokes that phone.
   const login = await request.post("/api/v1/login", {
-    data: { username: COORDINATOR.username, password: COORDINATOR.password, device_name: "办公室电脑" },
+    data: { username: team.coordinator.username, password: team.coordinator.password, device_name: "办公室电脑" },
   });
   const { token } = await login.json();
   const auth = { Authorization: `Bearer ${token}` };
@@ -85,11 +88,13 @@ test("a phone revoked by the coordinator wipes the team's data once the server h
   const phone = devices.find((d: { name: string; revoked: boolean }) => d.name === "要被退出的手机" && !d.revoked);
   expect((await request.post(`/api/v1/devices/${phone.id}/revoke`, { headers: auth })).status()).toBe(204);
 
-  // Next contact (once unlocked: the sign-in is sealed until then): what it saved is sent,
-  // then the team's data leaves the phone.
+  // Next contact (once unlocked: the sign-in is sealed until then, and a locked phone does
+  // not sync): what it saved is sent, then the team's data leaves the phone.
   await page.reload();
   await page.getByLabel("解锁密码", { exact: true }).fill(PIN);
   await page.getByRole("button", { name: "解锁" }).click();
+  await expect(page.getByRole("navigation", { name: "主导航" })).toBeVisible();
+  await context.setOffline(false);
   await expect(page.getByRole("status").filter({ hasText: "负责人已让这台手机退出登录" })).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("doorstep/v1/")))).toEqual([]);
   const households = await (await request.get("/api/v1/households?limit=500", { headers: auth })).json();
@@ -156,10 +161,7 @@ test("another user cannot sign in while the phone holds the last user's unsynced
   // Not yet on the server: kept.
   expect(await page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("doorstep/v1/households/r/")))).toBe(true);
   await context.setOffline(false);
-  await page.getByLabel("用户名").fill(team.volunteer2.username);
-  await page.getByLabel("密码").fill(team.volunteer2.password);
-  await page.getByLabel("这台手机的名称").fill("共用手机");
-  await page.getByRole("button", { name: "登录" }).click();
+  await submitSignIn(page, team.volunteer2, "共用手机");
   await expect(page.getByRole("alert")).toContainText("还有上一位用户未同步的记录");
   // The owner signs in: the household syncs, nothing was lost.
   await signIn(page, team.volunteer);
