@@ -302,7 +302,6 @@ pub async fn ids(token: &str, after: Option<RecordId>) -> Result<IdsResponse, Ap
     answer("GET", &path, None, Some(token)).await
 }
 
-/// Tells the server how many changes wait on this phone (the coordinator's device list).
 /// This device's recovery key, made now: only for a device signed in before they existed.
 pub async fn missing_recovery_key(
     token: &str,
@@ -316,6 +315,7 @@ pub async fn missing_recovery_key(
     .await
 }
 
+/// Tells the server how many changes wait on this phone (the coordinator's device list).
 pub async fn report_unsynced(token: &str, unsynced: usize) -> Result<(), ApiProblem> {
     let body = format!(r#"{{"unsynced":{unsynced}}}"#);
     done("POST", "/api/v1/me/device", Some(body), Some(token)).await

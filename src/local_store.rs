@@ -90,6 +90,13 @@ impl LocalStore {
     }
 }
 
+/// Removes the team's data (the keyring with it) and forgets the data key: what another
+/// user left (all synced), or sealed data nothing can open any more.
+pub fn remove_team() -> Result<usize, StoreError> {
+    LocalStore::lock();
+    doorstep_core::store::keys::remove_team(&RawStore::open()?)
+}
+
 /// The keyring, if the phone's data is sealed.
 pub fn keyring() -> Option<Keyring> {
     let json = RawStore::open().ok()?.get(KEYRING).ok()??;

@@ -2,7 +2,8 @@
 //! (`doorstep_core::store::keyring`): the PIN's key (PBKDF2-SHA-256 by WebCrypto, 600,000
 //! rounds) unwraps the data key, so a right PIN is one that opens it, and the lock screen
 //! locks the data, not only the screen. A sign-in made before sealing keeps its verifier
-//! (200,000 rounds) and plain data until its next password sign-in, which seals them.
+//! (200,000 rounds) and plain data until its first unlock online or its next password
+//! sign-in, either of which seals them.
 
 use std::cell::Cell;
 
@@ -118,8 +119,7 @@ pub fn start_sealing(owner: &str, r: &LoginResponse) -> Result<(), StoreError> {
     let (key, sealed_all) = match (opened, old) {
         (Some(key), Some(old)) => (key, old.sealed_all),
         (_, Some(_)) => {
-            LocalStore::lock();
-            doorstep_core::store::keys::remove_team(&RawStore::open()?)?;
+            crate::local_store::remove_team()?;
             (new_key(fill_random), true)
         }
         (_, None) => (new_key(fill_random), false),

@@ -144,8 +144,7 @@ impl SessionCtx {
         };
         let other = previous.is_some_and(|o| o != *username);
         if other {
-            LocalStore::lock();
-            doorstep_core::store::keys::remove_team(&RawStore::open()?)?;
+            crate::local_store::remove_team()?;
         }
         // A new sign-in sets its own PIN.
         crate::pin::forget();

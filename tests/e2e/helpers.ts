@@ -47,11 +47,16 @@ export async function phone(browser: Browser, baseURL: string | undefined): Prom
 /** Signs in on the sign-in screen (in either language), by default as the volunteer of a new
  * team, and sets the PIN the app asks for next. */
 export async function signIn(page: Page, who: Account = newTeam().volunteer, device = "测试手机") {
+  await submitSignIn(page, who, device);
+  await setPin(page);
+}
+
+/** Fills the sign-in screen and taps 登录 (for a sign-in that may be refused). */
+export async function submitSignIn(page: Page, who: Account, device: string) {
   await page.getByLabel(/^(用户名|Username)$/).fill(who.username);
   await page.getByLabel(/^(密码|Password)$/).fill(who.password);
   await page.getByLabel(/这台手机的名称|Name of this phone/).fill(device);
   await page.getByRole("button", { name: /^(登录|Sign in)$/ }).click();
-  await setPin(page);
 }
 
 /** Chooses the PIN on the screen that follows a sign-in. */

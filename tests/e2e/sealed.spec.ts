@@ -1,7 +1,7 @@
 import { test, expect, type BrowserContext, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { pbkdf2Sync, randomBytes } from "node:crypto";
-import { addHousehold, logVisit, nav, newTeam, openControlled, setPin, signIn, storedText, PIN, type Account } from "./helpers";
+import { addHousehold, logVisit, nav, newTeam, openControlled, setPin, signIn, storedText, submitSignIn, PIN, type Account } from "./helpers";
 
 // Issue 15: the phone's records, its outbox and its sign-in are sealed (AES-256-GCM) under a
 // data key that only the PIN (or a password sign-in, with the server's recovery key) opens.
@@ -118,10 +118,7 @@ test("five wrong PINs keep the unsynced visit sealed; a password sign-in opens i
 
   // Another member cannot sign in over records that may not be on the server.
   await context.setOffline(false);
-  await page.getByLabel("用户名").fill(team.volunteer2.username);
-  await page.getByLabel("密码").fill(team.volunteer2.password);
-  await page.getByLabel("这台手机的名称").fill("共用手机");
-  await page.getByRole("button", { name: "登录" }).click();
+  await submitSignIn(page, team.volunteer2, "共用手机");
   await expect(page.getByRole("alert")).toContainText("上一位用户");
 
   // Its owner, with the password: the server gives the key back, the visit is there and syncs.

@@ -30,10 +30,6 @@ pub enum SyncError {
     Corrupt(String),
 }
 
-fn kind_str(k: RecordKind) -> &'static str {
-    k.name()
-}
-
 fn code_str(c: RejectCode) -> &'static str {
     match c {
         RejectCode::Invalid => "invalid",
@@ -145,7 +141,7 @@ pub(crate) async fn store_all(
             q = q
                 .bind(team.to_owned())
                 .bind(doc.id.to_string())
-                .bind(kind_str(doc.kind))
+                .bind(doc.kind.name())
                 .bind(doc.rev as i64)
                 .bind(i64::from(doc.is_deleted()))
                 .bind(doc.created_by.clone())
@@ -548,7 +544,7 @@ pub async fn all_of<T: serde::de::DeserializeOwned>(
         "SELECT id, doc FROM records WHERE team_id = $1 AND kind = $2 AND deleted = 0",
     )
     .bind(team)
-    .bind(kind_str(kind))
+    .bind(kind.name())
     .fetch_all(db)
     .await?;
     Ok(rows.iter().filter_map(|(id, j)| typed(id, j)).collect())
@@ -582,7 +578,7 @@ pub fn stream_docs<'a>(
          AND day >= $3 AND day <= $4 ORDER BY day, id",
     )
     .bind(team)
-    .bind(kind_str(kind))
+    .bind(kind.name())
     .bind(from.unwrap_or(""))
     .bind(to.unwrap_or("9"))
     .fetch(db)
@@ -626,7 +622,7 @@ pub async fn list(
     );
     let mut q = sqlx::query_as(&sql)
         .bind(team)
-        .bind(kind_str(kind))
+        .bind(kind.name())
         .bind(limit as i64)
         .bind(offset as i64);
     for day in [days.0, days.1].into_iter().flatten() {

@@ -412,19 +412,6 @@ async fn a_devices_recovery_key_goes_back_once_to_its_own_user_never_after_a_rev
 #[tokio::test]
 async fn a_device_from_before_recovery_keys_gets_one_once_others_never() {
     let app = two_teams().await;
-    let login = |username: &'static str| {
-        let app = &app;
-        async move {
-            let res = app
-                .post(
-                    "/api/v1/login",
-                    json!({ "username": username, "password": PW, "device_name": "手机" }),
-                    None,
-                )
-                .await;
-            res.json::<Value>().await.unwrap()
-        }
-    };
     let ask = |token: String| {
         let app = &app;
         async move {
@@ -433,11 +420,11 @@ async fn a_device_from_before_recovery_keys_gets_one_once_others_never() {
         }
     };
     // A device that got its key at sign-in: refused, whatever its token says.
-    let fresh = login("vol-a").await;
+    let fresh = app.login_answer("vol-a", PW).await;
     let res = ask(fresh["token"].as_str().unwrap().to_owned()).await;
     assert_eq!(res.status().as_u16(), 409);
     // A device from before (no key): one, once; then it is this device's like any other.
-    let old = login("vol-a").await;
+    let old = app.login_answer("vol-a", PW).await;
     let device = old["device_id"].as_str().unwrap().to_owned();
     sqlx::query("UPDATE devices SET recovery_key = NULL WHERE id = $1")
         .bind(&device)

@@ -455,12 +455,7 @@ async fn a_reset_link_gives_back_the_recovery_key_of_that_users_device_once() {
     let app = spawn_app().await;
     let (admin, _) = set_up(&app).await;
     let (_, vol) = invite_and_join(&app, &admin, "volunteer", "vol.a").await;
-    let first: Value = app
-        .post("/api/v1/login", login_body("vol.a", PW), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first = app.login_answer("vol.a", PW).await;
     let (device, key) = (first["device_id"].clone(), first["recovery_key"].clone());
     let link = |who: &Value| {
         let id = who["id"].as_str().unwrap().to_owned();

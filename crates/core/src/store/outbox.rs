@@ -169,13 +169,6 @@ impl<'s, S: KvStore + ?Sized> Outbox<'s, S> {
         Ok((ok, unreadable))
     }
 
-    /// How many mutations are pending, counted in a list of the store's keys (the app walks
-    /// the keys once after start for several purposes).
-    pub fn count_in(keys: &[String]) -> usize {
-        let prefix = format!("{PREFIX}m/");
-        keys.iter().filter(|k| k.starts_with(&prefix)).count()
-    }
-
     pub fn len(&self) -> Result<usize, StoreError> {
         Ok(self.store.keys(&format!("{PREFIX}m/"))?.len())
     }

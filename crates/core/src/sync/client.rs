@@ -385,7 +385,6 @@ pub fn wipe_synced<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<usize, St
 /// What a pulled page changed on the phone.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Pulled {
-    pub stored: usize,
     /// Left as they are: a change of them waits to be pushed or is in quarantine.
     pub kept_local: usize,
     /// Records the app cannot read (a newer server?): left out, counted.
@@ -533,7 +532,6 @@ pub fn on_pulled<S: KvStore + ?Sized>(
             }
         }
         super::conflicts::remember(db, r.id, r.conflicts.as_deref())?;
-        done.stored += 1;
         done.touched.push((r.kind, r.id));
     }
     if !page.left.is_empty() {

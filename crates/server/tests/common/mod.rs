@@ -166,6 +166,12 @@ impl TestApp {
 
     /// Signs in and returns the device token.
     pub async fn login(&self, username: &str, password: &str) -> String {
+        let body = self.login_answer(username, password).await;
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs in and returns the whole answer (token, user, device id, recovery key).
+    pub async fn login_answer(&self, username: &str, password: &str) -> Value {
         let res = self
             .post(
                 "/api/v1/login",
@@ -174,8 +180,7 @@ impl TestApp {
             )
             .await;
         assert_eq!(res.status().as_u16(), 200, "login {username}");
-        let body: Value = res.json().await.unwrap();
-        body["token"].as_str().unwrap().to_owned()
+        res.json().await.unwrap()
     }
 }
 
