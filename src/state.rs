@@ -9,6 +9,8 @@ use doorstep_core::household::{Household, Stamp};
 use doorstep_core::store::{LocalDb, Metered, RecordKind, StorageUse, StoreError, Tombstone};
 use doorstep_core::sync::window::Window;
 use doorstep_core::sync::{client, conflicts, Synced};
+use doorstep_core::roster::Person;
+use doorstep_core::units::Unit;
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
 use leptos::prelude::*;
@@ -21,6 +23,9 @@ pub struct Db {
     pub households: RwSignal<Vec<Household>>,
     pub visits: RwSignal<Vec<Visit>>,
     pub events: RwSignal<Vec<Event>>,
+    /// The team's roster and partner units (every phone holds all of them).
+    pub people: RwSignal<Vec<Person>>,
+    pub units: RwSignal<Vec<Unit>>,
     pub deleted: RwSignal<HashSet<RecordId>>,
     /// Changes saved on this phone and not yet synced.
     pub pending: RwSignal<usize>,
@@ -65,6 +70,8 @@ impl Db {
             households: RwSignal::new(Vec::new()),
             visits: RwSignal::new(Vec::new()),
             events: RwSignal::new(Vec::new()),
+            people: RwSignal::new(Vec::new()),
+            units: RwSignal::new(Vec::new()),
             deleted: RwSignal::new(HashSet::new()),
             pending: RwSignal::new(0),
             counted: RwSignal::new(false),
@@ -102,6 +109,8 @@ impl Db {
         self.households.set(Vec::new());
         self.visits.set(Vec::new());
         self.events.set(Vec::new());
+        self.people.set(Vec::new());
+        self.units.set(Vec::new());
         self.deleted.set(HashSet::new());
         self.unsent.set(HashSet::new());
         self.pending.set(0);
@@ -195,10 +204,19 @@ impl Db {
         let households = local.households().load_indexed::<Household>()?;
         let visits = local.visits().load_indexed::<Visit>()?;
         let events = local.events().load_indexed::<Event>()?;
+        let people = local.collection(RecordKind::Person).load_indexed::<Person>()?;
+        let units = local.collection(RecordKind::Unit).load_indexed::<Unit>()?;
         let tombstones = local.tombstones().load_indexed::<Tombstone>()?;
-        self.unreadable
-            .set(households.unreadable.len() + visits.unreadable.len() + events.unreadable.len());
+        self.unreadable.set(
+            households.unreadable.len()
+                + visits.unreadable.len()
+                + events.unreadable.len()
+                + people.unreadable.len()
+                + units.unreadable.len(),
+        );
         self.events.set(events.records);
+        self.people.set(people.records);
+        self.units.set(units.records);
         self.households.set(households.records);
         self.visits.set(visits.records);
         self.deleted
@@ -447,6 +465,24 @@ impl Db {
         self.reload();
     }
 
+    /// The roster as held (merges followed by its lookups).
+    pub fn roster(&self) -> doorstep_core::roster::Roster {
+        doorstep_core::roster::Roster::new(self.people.get())
+    }
+
+    /// The name of a roster person or a unit, by id (after merges for people).
+    pub fn name_of(&self, id: RecordId) -> Option<String> {
+        self.people
+            .with(|ps| {
+                let r = doorstep_core::roster::Roster::new(ps.iter().cloned());
+                r.name(id).map(str::to_owned)
+            })
+            .or_else(|| {
+                self.units
+                    .with(|us| us.iter().find(|u| u.id == id).map(|u| u.name.clone()))
+            })
+    }
+
     /// Visits of one household, newest first, without deleted ones.
     pub fn visits_of(&self, household: RecordId) -> Vec<Visit> {
         self.live_visits(|v| v.household_id == household)
@@ -473,6 +509,18 @@ impl Listed for Visit {
 impl Listed for Event {
     fn list(db: &Db) -> RwSignal<Vec<Self>> {
         db.events
+    }
+}
+
+impl Listed for Person {
+    fn list(db: &Db) -> RwSignal<Vec<Self>> {
+        db.people
+    }
+}
+
+impl Listed for Unit {
+    fn list(db: &Db) -> RwSignal<Vec<Self>> {
+        db.units
     }
 }
 

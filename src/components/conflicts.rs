@@ -39,7 +39,7 @@ pub fn RecordConflicts(
                                 let field = c.field.clone();
                                 let text = {
                                     let (f, j) = (c.field.clone(), json.clone());
-                                    move || describe_field(kind, &f, &j, lang.get())
+                                    move || describe_field(kind, &f, &j, lang.get(), &|id| db.name_of(id))
                                 };
                                 let label = {
                                     let text = text.clone();

@@ -60,6 +60,12 @@ fn summary(kind: RecordKind, json: &str, db: &crate::state::Db) -> String {
         RecordKind::Event => serde_json::from_str::<Event>(json)
             .map(|e| format!("{} {}", e.day, e.title))
             .unwrap_or_default(),
+        RecordKind::Person => serde_json::from_str::<doorstep_core::roster::Person>(json)
+            .map(|p| p.name)
+            .unwrap_or_default(),
+        RecordKind::Unit => serde_json::from_str::<doorstep_core::units::Unit>(json)
+            .map(|u| u.name)
+            .unwrap_or_default(),
     }
 }
 

@@ -175,6 +175,9 @@ test("a phone signed in before sealing keeps working, and seals everything at it
   const salt = randomBytes(16);
   const verifier = pbkdf2Sync(PIN, salt, 200_000, 32, "sha256");
   await page.goto("/");
+  // The first install finishes before the reload: a reload during it can leave the page
+  // uncontrolled until the next start (seen on CI), and this phone must be offline-ready.
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 30_000 });
   await page.evaluate(({ session, pin, owner }) => {
     localStorage.setItem("doorstep/session", session);
     localStorage.setItem("doorstep/pin", pin);

@@ -81,12 +81,32 @@ pub struct Event {
     pub tallies: Tallies,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// End time, "HH:MM", if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// Who served, from the roster (older events name them in `volunteers`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<RecordId>,
+    /// Partner units (older events name categories in `partners`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<RecordId>,
+    /// Hours of the people who did not serve the whole event (came late, left early);
+    /// everyone else served from start to end.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hours: Vec<PersonMinutes>,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
     pub author: String,
     /// The server's revision of this record as last pulled; 0 until then (see `sync`).
     #[serde(default, skip_serializing_if = "crate::skip::is_default")]
     pub rev: u64,
+}
+
+/// One person's time at an event, when it differs from the event's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonMinutes {
+    pub person: RecordId,
+    pub minutes: u32,
 }
 
 /// The event form as typed.
@@ -102,16 +122,10 @@ pub struct EventDraft {
     pub attendance: u32,
     pub tallies: Tallies,
     pub notes: String,
-}
-
-fn valid_time(s: &str) -> bool {
-    let Some((h, m)) = s.split_once(':') else {
-        return false;
-    };
-    h.len() == 2
-        && m.len() == 2
-        && h.parse::<u8>().is_ok_and(|h| h < 24)
-        && m.parse::<u8>().is_ok_and(|m| m < 60)
+    pub end_time: String,
+    pub people: Vec<RecordId>,
+    pub units: Vec<RecordId>,
+    pub hours: Vec<PersonMinutes>,
 }
 
 impl Event {
@@ -152,6 +166,10 @@ impl EventDraft {
             attendance: 0,
             tallies: Tallies::default(),
             notes: String::new(),
+            end_time: String::new(),
+            people: Vec::new(),
+            units: Vec::new(),
+            hours: Vec::new(),
         }
     }
 
@@ -168,6 +186,10 @@ impl EventDraft {
             attendance: e.attendance,
             tallies: e.tallies,
             notes: e.notes.clone(),
+            end_time: e.end_time.clone().unwrap_or_default(),
+            people: e.people.clone(),
+            units: e.units.clone(),
+            hours: e.hours.clone(),
         }
     }
 
@@ -202,14 +224,7 @@ impl EventDraft {
             e.push("day", Problem::InvalidDate);
             Day::from_unix_millis(now, 0)
         });
-        let start_time = match self.start_time.trim() {
-            "" => None,
-            t if valid_time(t) => Some(t.to_owned()),
-            t => {
-                e.push("start_time", Problem::InvalidTime);
-                Some(t.to_owned())
-            }
-        };
+        let (start_time, end_time) = crate::time::span(&mut e, &self.start_time, &self.end_time);
         let place = e.text("place", &self.place, false, PLACE_MAX);
         let volunteers = self
             .volunteers
@@ -217,11 +232,23 @@ impl EventDraft {
             .enumerate()
             .map(|(i, v)| e.text(&format!("volunteers.{i}"), v, true, NAME_MAX))
             .collect();
+        let people = crate::visit::dedup_ids(&self.people);
         e.count(
             "volunteers",
-            self.volunteers.len(),
+            self.volunteers.len() + people.len(),
             crate::visit::VOLUNTEERS_MAX,
         );
+        let units = crate::visit::dedup_ids(&self.units);
+        e.count("units", units.len(), crate::visit::VOLUNTEERS_MAX);
+        let mut hours: Vec<PersonMinutes> = Vec::new();
+        for (i, h) in self.hours.iter().enumerate() {
+            // Only people of the event, once each; the whole event's time needs no entry.
+            if !people.contains(&h.person) || hours.iter().any(|o| o.person == h.person) {
+                e.push(format!("hours.{i}"), Problem::OutOfRange { min: 0, max: 0 });
+            }
+            e.range(&format!("hours.{i}"), i64::from(h.minutes), 0, 24 * 60);
+            hours.push(*h);
+        }
         e.range(
             "attendance",
             i64::from(self.attendance),
@@ -247,6 +274,10 @@ impl EventDraft {
             attendance: self.attendance,
             tallies: self.tallies,
             notes,
+            end_time,
+            people,
+            units,
+            hours,
             created_at,
             updated_at: now,
             author,
@@ -288,6 +319,10 @@ mod tests {
                 ..Tallies::default()
             },
             notes: String::new(),
+            end_time: String::new(),
+            people: Vec::new(),
+            units: Vec::new(),
+            hours: Vec::new(),
         }
     }
 
@@ -342,13 +377,49 @@ mod tests {
     }
 
     #[test]
-    fn times_are_hh_mm() {
-        assert!(valid_time("00:00") && valid_time("23:59"));
-        assert!(
-            !valid_time("24:00")
-                && !valid_time("9:30")
-                && !valid_time("09:60")
-                && !valid_time("0930")
+    fn times_are_hh_mm_and_the_end_follows_the_start() {
+        use crate::time::minute_of_day as m;
+        assert_eq!((m("00:00"), m("23:59")), (Some(0), Some(23 * 60 + 59)));
+        assert!([m("24:00"), m("9:30"), m("09:60"), m("0930")]
+            .iter()
+            .all(Option::is_none));
+        let mut d = draft();
+        d.end_time = "09:00".into();
+        let errs = d.create(id(), &stamp()).unwrap_err();
+        assert_eq!(errs[0].field, "end_time");
+        assert_eq!(errs[0].message(Lang::Zh), "应晚于开始时间");
+        d.start_time = String::new();
+        assert_eq!(d.create(id(), &stamp()).unwrap_err()[0].field, "start_time");
+        d.start_time = "08:30".into();
+        let ev = d.create(id(), &stamp()).unwrap();
+        assert_eq!(
+            crate::time::minutes_between(ev.start_time.as_deref(), ev.end_time.as_deref()),
+            Some(30)
         );
+    }
+
+    #[test]
+    fn own_hours_are_only_for_people_of_the_event() {
+        let (a, b) = (
+            RecordId::mint(UnixMillis(1), [7; 10]),
+            RecordId::mint(UnixMillis(1), [8; 10]),
+        );
+        let mut d = draft();
+        d.people = vec![a];
+        d.hours = vec![PersonMinutes {
+            person: b,
+            minutes: 30,
+        }];
+        assert_eq!(d.create(id(), &stamp()).unwrap_err()[0].field, "hours.0");
+        d.hours = vec![PersonMinutes {
+            person: a,
+            minutes: 24 * 60 + 1,
+        }];
+        assert!(d.create(id(), &stamp()).is_err());
+        d.hours = vec![PersonMinutes {
+            person: a,
+            minutes: 90,
+        }];
+        assert!(d.create(id(), &stamp()).is_ok());
     }
 }

@@ -20,6 +20,21 @@ impl RecordId {
         RecordId(uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid())
     }
 
+    /// A UUIDv7 fixed by `(namespace, name)`: the same on every machine, for records that a
+    /// migration makes on the server and on phones alike (a person for a free-text name, a
+    /// unit for an old partner category). Its time is the epoch, so it sorts first; the rest
+    /// is the name's UUIDv5 (SHA-1) bits. Never change the input: ids made before must
+    /// still be found.
+    pub fn derived(namespace: &str, name: &str) -> Self {
+        let hashed = Uuid::new_v5(
+            &Uuid::NAMESPACE_OID,
+            format!("doorstep.{namespace}:{name}").as_bytes(),
+        );
+        let mut random = [0u8; 10];
+        random.copy_from_slice(&hashed.as_bytes()[..10]);
+        RecordId(uuid::Builder::from_unix_timestamp_millis(0, &random).into_uuid())
+    }
+
     pub fn parse(s: &str) -> Result<Self, InvalidRecordId> {
         match Uuid::try_parse(s) {
             Ok(u) if u.get_version_num() == 7 => Ok(RecordId(u)),
@@ -88,5 +103,19 @@ mod tests {
             prop_assert!(first < second);
             prop_assert!(first.to_string() < second.to_string());
         }
+    }
+}
+
+#[cfg(test)]
+mod derived_tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_never_change() {
+        // Phones and servers made these from old records: a change would split people.
+        let id = RecordId::derived("person", "张三");
+        assert_eq!(RecordId::parse(&id.to_string()), Ok(id));
+        assert_eq!(id.minted_at(), UnixMillis(0));
+        assert_eq!(id.to_string(), "00000000-0000-7793-af47-4d2356dd8263");
     }
 }

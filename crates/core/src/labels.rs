@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Lang, Text};
-
 macro_rules! labelled {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $zh:literal, $en:literal;)* }) => {
         $(#[$m])*
@@ -14,12 +12,13 @@ macro_rules! labelled {
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
 
-            pub fn label(self, lang: Lang) -> &'static str {
-                match self { $($name::$variant => Text::new($zh, $en).get(lang),)* }
+            pub fn label(self, lang: $crate::i18n::Lang) -> &'static str {
+                match self { $($name::$variant => $crate::i18n::Text::new($zh, $en).get(lang),)* }
             }
         }
     };
 }
+pub(crate) use labelled;
 
 labelled!(
     /// Age band of a resident: enough for planning, less identifying than a birth date.
@@ -134,6 +133,7 @@ labelled!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lang;
 
     #[test]
     fn glossary_terms() {

@@ -45,6 +45,8 @@ pub enum Problem {
     /// A control character (NUL and the like) that no form can type and no database should
     /// store; line breaks and tabs are fine.
     InvalidCharacter,
+    /// An end time not after the start time.
+    NotAfterStart,
 }
 
 /// A problem with one field. `field` is a stable path such as `address.building`,
@@ -104,6 +106,8 @@ impl FieldError {
             (Problem::Mismatch, Lang::En) => "The two entries differ".into(),
             (Problem::TooMany { max }, Lang::Zh) => format!("最多 {max} 项"),
             (Problem::TooMany { max }, Lang::En) => format!("At most {max}"),
+            (Problem::NotAfterStart, Lang::Zh) => "应晚于开始时间".into(),
+            (Problem::NotAfterStart, Lang::En) => "Must be after the start time".into(),
             (Problem::InvalidCharacter, Lang::Zh) => "含有无法保存的控制字符".into(),
             (Problem::InvalidCharacter, Lang::En) => "Contains a control character that cannot be saved".into(),
             (Problem::InvalidUsername, Lang::En) => {

@@ -55,6 +55,19 @@ pub struct Visit {
     pub follow_up: Option<FollowUp>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// Who went, from the roster. Visits from before the roster name them in `volunteers`
+    /// (kept as written; `roster::Roster::people_of` reads both).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<RecordId>,
+    /// Partner units that came along. Older visits name categories in `partners`
+    /// (`units::units_of` reads both).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<RecordId>,
+    /// When the visit started and ended on its day, "HH:MM" (service hours).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
     pub author: String,
@@ -101,6 +114,17 @@ impl Visit {
             None => false,
         }
     }
+}
+
+/// Ids as listed, each once (first mention kept).
+pub(crate) fn dedup_ids(ids: &[RecordId]) -> Vec<RecordId> {
+    let mut out: Vec<RecordId> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !out.contains(id) {
+            out.push(*id);
+        }
+    }
+    out
 }
 
 /// Volunteers typed in one field as "张三、李四" or "Zhang San, Li Si". Spaces do not separate:
@@ -184,6 +208,11 @@ pub struct VisitDraft {
     pub follow_up_what: String,
     pub follow_up_due: String,
     pub notes: String,
+    pub people: Vec<RecordId>,
+    pub units: Vec<RecordId>,
+    /// "HH:MM", or empty when not known.
+    pub start_time: String,
+    pub end_time: String,
 }
 
 impl VisitDraft {
@@ -194,6 +223,8 @@ impl VisitDraft {
             day: v.day.to_string(),
             volunteers: v.volunteers.clone(),
             partners: v.partners.clone(),
+            people: v.people.clone(),
+            units: v.units.clone(),
             ..VisitDraft::default()
         }
     }
@@ -222,6 +253,10 @@ impl VisitDraft {
                 .map(|f| f.due.to_string())
                 .unwrap_or_default(),
             notes: v.notes.clone(),
+            people: v.people.clone(),
+            units: v.units.clone(),
+            start_time: v.start_time.clone().unwrap_or_default(),
+            end_time: v.end_time.clone().unwrap_or_default(),
         }
     }
 
@@ -302,10 +337,18 @@ impl VisitDraft {
             .filter(|(_, v)| !v.trim().is_empty())
             .map(|(i, v)| e.text(&format!("volunteers.{i}"), v, true, NAME_MAX))
             .collect();
-        if volunteers.is_empty() {
+        let people = dedup_ids(&self.people);
+        if volunteers.is_empty() && people.is_empty() {
             e.push("volunteers", Problem::NoneGiven);
         }
-        e.count("volunteers", volunteers.len(), VOLUNTEERS_MAX);
+        e.count(
+            "volunteers",
+            volunteers.len() + people.len(),
+            VOLUNTEERS_MAX,
+        );
+        let units = dedup_ids(&self.units);
+        e.count("units", units.len(), VOLUNTEERS_MAX);
+        let (start_time, end_time) = crate::time::span(&mut e, &self.start_time, &self.end_time);
         let services = self.services.validate_into(&mut e);
         if services.blood_pressure.is_some() && !basis {
             e.push("bp.systolic", Problem::NeedsBasis);
@@ -348,6 +391,10 @@ impl VisitDraft {
             residents_words,
             follow_up,
             notes,
+            people,
+            units,
+            start_time,
+            end_time,
             created_at,
             updated_at: stamp.now,
             author,

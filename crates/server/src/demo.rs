@@ -312,6 +312,10 @@ pub fn sample(now: UnixMillis, volunteer: &str, coordinator: &str) -> Sample {
             attendance: 30 + rng.below(60) as u32,
             tallies,
             notes: String::new(),
+            end_time: Some("11:30".to_owned()),
+            people: Vec::new(),
+            units: Vec::new(),
+            hours: Vec::new(),
             created_at: t,
             updated_at: t,
             author: coordinator.to_owned(),
@@ -391,6 +395,8 @@ fn visit(rng: &mut Rng, h: &Household, day: Day, t: UnixMillis, today: Day, auth
             done_on: (due < today.add_days(-7)).then(|| due.add_days(-2)),
         }
     });
+    // Visits take half an hour to an hour, between 9:00 and 16:00.
+    let hour = 9 + rng.below(7);
     Visit {
         id: RecordId::mint(t, rng.bytes()),
         household_id: h.id,
@@ -408,6 +414,10 @@ fn visit(rng: &mut Rng, h: &Household, day: Day, t: UnixMillis, today: Day, auth
         residents_words: (*words).to_owned(),
         follow_up,
         notes: String::new(),
+        people: Vec::new(),
+        units: Vec::new(),
+        start_time: Some(format!("{hour:02}:00")),
+        end_time: Some(format!("{hour:02}:{:02}", 30 + rng.below(30))),
         created_at: t,
         updated_at: t,
         author: author.to_owned(),

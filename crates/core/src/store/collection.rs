@@ -27,7 +27,13 @@ macro_rules! record_by_id {
     )*};
 }
 
-record_by_id!(Visit, Household, Event);
+record_by_id!(
+    Visit,
+    Household,
+    Event,
+    crate::roster::Person,
+    crate::units::Unit
+);
 
 /// A typed collection over a [`KvStore`]: one key per record, plus an index of ids in pages.
 ///

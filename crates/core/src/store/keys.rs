@@ -96,6 +96,8 @@ pub const OUTBOX: &str = "doorstep/v1/outbox/";
 pub const HOUSEHOLDS: &str = "doorstep/v1/households/";
 pub const VISITS: &str = "doorstep/v1/visits/";
 pub const EVENTS: &str = "doorstep/v1/events/";
+pub const PEOPLE: &str = "doorstep/v1/people/";
+pub const UNITS: &str = "doorstep/v1/units/";
 pub const TOMBSTONES: &str = "doorstep/v1/tombstones/";
 
 /// Keys a sealed store (`store::sealed`) leaves plain: read before the data key is known
@@ -105,7 +107,7 @@ pub fn is_plain(key: &str) -> bool {
 }
 
 /// Every key and prefix the app writes.
-pub const ALL: [StorageKey; 24] = [
+pub const ALL: [StorageKey; 26] = [
     one(SESSION, Holds::SignIn),
     one(PIN, Holds::SignIn),
     one(ENDED, Holds::Phone),
@@ -128,6 +130,8 @@ pub const ALL: [StorageKey; 24] = [
     under(HOUSEHOLDS),
     under(VISITS),
     under(EVENTS),
+    under(PEOPLE),
+    under(UNITS),
     under(TOMBSTONES),
     // The conformance suite's own keys never leave a test; declared so the scan knows them.
     StorageKey {

@@ -18,6 +18,8 @@ use super::keys::UNDELETED;
 pub const HOUSEHOLDS: &str = "households";
 pub const VISITS: &str = "visits";
 pub const EVENTS: &str = "events";
+pub const PEOPLE: &str = "people";
+pub const UNITS: &str = "units";
 pub const TOMBSTONES: &str = "tombstones";
 // UNDELETED (keys.rs): when this phone last undeleted a record, until the server's state
 // comes back — a server restored from a backup that lost the undeletion is told apart from a

@@ -19,7 +19,9 @@ mod sealed_dict;
 mod usage;
 
 pub use collection::{Collection, Loaded, Record, INDEX_PAGE_SIZE};
-pub use local_db::{LocalDb, Tombstone, EVENTS, HOUSEHOLDS, ROOT, TOMBSTONES, VISITS};
+pub use local_db::{
+    LocalDb, Tombstone, EVENTS, HOUSEHOLDS, PEOPLE, ROOT, TOMBSTONES, UNITS, VISITS,
+};
 pub use memory::MemoryStore;
 pub use metered::Metered;
 pub use outbox::{Change, Mutation, Outbox, RecordKind};

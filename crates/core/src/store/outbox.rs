@@ -13,6 +13,10 @@ pub enum RecordKind {
     Household,
     Visit,
     Event,
+    /// A roster person (`roster`).
+    Person,
+    /// A partner unit (`units`).
+    Unit,
 }
 
 /// One change, by reference. A put names the record; the sync layer reads the record as

@@ -9,7 +9,9 @@ use serde_json::{Map, Value};
 use super::merge::{Candidate, Doc, FieldState};
 use crate::event::Event;
 use crate::household::{Address, Household};
+use crate::roster::Person;
 use crate::store::RecordKind;
+use crate::units::Unit;
 use crate::visit::Visit;
 use crate::UnixMillis;
 
@@ -93,6 +95,10 @@ fn blank(doc: &Doc) -> Option<Map<String, Value>> {
                 residents_words: String::new(),
                 follow_up: None,
                 notes: String::new(),
+                people: Vec::new(),
+                units: Vec::new(),
+                start_time: None,
+                end_time: None,
                 created_at: v.created_at,
                 updated_at: v.updated_at,
                 author: v.author,
@@ -114,10 +120,35 @@ fn blank(doc: &Doc) -> Option<Map<String, Value>> {
                 attendance: 0,
                 tallies: Default::default(),
                 notes: String::new(),
+                end_time: None,
+                people: Vec::new(),
+                units: Vec::new(),
+                hours: Vec::new(),
                 created_at: e.created_at,
                 updated_at: e.updated_at,
                 author: e.author,
                 rev: 0,
+            })
+        }
+        RecordKind::Person => {
+            // A merged duplicate still points at its person: references keep counting.
+            let p: Person = serde_json::from_value(record).ok()?;
+            serde_json::to_value(Person {
+                name: String::new(),
+                phone: String::new(),
+                account: None,
+                unit: None,
+                party_member: false,
+                rev: 0,
+                ..p
+            })
+        }
+        RecordKind::Unit => {
+            let u: Unit = serde_json::from_value(record).ok()?;
+            serde_json::to_value(Unit {
+                name: String::new(),
+                rev: 0,
+                ..u
             })
         }
     };

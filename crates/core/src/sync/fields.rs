@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::event::Event;
 use crate::household::Household;
 use crate::i18n::Text;
+use crate::roster::Person;
 use crate::store::{Record, RecordKind};
+use crate::units::Unit;
 use crate::validate::FieldError;
 use crate::visit::Visit;
 use crate::{Day, RecordId, UnixMillis};
@@ -69,12 +71,26 @@ macro_rules! with_kind {
                 type $T = $crate::event::Event;
                 $body
             }
+            $crate::store::RecordKind::Person => {
+                type $T = $crate::roster::Person;
+                $body
+            }
+            $crate::store::RecordKind::Unit => {
+                type $T = $crate::units::Unit;
+                $body
+            }
         }
     };
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 3] = [RecordKind::Household, RecordKind::Visit, RecordKind::Event];
+    pub const ALL: [RecordKind; 5] = [
+        RecordKind::Household,
+        RecordKind::Visit,
+        RecordKind::Event,
+        RecordKind::Person,
+        RecordKind::Unit,
+    ];
 
     /// The kind's name on the wire and in the database.
     pub fn name(self) -> &'static str {
@@ -230,7 +246,12 @@ synced!(
         needs_text,
         residents_words,
         follow_up,
-        notes
+        notes,
+        // New fields go last: a change's field bits are positions in this list.
+        people,
+        units,
+        start_time,
+        end_time
     ]
 );
 synced!(
@@ -240,7 +261,30 @@ synced!(
     crate::store::EVENTS,
     Text::new("活动", "Event"),
     rules: |e, _today| e.validate(),
-    [kind, title, day, start_time, place, partners, volunteers, attendance, tallies, notes]
+    [
+        kind, title, day, start_time, place, partners, volunteers, attendance, tallies, notes,
+        // New fields go last: a change's field bits are positions in this list.
+        end_time, people, units, hours
+    ]
+);
+
+synced!(
+    Person,
+    RecordKind::Person,
+    "person",
+    crate::store::PEOPLE,
+    Text::new("成员", "Member"),
+    rules: |p, _today| p.validate(),
+    [name, party_member, unit, phone, inactive, account, to_check, merged_into]
+);
+synced!(
+    Unit,
+    RecordKind::Unit,
+    "unit",
+    crate::store::UNITS,
+    Text::new("合作单位", "Partner unit"),
+    rules: |u, _today| u.validate(),
+    [name, kind, parent, archived]
 );
 
 pub fn field_names(kind: RecordKind) -> &'static [&'static str] {
@@ -270,7 +314,7 @@ mod tests {
                 assert!(seen.insert(part), "{part} names two kinds");
             }
         }
-        assert_eq!(seen.len(), 9);
+        assert_eq!(seen.len(), 3 * RecordKind::ALL.len());
     }
 
     #[test]

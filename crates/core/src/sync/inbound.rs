@@ -112,7 +112,13 @@ macro_rules! meta {
         }
     )*};
 }
-meta!(Household, Visit, Event);
+meta!(
+    Household,
+    Visit,
+    Event,
+    crate::roster::Person,
+    crate::units::Unit
+);
 
 fn typed<T: DeserializeOwned + Serialize + Meta>(
     json: &str,

@@ -30,7 +30,7 @@ use crate::RecordId;
 // records, a wipe.
 use crate::store::keys::{CHECKED, REPAIR, RESUME};
 
-const KINDS: [RecordKind; 3] = RecordKind::ALL;
+const KINDS: [RecordKind; RecordKind::ALL.len()] = RecordKind::ALL;
 
 /// Starts (or restarts) a repair.
 pub fn begin<S: KvStore + ?Sized>(db: &LocalDb<'_, S>) -> Result<(), StoreError> {

@@ -90,7 +90,8 @@ pub fn in_scope(f: &Facts, households: &HashSet<RecordId>) -> bool {
     match f.kind {
         RecordKind::Household => households.contains(&f.id),
         RecordKind::Visit => f.household.is_some_and(|h| households.contains(&h)),
-        RecordKind::Event => true,
+        // The team's own lists: every phone holds them.
+        RecordKind::Event | RecordKind::Person | RecordKind::Unit => true,
     }
 }
 

@@ -141,7 +141,7 @@ impl World {
                         v.rev = d.rev;
                         server_vs.push(v);
                     }
-                    RecordKind::Event => {}
+                    RecordKind::Event | RecordKind::Person | RecordKind::Unit => {}
                 }
                 if d.is_deleted() {
                     server_deleted.insert(d.id);
