@@ -69,6 +69,8 @@ fn run_all(counts: &mut Counts) -> Result {
             "members",
             "--test",
             "window",
+            "--test",
+            "roster",
         ]],
     );
     pg.env("DOORSTEP_TEST_DATABASE", url);

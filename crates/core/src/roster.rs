@@ -37,7 +37,7 @@ pub struct Person {
     pub phone: String,
     #[serde(default, skip_serializing_if = "crate::skip::is_false")]
     pub inactive: bool,
-    /// The username of their account, when they have one.
+    /// The user id of their account, when they have one (what records name as `author`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     /// Added on the spot by a volunteer, or made from a name written before the roster: the

@@ -34,6 +34,8 @@ pub enum AccountError {
     Taken(String),
     #[error("cannot hash the password: {0}")]
     Hash(String),
+    #[error("cannot add the account to the roster: {0}")]
+    Roster(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -79,7 +81,12 @@ pub async fn add_user(db: &AnyPool, u: NewUser<'_>) -> Result<String, AccountErr
         .await?;
     let team_id = team_id.ok_or_else(|| AccountError::NoSuchTeam(u.team.into()))?;
     let hash = password::hash(u.password).map_err(|e| AccountError::Hash(e.to_string()))?;
-    insert_user(db, &team_id, u.username, u.display_name, u.role, &hash).await
+    let id = insert_user(db, &team_id, u.username, u.display_name, u.role, &hash).await?;
+    // Every account is a roster person.
+    crate::roster::fill_team(db, &team_id)
+        .await
+        .map_err(|e| AccountError::Roster(e.to_string()))?;
+    Ok(id)
 }
 
 pub(crate) async fn insert_user<'e>(

@@ -73,9 +73,18 @@ pub async fn connect(url: &str) -> Result<AnyPool, DbError> {
 /// Columns a migration added that the server fills from the stored records.
 async fn fill(pool: &AnyPool) -> Result<(), DbError> {
     match crate::window::fill_record_facts(pool).await {
-        Ok(0) => Ok(()),
+        Ok(0) => Ok::<(), DbError>(()),
         Ok(n) => {
             tracing::info!(records = n, "filled the window's columns of stored records");
+            Ok(())
+        }
+        Err(crate::records::SyncError::Database(e)) => return Err(DbError::Open(e)),
+        Err(e) => return Err(DbError::Fill(e.to_string())),
+    }?;
+    match crate::roster::fill_all(pool).await {
+        Ok(0) => Ok(()),
+        Ok(n) => {
+            tracing::info!(records = n, "made the roster people and units of stored records");
             Ok(())
         }
         Err(crate::records::SyncError::Database(e)) => Err(DbError::Open(e)),

@@ -80,7 +80,7 @@ impl From<crate::accounts::AccountError> for ApiError {
             A::Database(d) => ApiError::Database(d),
             A::Taken(_) => ApiError::Conflict(e.to_string()),
             A::NoSuchTeam(_) | A::NoSuchUser(_) => ApiError::NotFound,
-            A::Hash(m) => ApiError::Internal(m),
+            A::Hash(m) | A::Roster(m) => ApiError::Internal(m),
         }
     }
 }

@@ -16,6 +16,7 @@ mod failpoint;
 pub mod invites;
 mod json;
 pub mod records;
+pub mod roster;
 mod report_html;
 mod routes;
 pub mod scope;

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use doorstep_core::store::RecordKind;
-use doorstep_core::sync::inbound;
+use doorstep_core::sync::{inbound, legacy};
 use doorstep_core::sync::merge::{self, Doc, Writer};
 use doorstep_core::sync::push::{self, PushError};
 use doorstep_core::sync::scope::{self, Scope};
@@ -265,6 +265,21 @@ pub async fn push(
         }
         outcomes.push(outcome);
     }
+    // Visits and events that name volunteers or partners the old way (free text, fixed
+    // categories; older app versions still send them) get their roster people and units.
+    let wanted = legacy::wanted(changed.iter().filter_map(|id| docs.get(id)));
+    if !wanted.is_empty() {
+        let mut exists = existing_ids(&mut tx, team, wanted.keys()).await?;
+        exists.extend(wanted.keys().filter(|id| docs.contains_key(&id.to_string())));
+        for made in legacy::to_make(&wanted, &exists, UnixMillis(now_millis())) {
+            let rev = push::next_rev(clock as u64, now);
+            if let Ok(Some(doc)) = legacy::apply(None, &made, None, rev, UnixMillis(now_millis())) {
+                clock = doc.rev as i64;
+                changed.push(doc.id.to_string());
+                docs.insert(doc.id.to_string(), doc);
+            }
+        }
+    }
     // A household moved to another community: its visits are listed again for pull (they
     // enter one volunteer's scope and leave another's with it).
     let moved: Vec<String> = changed
@@ -321,6 +336,30 @@ pub async fn push(
         protocol: PROTOCOL,
         outcomes,
     })
+}
+
+/// Which of `ids` the team has a record of (any kind, deleted or not).
+pub(crate) async fn existing_ids<'a>(
+    tx: &mut Transaction<'_, Any>,
+    team: &str,
+    ids: impl Iterator<Item = &'a RecordId>,
+) -> Result<std::collections::HashSet<RecordId>, SyncError> {
+    let ids: Vec<String> = ids.map(ToString::to_string).collect();
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(100) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT id FROM records WHERE team_id = $1 AND id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_scalar(&sql).bind(team);
+        for id in chunk {
+            q = q.bind(id);
+        }
+        let found: Vec<String> = q.fetch_all(&mut **tx).await?;
+        out.extend(found.iter().filter_map(|id| RecordId::parse(id).ok()));
+    }
+    Ok(out)
 }
 
 /// Stores the team's change counter after a transaction gave out revisions up to `clock`.

@@ -65,7 +65,7 @@ fn holds_sql(prefix: &str, first: usize, scope: &Scope) -> String {
 /// `$first`: bind them with [`bind`]).
 pub fn in_scope_sql(first: usize, scope: &Scope) -> String {
     format!(
-        "(kind = 'event' OR (kind = 'household' AND {}) OR (kind = 'visit' AND household_id IN
+        "(kind IN ('event', 'person', 'unit') OR (kind = 'household' AND {}) OR (kind = 'visit' AND household_id IN
            (SELECT s.id FROM records s WHERE s.team_id = $1 AND s.kind = 'household' AND {})))",
         holds_sql("", first, scope),
         holds_sql("s.", first, scope)

@@ -98,11 +98,8 @@ struct FactRow {
 }
 
 fn kind_of(kind: &str) -> RecordKind {
-    match kind {
-        "household" => RecordKind::Household,
-        "visit" => RecordKind::Visit,
-        _ => RecordKind::Event,
-    }
+    // The database's check admits only the kinds' names.
+    RecordKind::from_name(kind).unwrap_or(RecordKind::Event)
 }
 
 fn facts_of(r: &FactRow) -> Option<Facts> {
@@ -171,7 +168,7 @@ pub async fn pick(
     let sql = format!(
         "SELECT rev FROM records
          WHERE team_id = $1 AND rev > $2 AND rev <= $3
-           AND (rev > $4 OR ((kind = 'household' OR day >= $5 OR id IN ({EXTRAS})) AND {in_scope}))
+           AND (rev > $4 OR ((kind IN ('household', 'person', 'unit') OR day >= $5 OR id IN ({EXTRAS})) AND {in_scope}))
          ORDER BY rev LIMIT $6"
     );
     let q = sqlx::query_scalar(&sql)
@@ -204,7 +201,7 @@ pub async fn digest(
 ) -> Result<Option<Digest>, SyncError> {
     let rows: Vec<(String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(
         "SELECT id, updated_at, deleted, rev, kind, household_id FROM records
-         WHERE team_id = $1 AND updated_at >= 0 AND (kind = 'household' OR day >= $2)",
+         WHERE team_id = $1 AND updated_at >= 0 AND (kind IN ('household', 'person', 'unit') OR day >= $2)",
     )
     .bind(team)
     .bind(w.from.to_string())

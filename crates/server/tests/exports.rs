@@ -178,6 +178,10 @@ async fn events_and_households_export_too_and_only_to_coordinators() {
             ..Tallies::default()
         },
         notes: String::new(),
+        end_time: None,
+        people: vec![],
+        units: vec![],
+        hours: vec![],
         created_at: UnixMillis(0),
         updated_at: UnixMillis(0),
         author: String::new(),

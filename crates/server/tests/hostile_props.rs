@@ -548,17 +548,12 @@ fn hostile_pushes_never_break_the_team_and_valid_records_are_stored_once() {
         let today = doorstep_core::Day::parse("2026-12-31").unwrap();
         for r in stored.values() {
             let json = r["record"].to_string();
-            let valid = match r["kind"].as_str() {
-                Some("household") => serde_json::from_str::<Household>(&json)
-                    .map(|h| h.validate(today).is_ok()),
-                Some("visit") => {
-                    serde_json::from_str::<Visit>(&json).map(|v| v.validate(today, None).is_ok())
-                }
-                Some("event") => serde_json::from_str::<doorstep_core::event::Event>(&json)
-                    .map(|e| e.validate().is_ok()),
-                _ => Ok(false),
-            };
-            assert!(valid.unwrap_or(false), "stored but not valid: {r}");
+            let kind = doorstep_core::store::RecordKind::from_name(r["kind"].as_str().unwrap_or(""));
+            let valid = kind.is_some_and(|kind| {
+                doorstep_core::with_kind!(kind, T => serde_json::from_str::<T>(&json)
+                    .is_ok_and(|rec| doorstep_core::sync::Synced::rules(&rec, today).is_ok()))
+            });
+            assert!(valid, "stored but not valid: {r}");
         }
         let theirs = &stored[&t.coords_visit];
         assert_ne!(theirs["deleted"], true, "the coordinator's visit: {theirs}");

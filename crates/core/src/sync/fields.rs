@@ -97,6 +97,11 @@ impl RecordKind {
         with_kind!(self, T => T::NAME)
     }
 
+    /// The kind of a wire or database name.
+    pub fn from_name(name: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// What the kind is called, for people.
     pub fn label(self) -> Text {
         with_kind!(self, T => T::LABEL)

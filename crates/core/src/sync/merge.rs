@@ -296,6 +296,27 @@ pub fn apply(
                     "only its author or a coordinator may send this record to the server",
                 ));
             }
+            // The team's lists are the coordinators'. A volunteer may add a person on the
+            // spot, marked for a coordinator to check and without an account.
+            if !w.coordinator() {
+                let checked = record.get("to_check") == Some(&Value::Bool(true))
+                    && record.get("account").is_none_or(Value::is_null);
+                match kind {
+                    RecordKind::Unit => {
+                        return Err(rejection(
+                            RejectCode::Forbidden,
+                            "only a coordinator manages the partner units",
+                        ))
+                    }
+                    RecordKind::Person if !checked => {
+                        return Err(rejection(
+                            RejectCode::Forbidden,
+                            "a volunteer adds a person only for a coordinator to check",
+                        ))
+                    }
+                    _ => {}
+                }
+            }
             // A change of some fields of a record the server does not have (its creation was
             // refused, or lost in a restored database) brings the whole record: the phone
             // sends it whole anyway, and half a record would not pass `check`.

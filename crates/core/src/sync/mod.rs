@@ -17,6 +17,7 @@ pub mod digest;
 pub mod erase;
 pub mod fields;
 pub mod inbound;
+pub mod legacy;
 pub mod mem_server;
 pub mod merge;
 pub mod push;

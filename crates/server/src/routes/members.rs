@@ -155,6 +155,8 @@ async fn setup(
     let user_id =
         accounts::insert_user(&mut *tx, &team_id, &username, &name, Role::Admin, &hash).await?;
     tx.commit().await?;
+    // Every account is a roster person.
+    crate::roster::fill_team(&state.db, &team_id).await?;
     audit::record(&state.db, &team_id, &user_id, "setup", &team, "").await?;
     tracing::info!(user = %user_id, "team set up");
     let (user, _) = accounts::user_of_team(&state.db, &team_id, &user_id)
@@ -251,6 +253,8 @@ async fn join(
         _ => accounts::insert_user(&mut *tx, &team_id, &username, &name, link.role, &hash).await?,
     };
     tx.commit().await?;
+    // Every account is a roster person.
+    crate::roster::fill_team(&state.db, &team_id).await?;
     let action = if link.kind == Kind::Reset {
         "password_reset"
     } else {

@@ -278,3 +278,17 @@ async fn fresh_postgres(admin: &str) -> String {
     let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
     format!("{base}/{name}")
 }
+
+/// A pull page's records other than the roster people and units the server makes (one per
+/// account and per old volunteer name; tests/roster.rs covers them).
+#[allow(dead_code)]
+pub fn team_records(page: &Value) -> Vec<&Value> {
+    page["records"]
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .filter(|r| r["kind"] != "person" && r["kind"] != "unit")
+                .collect()
+        })
+        .unwrap_or_default()
+}

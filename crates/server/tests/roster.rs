@@ -1,0 +1,200 @@
+//! The roster and partner units on the server (SQLite, or PostgreSQL with
+//! DOORSTEP_TEST_DATABASE): every account is a roster person, a visit from an older phone
+//! that names volunteers and partners the old way gets its people and units (once, the same
+//! ids the phones derive), volunteers add people only for a coordinator to check, and units
+//! are the coordinators'.
+
+mod common;
+
+use common::{spawn_app, TestApp};
+use doorstep_core::account::Role;
+use doorstep_core::labels::Partner;
+use doorstep_core::roster::{legacy_person_id, Person, PersonDraft};
+use doorstep_core::store::conformance::{full_visit, household};
+use doorstep_core::units::{legacy_unit_id, Unit, UnitDraft, UnitKind};
+use doorstep_core::{RecordId, UnixMillis};
+use serde_json::{json, Value};
+
+const PW: &str = "correct horse 1";
+
+fn put(seq: u64, record: &impl serde::Serialize, kind: &str) -> Value {
+    let record = serde_json::to_value(record).unwrap();
+    json!({ "seq": seq, "at": 1_795_714_200_000u64 + seq,
+            "op": { "put": { "kind": kind, "id": record["id"], "base": 0, "record": record } } })
+}
+
+async fn pulled(app: &TestApp, token: &str, kind: &str) -> Vec<Value> {
+    let page = app
+        .get_json("/api/v1/sync/pull?protocol=1&cursor=0&limit=1000", token)
+        .await;
+    page["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == kind)
+        .map(|r| r["record"].clone())
+        .collect()
+}
+
+fn stamp(user: &str) -> doorstep_core::household::Stamp {
+    doorstep_core::household::Stamp {
+        now: UnixMillis(1_795_714_200_000),
+        today: doorstep_core::Day::parse("2026-11-26").unwrap(),
+        user: user.into(),
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_people_and_old_names_become_people_once() {
+    let app = spawn_app().await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    let vol = app.login("vol-a", PW).await;
+    let coord = app.login("coord-a", PW).await;
+    let me = app.login_answer("vol-a", PW).await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Each account has its person, named as the account.
+    let people = pulled(&app, &vol, "person").await;
+    assert_eq!(people.len(), 2, "{people:?}");
+    let mine: Person = serde_json::from_value(
+        people
+            .iter()
+            .find(|p| p["account"] == me.as_str())
+            .unwrap()
+            .clone(),
+    )
+    .unwrap();
+    assert_eq!(mine.id, legacy_person_id("vol-a"));
+
+    // An older phone's visit names volunteers as text, one of them the account's own name,
+    // and a partner category.
+    let h = household(1);
+    let mut v = full_visit(1, &h, "");
+    v.author = String::new();
+    v.volunteers = vec!["vol-a".into(), "张三".into(), " 张三 ".into()];
+    v.partners = vec![Partner::PoliceStation];
+    let res = app
+        .push(&vol, vec![put(1, &h, "household"), put(2, &v, "visit")])
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let people = pulled(&app, &coord, "person").await;
+    let names: Vec<&str> = people.iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(people.len(), 3, "张三 once, vol-a is the account's person: {names:?}");
+    let zhang: Person = serde_json::from_value(
+        people
+            .iter()
+            .find(|p| p["name"] == "张三")
+            .unwrap()
+            .clone(),
+    )
+    .unwrap();
+    assert_eq!(zhang.id, legacy_person_id("张三"), "the id every phone derives");
+    assert!(zhang.to_check);
+    let units = pulled(&app, &coord, "unit").await;
+    assert_eq!(units.len(), 1);
+    let police: Unit = serde_json::from_value(units[0].clone()).unwrap();
+    assert_eq!(police.id, legacy_unit_id(Partner::PoliceStation));
+    assert_eq!((police.kind, police.name.as_str()), (UnitKind::PoliceStation, "派出所"));
+
+    // The same names again make nothing new.
+    let mut v2 = full_visit(2, &h, "");
+    v2.author = String::new();
+    v2.volunteers = vec!["张三".into()];
+    v2.partners = vec![Partner::PoliceStation];
+    let res = app.push(&vol, vec![put(3, &v2, "visit")]).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(pulled(&app, &coord, "person").await.len(), 3);
+    assert_eq!(pulled(&app, &coord, "unit").await.len(), 1);
+
+    // A coordinator renames the unit; a restart's fill leaves it and the people alone.
+    let mut renamed = police.clone();
+    renamed.name = "东亭派出所".into();
+    let base: i64 = sqlx::query_scalar("SELECT rev FROM records WHERE id = $1")
+        .bind(police.id.to_string())
+        .fetch_one(&app.pool().await)
+        .await
+        .unwrap();
+    let rename = json!({ "seq": 1, "at": 1_795_714_300_000u64, "op": { "put": {
+        "kind": "unit", "id": police.id, "base": base, "fields": ["name"], "record": renamed } } });
+    assert_eq!(app.push(&coord, vec![rename]).await.status().as_u16(), 200);
+    let made = doorstep_server::roster::fill_all(&app.pool().await).await.unwrap();
+    assert_eq!(made, 0);
+    let units = pulled(&app, &coord, "unit").await;
+    assert_eq!(units[0]["name"], "东亭派出所");
+}
+
+#[tokio::test]
+async fn volunteers_add_people_to_check_and_only_coordinators_manage_units() {
+    let app = spawn_app().await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    app.add_user("B队", "coord-b", Role::Coordinator, PW).await;
+    let vol = app.login("vol-a", PW).await;
+    let coord = app.login("coord-a", PW).await;
+    let other = app.login("coord-b", PW).await;
+    let me = app.login_answer("vol-a", PW).await["user"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let id = |n: u8| RecordId::mint(UnixMillis(1_795_714_200_000), [n; 10]);
+    let on_the_spot = PersonDraft::on_the_spot("社区王主任")
+        .create(id(1), &stamp(&me))
+        .unwrap();
+    let mut checked = PersonDraft {
+        name: "李四".into(),
+        party_member: true,
+        ..Default::default()
+    }
+    .create(id(2), &stamp(&me))
+    .unwrap();
+    let unit = UnitDraft {
+        name: "鹅湖街道".into(),
+        kind: UnitKind::SubDistrict,
+        parent: None,
+        archived: false,
+    }
+    .create(id(3), &stamp(&me))
+    .unwrap();
+    let res: Value = app
+        .push(
+            &vol,
+            vec![put(1, &on_the_spot, "person"), put(2, &checked, "person"), put(3, &unit, "unit")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let codes: Vec<Value> = res["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["rejected"]["code"].clone())
+        .collect();
+    assert_eq!(codes, [Value::Null, json!("forbidden"), json!("forbidden")]);
+
+    // The coordinator may do both; another team sees none of it.
+    checked.author = String::new();
+    let mut unit = unit;
+    unit.author = String::new();
+    let res: Value = app
+        .push(&coord, vec![put(1, &checked, "person"), put(2, &unit, "unit")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(res["outcomes"].as_array().unwrap().iter().all(|o| o.get("rejected").is_none()), "{res}");
+    let names: Vec<String> = pulled(&app, &vol, "person")
+        .await
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"社区王主任".to_owned()) && names.contains(&"李四".to_owned()));
+    assert_eq!(pulled(&app, &vol, "unit").await.len(), 1);
+    let theirs = pulled(&app, &other, "person").await;
+    assert_eq!(theirs.len(), 1, "B队 sees only its own account: {theirs:?}");
+    assert!(pulled(&app, &other, "unit").await.is_empty());
+}
