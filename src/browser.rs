@@ -92,3 +92,9 @@ pub fn save_blob(blob: &web_sys::Blob, file_name: &str) -> bool {
     );
     true
 }
+
+/// The minute of the phone's day now (its time zone): when a visit starts and ends.
+pub fn minute_of_day() -> u32 {
+    let d = js_sys::Date::new_0();
+    d.get_hours() * 60 + d.get_minutes()
+}

@@ -251,6 +251,9 @@ pub const FIND_HOUSEHOLD: Text = Text::new(
 );
 pub const CHANGE_HOUSEHOLD: Text = Text::new("换一户", "Choose another household");
 pub const VISIT_DAY: Text = Text::new("走访日期", "Date of the visit");
+pub const VISIT_TIME: Text = Text::new("走访时间", "Time of the visit");
+pub const VISIT_START: Text = Text::new("开始时间", "Started at");
+pub const VISIT_END: Text = Text::new("结束时间（留空则为保存时）", "Ended at (empty: when saved)");
 pub const VOLUNTEERS: Text = Text::new(
     "志愿者（多人用顿号分隔）",
     "Volunteers (separate names with commas)",
@@ -307,6 +310,7 @@ pub const EVENT_KIND: Text = Text::new("活动类型", "Kind of event");
 pub const EVENT_TITLE: Text = Text::new("活动名称", "Title");
 pub const EVENT_DAY: Text = Text::new("日期", "Date");
 pub const START_TIME: Text = Text::new("开始时间（可不填）", "Start time (optional)");
+pub const END_TIME: Text = Text::new("结束时间（可不填）", "End time (optional)");
 pub const PLACE: Text = Text::new("地点", "Place");
 pub const ATTENDANCE: Text = Text::new("参加人数", "Attendance");
 pub const TALLIES: Text = Text::new("服务数量", "Services given");

@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
+use doorstep_core::roster::Person;
 use doorstep_core::store::{LocalDb, Metered, RecordKind, StorageUse, StoreError, Tombstone};
 use doorstep_core::sync::window::Window;
 use doorstep_core::sync::{client, conflicts, Synced};
-use doorstep_core::roster::Person;
 use doorstep_core::units::Unit;
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, RecordId};
@@ -204,7 +204,9 @@ impl Db {
         let households = local.households().load_indexed::<Household>()?;
         let visits = local.visits().load_indexed::<Visit>()?;
         let events = local.events().load_indexed::<Event>()?;
-        let people = local.collection(RecordKind::Person).load_indexed::<Person>()?;
+        let people = local
+            .collection(RecordKind::Person)
+            .load_indexed::<Person>()?;
         let units = local.collection(RecordKind::Unit).load_indexed::<Unit>()?;
         let tombstones = local.tombstones().load_indexed::<Tombstone>()?;
         self.unreadable.set(

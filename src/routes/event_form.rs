@@ -91,6 +91,7 @@ pub fn EventFormPage() -> impl IntoView {
                 <div class="row3">
                     {bound_text!(draft, errors, "event-day", "day", EVENT_DAY, "date", false, day)}
                     {bound_text!(draft, errors, "event-start", "start_time", START_TIME, "time", false, start_time)}
+                    {bound_text!(draft, errors, "event-end", "end_time", END_TIME, "time", false, end_time)}
                 </div>
                 {bound_text!(draft, errors, "event-place", "place", PLACE, "text", false, place)}
                 <fieldset>

@@ -40,6 +40,8 @@ pub fn VisitFormPage() -> impl IntoView {
                 .unwrap_or_default();
             d.household_id = chosen;
             d.day = today().to_string();
+            // Service hours: the visit starts when the form opens, ends when it is saved.
+            d.opened_at(crate::browser::minute_of_day());
             // From the greeting round: the greeting is what the visit is for.
             d.services.holiday_greeting = query.read_untracked().get("greeting").is_some();
             d
@@ -56,6 +58,10 @@ pub fn VisitFormPage() -> impl IntoView {
         ev.prevent_default();
         let mut d = draft.get_untracked();
         d.volunteers = split_names(&volunteers.get_untracked());
+        if existing.is_none() {
+            d.ending_at_save(today(), crate::browser::minute_of_day());
+            draft.update(|f| f.end_time = d.end_time.clone());
+        }
         let household = d.household_id.and_then(|id| db.household(id));
         let result = match &existing {
             Some(v) => d.update(v, household.as_ref(), &stamp()),
@@ -83,6 +89,8 @@ pub fn VisitFormPage() -> impl IntoView {
                     value=Signal::derive(move || draft.with(|d| d.day.clone()))
                     on_input=move |v: String| draft.update(|d| d.day = v)
                     error=error_of(errors, "day")/>
+                {bound_text!(draft, errors, "visit-start", "start_time", VISIT_START, "time", false, start_time)}
+                {bound_text!(draft, errors, "visit-end", "end_time", VISIT_END, "time", false, end_time)}
                 <TextField id="visit-volunteers" label=VOLUNTEERS value=volunteers
                     on_input=move |v: String| volunteers.set(v) error=error_of(errors, "volunteers")/>
                 <fieldset>

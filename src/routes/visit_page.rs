@@ -86,6 +86,7 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
             <h2 id="visit-title">{VISIT_RECORD.get(l)} " · " {v.day.to_string()}</h2>
             <p><a href=format!("/households/{}", v.household_id)>{address}</a></p>
             <dl class="record">
+                {line(VISIT_TIME, visit_time(&v, l))}
                 {line(VOLUNTEER_NAMES, join_names(&v.volunteers, l))}
                 {line(PARTNERS, partners)}
                 {line(SERVICES_DONE, v.services.summary(l))}
@@ -110,5 +111,23 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
             <a class="button" href=format!("/visits/{}/edit", v.id) aria-label=EDIT_THIS_VISIT.get(l)>{EDIT.get(l)}</a>
         </section>
         <RecordConflicts kind=RecordKind::Visit id=v.id edit_href=format!("/visits/{}/edit", v.id)/>
+    }
+}
+
+/// "09:05–09:50（45 分钟）", or "" when the visit has no times (older records).
+fn visit_time(v: &doorstep_core::visit::Visit, l: doorstep_core::Lang) -> String {
+    let (Some(a), Some(b)) = (v.start_time.as_deref(), v.end_time.as_deref()) else {
+        return String::new();
+    };
+    match doorstep_core::time::minutes_between(Some(a), Some(b)) {
+        Some(m) => format!("{a}–{b}{}", minutes_text(m, l)),
+        None => format!("{a}–{b}"),
+    }
+}
+
+fn minutes_text(m: u32, l: doorstep_core::Lang) -> String {
+    match l {
+        doorstep_core::Lang::Zh => format!("（{m} 分钟）"),
+        doorstep_core::Lang::En => format!(" ({m} min)"),
     }
 }

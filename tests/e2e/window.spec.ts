@@ -112,6 +112,9 @@ test("a volunteer's phone keeps the team's window of three years of history, fol
   await page.getByRole("link", { name: /1幢 101室/ }).first().click();
   await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
   await page.getByLabel("走访日期").fill(dayString(Date.now() - 730 * DAY_MS));
+  // Logged afterwards: the times are asked for, not guessed.
+  await page.getByLabel("开始时间").fill("10:00");
+  await page.getByLabel(/^结束时间/).fill("10:40");
   await page.getByLabel("志愿者（多人用顿号分隔）").fill("测试志愿者");
   await page.getByLabel("聊天陪伴").check();
   await page.getByLabel("居民反馈").fill("两年前那次补录");

@@ -221,6 +221,10 @@ fn visit(h: &Household, day: Day, rng: &mut Lcg) -> VisitDraft {
         } else {
             String::new()
         },
+        // Half an hour or more, between 9:00 and 16:00 (from the picks above: the same data
+        // set as before, times added).
+        start_time: format!("{:02}:00", 9 + a % 7),
+        end_time: format!("{:02}:{:02}", 9 + a % 7, 30 + (b % 6) * 5),
         ..VisitDraft::default()
     }
 }

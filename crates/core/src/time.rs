@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct UnixMillis(pub i64);
 
+/// A minute of the day written "HH:MM".
+pub fn clock(minute: u32) -> String {
+    let m = minute.min(24 * 60 - 1);
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
 /// Minutes since midnight of a time of day written "HH:MM".
 pub fn minute_of_day(s: &str) -> Option<u32> {
     let (h, m) = s.split_once(':')?;

@@ -261,20 +261,56 @@ impl VisitDraft {
     }
 
     /// A new visit to `household` (the household the form picked; health details need its
-    /// recorded basis).
+    /// recorded basis). A new visit needs its start and end (service hours); an older one
+    /// edited keeps working without them.
     pub fn create(
         &self,
         id: RecordId,
         household: Option<&Household>,
         stamp: &Stamp,
     ) -> Result<Visit, Vec<FieldError>> {
-        self.build(
+        let built = self.build(
             id,
             picked(self, household),
             stamp,
             stamp.now,
             stamp.user.clone(),
-        )
+        );
+        let mut missing: Vec<FieldError> = [
+            ("start_time", &self.start_time),
+            ("end_time", &self.end_time),
+        ]
+        .into_iter()
+        .filter(|(_, t)| t.trim().is_empty())
+        .map(|(f, _)| FieldError::new(f, Problem::Required))
+        .collect();
+        match built {
+            Ok(v) if missing.is_empty() => Ok(v),
+            Ok(_) => Err(missing),
+            Err(mut e) => {
+                e.retain(|x| !missing.iter().any(|m| m.field == x.field));
+                missing.extend(e);
+                Err(missing)
+            }
+        }
+    }
+
+    /// A new form opened at `minute` of the phone's day: the visit starts now.
+    pub fn opened_at(&mut self, minute: u32) {
+        self.start_time = crate::time::clock(minute);
+    }
+
+    /// Saving at `minute` of `today`: a visit of today with no end typed ends now, or a
+    /// minute after its start when saved within the minute it started. A visit logged on a
+    /// later day keeps what was typed: the form asks for its times.
+    pub fn ending_at_save(&mut self, today: Day, minute: u32) {
+        let of_today = Day::parse(&self.day).is_ok_and(|d| d == today);
+        let started = crate::time::minute_of_day(self.start_time.trim());
+        if let (true, true, Some(s)) = (of_today, self.end_time.trim().is_empty(), started) {
+            if s < 24 * 60 - 1 {
+                self.end_time = crate::time::clock(minute.max(s + 1));
+            }
+        }
     }
 
     /// An edit of `existing`: keeps its id, creation time and author.

@@ -44,8 +44,52 @@ fn draft(h: &Household) -> VisitDraft {
             companionship_chat: true,
             ..ServicesDraft::default()
         },
+        start_time: "09:30".into(),
+        end_time: "10:15".into(),
         ..VisitDraft::default()
     }
+}
+
+#[test]
+fn a_new_visit_starts_when_the_form_opened_and_ends_when_saved() {
+    let h = household(false);
+    let mut d = draft(&h);
+    d.start_time = String::new();
+    d.end_time = String::new();
+    d.opened_at(9 * 60 + 5);
+    assert_eq!(d.start_time, "09:05");
+    let mut quick = d.clone();
+    d.ending_at_save(stamp().today, 9 * 60 + 50);
+    assert_eq!(d.end_time, "09:50");
+    quick.ending_at_save(stamp().today, 9 * 60 + 5);
+    assert_eq!(
+        quick.end_time, "09:06",
+        "saved within the minute it started"
+    );
+    let v = d.create(id(), Some(&h), &stamp()).unwrap();
+    assert_eq!(
+        crate::time::minutes_between(v.start_time.as_deref(), v.end_time.as_deref()),
+        Some(45)
+    );
+    // Logged the next day: nothing is guessed, the form asks for both times.
+    let mut late = draft(&h);
+    late.start_time = String::new();
+    late.end_time = String::new();
+    late.ending_at_save(stamp().today.add_days(1), 8 * 60);
+    let errs = late.create(id(), Some(&h), &stamp()).unwrap_err();
+    assert_eq!(fields(&errs), ["start_time", "end_time"]);
+    // An older visit without times can still be edited.
+    let mut old = d.create(id(), Some(&h), &stamp()).unwrap();
+    old.start_time = None;
+    old.end_time = None;
+    let mut edit = VisitDraft::from_visit(&old);
+    edit.notes = "补充".into();
+    assert!(edit.update(&old, Some(&h), &stamp()).is_ok());
+    // An end before the start is refused with words.
+    let mut wrong = draft(&h);
+    wrong.end_time = "09:00".into();
+    let errs = wrong.create(id(), Some(&h), &stamp()).unwrap_err();
+    assert_eq!(errs[0].message(Lang::Zh), "应晚于开始时间");
 }
 
 fn id() -> RecordId {

@@ -84,7 +84,10 @@ async fn fill(pool: &AnyPool) -> Result<(), DbError> {
     match crate::roster::fill_all(pool).await {
         Ok(0) => Ok(()),
         Ok(n) => {
-            tracing::info!(records = n, "made the roster people and units of stored records");
+            tracing::info!(
+                records = n,
+                "made the roster people and units of stored records"
+            );
             Ok(())
         }
         Err(crate::records::SyncError::Database(e)) => Err(DbError::Open(e)),

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use doorstep_core::store::RecordKind;
-use doorstep_core::sync::{inbound, legacy};
 use doorstep_core::sync::merge::{self, Doc, Writer};
 use doorstep_core::sync::push::{self, PushError};
 use doorstep_core::sync::scope::{self, Scope};
@@ -13,6 +12,7 @@ use doorstep_core::sync::wire::{
     IdsResponse, Outcome, PullResponse, PullScope, PushRequest, PushResponse, RejectCode,
     Rejection, PROTOCOL,
 };
+use doorstep_core::sync::{inbound, legacy};
 use doorstep_core::{RecordId, UnixMillis};
 use serde_json::Value;
 use sqlx::{Any, AnyPool, Transaction};
@@ -270,7 +270,11 @@ pub async fn push(
     let wanted = legacy::wanted(changed.iter().filter_map(|id| docs.get(id)));
     if !wanted.is_empty() {
         let mut exists = existing_ids(&mut tx, team, wanted.keys()).await?;
-        exists.extend(wanted.keys().filter(|id| docs.contains_key(&id.to_string())));
+        exists.extend(
+            wanted
+                .keys()
+                .filter(|id| docs.contains_key(&id.to_string())),
+        );
         for made in legacy::to_make(&wanted, &exists, UnixMillis(now_millis())) {
             let rev = push::next_rev(clock as u64, now);
             if let Ok(Some(doc)) = legacy::apply(None, &made, None, rev, UnixMillis(now_millis())) {

@@ -50,10 +50,11 @@ pub async fn fill_team(db: &AnyPool, team: &str) -> Result<usize, SyncError> {
     let at = UnixMillis(now_millis());
     let mut ids: HashSet<RecordId> = people.iter().map(|d| d.id).collect();
     ids.extend(existing(db, team, wanted.keys()).await?);
-    let mut writes: Vec<(Option<Doc>, Made, Option<Vec<String>>)> = legacy::to_make(&wanted, &ids, at)
-        .into_iter()
-        .map(|m| (None, m, None))
-        .collect();
+    let mut writes: Vec<(Option<Doc>, Made, Option<Vec<String>>)> =
+        legacy::to_make(&wanted, &ids, at)
+            .into_iter()
+            .map(|m| (None, m, None))
+            .collect();
     // Accounts: the person of the display name takes the account, unless another account
     // has it (two members of one name): then a person of their own.
     let accounts: Vec<(String, String)> =
@@ -66,7 +67,10 @@ pub async fn fill_team(db: &AnyPool, team: &str) -> Result<usize, SyncError> {
         .filter_map(|d| serde_json::from_value(serde_json::Value::Object(d.record())).ok())
         .map(|p: Person| (p.id, p))
         .collect();
-    let has_person: HashSet<&str> = by_id.values().filter_map(|p| p.account.as_deref()).collect();
+    let has_person: HashSet<&str> = by_id
+        .values()
+        .filter_map(|p| p.account.as_deref())
+        .collect();
     let made_now: HashSet<RecordId> = writes.iter().map(|w| w.1.id).collect();
     for (user, name) in &accounts {
         if has_person.contains(user.as_str()) {
@@ -78,8 +82,15 @@ pub async fn fill_team(db: &AnyPool, team: &str) -> Result<usize, SyncError> {
             p.id = RecordId::derived("account", user);
         }
         let json = serde_json::to_string(&p).map_err(|e| SyncError::Corrupt(e.to_string()))?;
-        let made = Made { kind: RecordKind::Person, id: p.id, json };
-        match (people.iter().find(|d| d.id == p.id), made_now.contains(&p.id)) {
+        let made = Made {
+            kind: RecordKind::Person,
+            id: p.id,
+            json,
+        };
+        match (
+            people.iter().find(|d| d.id == p.id),
+            made_now.contains(&p.id),
+        ) {
             (Some(doc), _) => writes.push((
                 Some(doc.clone()),
                 made,
@@ -160,7 +171,12 @@ async fn write(
     }
     let refs: Vec<&Doc> = docs.iter().collect();
     store_all(&mut tx, team, &refs).await?;
-    crate::digest::store(&mut tx, team, crate::digest::after_push(digest, &before, &refs)).await?;
+    crate::digest::store(
+        &mut tx,
+        team,
+        crate::digest::after_push(digest, &before, &refs),
+    )
+    .await?;
     crate::records::set_clock(&mut tx, team, clock).await?;
     tx.commit().await?;
     Ok(docs.len())

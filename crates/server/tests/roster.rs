@@ -82,22 +82,28 @@ async fn accounts_are_people_and_old_names_become_people_once() {
     assert_eq!(res.status().as_u16(), 200);
     let people = pulled(&app, &coord, "person").await;
     let names: Vec<&str> = people.iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(people.len(), 3, "张三 once, vol-a is the account's person: {names:?}");
-    let zhang: Person = serde_json::from_value(
-        people
-            .iter()
-            .find(|p| p["name"] == "张三")
-            .unwrap()
-            .clone(),
-    )
-    .unwrap();
-    assert_eq!(zhang.id, legacy_person_id("张三"), "the id every phone derives");
+    assert_eq!(
+        people.len(),
+        3,
+        "张三 once, vol-a is the account's person: {names:?}"
+    );
+    let zhang: Person =
+        serde_json::from_value(people.iter().find(|p| p["name"] == "张三").unwrap().clone())
+            .unwrap();
+    assert_eq!(
+        zhang.id,
+        legacy_person_id("张三"),
+        "the id every phone derives"
+    );
     assert!(zhang.to_check);
     let units = pulled(&app, &coord, "unit").await;
     assert_eq!(units.len(), 1);
     let police: Unit = serde_json::from_value(units[0].clone()).unwrap();
     assert_eq!(police.id, legacy_unit_id(Partner::PoliceStation));
-    assert_eq!((police.kind, police.name.as_str()), (UnitKind::PoliceStation, "派出所"));
+    assert_eq!(
+        (police.kind, police.name.as_str()),
+        (UnitKind::PoliceStation, "派出所")
+    );
 
     // The same names again make nothing new.
     let mut v2 = full_visit(2, &h, "");
@@ -120,7 +126,9 @@ async fn accounts_are_people_and_old_names_become_people_once() {
     let rename = json!({ "seq": 1, "at": 1_795_714_300_000u64, "op": { "put": {
         "kind": "unit", "id": police.id, "base": base, "fields": ["name"], "record": renamed } } });
     assert_eq!(app.push(&coord, vec![rename]).await.status().as_u16(), 200);
-    let made = doorstep_server::roster::fill_all(&app.pool().await).await.unwrap();
+    let made = doorstep_server::roster::fill_all(&app.pool().await)
+        .await
+        .unwrap();
     assert_eq!(made, 0);
     let units = pulled(&app, &coord, "unit").await;
     assert_eq!(units[0]["name"], "东亭派出所");
@@ -162,7 +170,11 @@ async fn volunteers_add_people_to_check_and_only_coordinators_manage_units() {
     let res: Value = app
         .push(
             &vol,
-            vec![put(1, &on_the_spot, "person"), put(2, &checked, "person"), put(3, &unit, "unit")],
+            vec![
+                put(1, &on_the_spot, "person"),
+                put(2, &checked, "person"),
+                put(3, &unit, "unit"),
+            ],
         )
         .await
         .json()
@@ -181,12 +193,22 @@ async fn volunteers_add_people_to_check_and_only_coordinators_manage_units() {
     let mut unit = unit;
     unit.author = String::new();
     let res: Value = app
-        .push(&coord, vec![put(1, &checked, "person"), put(2, &unit, "unit")])
+        .push(
+            &coord,
+            vec![put(1, &checked, "person"), put(2, &unit, "unit")],
+        )
         .await
         .json()
         .await
         .unwrap();
-    assert!(res["outcomes"].as_array().unwrap().iter().all(|o| o.get("rejected").is_none()), "{res}");
+    assert!(
+        res["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o.get("rejected").is_none()),
+        "{res}"
+    );
     let names: Vec<String> = pulled(&app, &vol, "person")
         .await
         .iter()

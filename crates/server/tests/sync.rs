@@ -102,7 +102,14 @@ async fn the_same_push_twice_makes_one_row() {
     let again = push_ok(&app, &vol, batch).await;
     assert_eq!(first["outcomes"], again["outcomes"]);
     assert_eq!(first["outcomes"], json!([{ "seq": 1 }, { "seq": 2 }]));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')").await, 2);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')"
+        )
+        .await,
+        2
+    );
     let page = pull(&app, &vol, 0).await;
     let visit = page["records"]
         .as_array()
@@ -131,7 +138,14 @@ async fn two_identical_pushes_at_once_make_one_row() {
         .collect();
     let (a, b) = tokio::join!(push(&app, &vol, batch.clone()), push(&app, &vol, batch));
     assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')").await, 20);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')"
+        )
+        .await,
+        20
+    );
     assert_eq!(count(&app, "SELECT MAX(last_seq) FROM devices").await, 20);
 }
 
@@ -147,7 +161,14 @@ async fn a_gap_is_refused_with_409_and_nothing_changes() {
     )
     .await;
     assert_eq!(error_code(res, 409).await, "seq_gap");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')"
+        )
+        .await,
+        1
+    );
     assert_eq!(count(&app, "SELECT MAX(last_seq) FROM devices").await, 1);
 }
 
@@ -200,7 +221,10 @@ async fn a_deleted_record_is_not_brought_back_by_a_late_copy() {
     push_ok(&app, &vol, vec![put(3, &h, "household", 0, None)]).await;
     let page = pull(&app, &vol, 0).await;
     assert_eq!(page["records"][0]["deleted"], true);
-    assert_eq!(count(&app, "SELECT deleted FROM records WHERE kind = 'household'").await, 1);
+    assert_eq!(
+        count(&app, "SELECT deleted FROM records WHERE kind = 'household'").await,
+        1
+    );
 }
 
 /// Deleted means erased: past the undo window the sweep leaves only what sync needs, in the
@@ -338,7 +362,14 @@ async fn a_bad_mutation_is_reported_advances_the_counter_and_blocks_nothing() {
     assert_eq!(answer["outcomes"][0]["rejected"]["code"], "invalid");
     assert!(answer["outcomes"][1].get("rejected").is_none());
     assert_eq!(count(&app, "SELECT MAX(last_seq) FROM devices").await, 2);
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')"
+        )
+        .await,
+        1
+    );
     // Sent again (its answer was lost): the same rejection, not a silent "done".
     let again = push_ok(&app, &vol, vec![json!({ "seq": 1, "at": 1, "op": "noop" })]).await;
     assert_eq!(again["outcomes"][0]["rejected"]["code"], "invalid");
@@ -476,7 +507,14 @@ async fn a_revoked_phone_may_push_what_it_saved_but_pulls_nothing() {
     push_ok(&app, &vol, vec![put(1, &v, "visit", 0, None)]).await;
     let res = app.get_with("/api/v1/sync/pull?protocol=1", &vol).await;
     assert_eq!(error_code(res, 401).await, "device_revoked");
-    assert_eq!(count(&app, "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT COUNT(*) FROM records WHERE kind IN ('household', 'visit', 'event')"
+        )
+        .await,
+        1
+    );
 }
 
 #[tokio::test]

@@ -280,7 +280,10 @@ async fn ids_come_in_id_order_with_what_a_repair_compares() {
         after = page.ids.last().unwrap().id.to_string();
     }
     assert_eq!(seen, server_ids(&app).await);
-    assert_eq!(seen.len(), records_ids(&app).await.len() + roster(&app).await);
+    assert_eq!(
+        seen.len(),
+        records_ids(&app).await.len() + roster(&app).await
+    );
     assert_eq!(records_ids(&app).await.len(), 5);
     let bad = app
         .get_with("/api/v1/sync/ids?protocol=1&after=x", &vol)

@@ -326,11 +326,7 @@ async fn the_window_ends_within_a_day_of_the_servers_and_old_rows_are_filled() {
     .unwrap();
     let w = page.window.unwrap();
     assert!((w.from.days_until(window::Window::ending(today(), 120).from)).abs() <= 1);
-    assert_eq!(
-        records(&page),
-        4,
-        "three households and the recent visit"
-    );
+    assert_eq!(records(&page), 4, "three households and the recent visit");
     // Without a day, the whole history, as before.
     let all: PullResponse = serde_json::from_value(
         t.app
@@ -506,7 +502,10 @@ async fn a_volunteers_phone_holds_only_their_communities_households() {
         assert_eq!(page.records.len(), 1, "page {pages}");
         (cursor, full) = (page.cursor, page.full);
     }
-    assert!(pages <= 5 + roster, "{pages} pages for 4 records and {roster} people");
+    assert!(
+        pages <= 5 + roster,
+        "{pages} pages for 4 records and {roster} people"
+    );
 
     // One the volunteer adds elsewhere is theirs: it stays.
     let mut mine = household(6);

@@ -86,7 +86,11 @@ pub fn to_make(
     }
     for (id, w) in wanted {
         if let (Wanted::Partner(p), false) = (w, exists.contains(id)) {
-            out.push(made(RecordKind::Unit, *id, &legacy_unit(*p, at, SERVER.user)));
+            out.push(made(
+                RecordKind::Unit,
+                *id,
+                &legacy_unit(*p, at, SERVER.user),
+            ));
         }
     }
     out
@@ -194,7 +198,11 @@ mod tests {
         let unchecked = made(RecordKind::Person, p.id, &p);
         let err = merge::apply(None, &put(&unchecked), volunteer, 2, at).unwrap_err();
         assert_eq!(err.code, super::super::wire::RejectCode::Forbidden);
-        let unit = made(RecordKind::Unit, legacy_unit_id(Partner::Other), &legacy_unit(Partner::Other, at, "u-1"));
+        let unit = made(
+            RecordKind::Unit,
+            legacy_unit_id(Partner::Other),
+            &legacy_unit(Partner::Other, at, "u-1"),
+        );
         assert!(merge::apply(None, &put(&unit), volunteer, 2, at).is_err());
         let coordinator = Writer {
             coordinator: true,
