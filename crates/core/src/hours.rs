@@ -160,6 +160,137 @@ pub fn as_hours(minutes: u64) -> String {
     format!("{}.{}", tenths / 10, tenths % 10)
 }
 
+/// One person's hours over a period, named: what the hours screen and
+/// `GET /api/v1/reports/hours` list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PersonHours {
+    pub person: RecordId,
+    pub name: String,
+    pub party_member: bool,
+    /// Shown to coordinators only (the report is theirs).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+    pub hours: String,
+    pub minutes: u64,
+    pub visit_minutes: u64,
+    pub event_minutes: u64,
+    pub visits: u32,
+    pub events: u32,
+    pub untimed: u32,
+}
+
+/// Hours per person, named from the roster (a person not on it yet by the name an old
+/// record gave), most hours first, then by name.
+pub fn report(
+    served: &[Served],
+    roster: &Roster,
+    names: &dyn Fn(RecordId) -> Option<String>,
+) -> Vec<PersonHours> {
+    let mut out: Vec<PersonHours> = by_person(served)
+        .into_iter()
+        .map(|(id, h)| {
+            let p = roster.get(id);
+            PersonHours {
+                person: id,
+                name: p
+                    .map(|p| p.name.clone())
+                    .or_else(|| names(id))
+                    .unwrap_or_default(),
+                party_member: p.is_some_and(|p| p.party_member),
+                phone: p.map(|p| p.phone.clone()).unwrap_or_default(),
+                hours: as_hours(h.minutes()),
+                minutes: h.minutes(),
+                visit_minutes: h.visit_minutes,
+                event_minutes: h.event_minutes,
+                visits: h.visits,
+                events: h.events,
+                untimed: h.untimed,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// The export for a volunteer platform's bulk entry: one row per person per activity.
+pub const ROWS: crate::export::Table = crate::export::Table {
+    headers: &[
+        crate::i18n::Text::new("姓名", "Name"),
+        crate::i18n::Text::new("手机号", "Phone"),
+        crate::i18n::Text::new("日期", "Date"),
+        crate::i18n::Text::new("开始时间", "Start"),
+        crate::i18n::Text::new("结束时间", "End"),
+        crate::i18n::Text::new("服务时长（小时）", "Hours"),
+        crate::i18n::Text::new("活动名称", "Activity"),
+        crate::i18n::Text::new("党员", "Party member"),
+    ],
+    widths: &[12.0, 14.0, 11.0, 9.0, 9.0, 10.0, 24.0, 6.0],
+    day_columns: &[2],
+    number_columns: &[5],
+};
+
+/// The rows of [`ROWS`], in the order of `served`. A visit is named as a home visit only:
+/// nothing of the household leaves with a volunteer's hours.
+pub fn rows(
+    served: &[Served],
+    roster: &Roster,
+    names: &dyn Fn(RecordId) -> Option<String>,
+    event_title: &dyn Fn(RecordId) -> Option<String>,
+    lang: crate::Lang,
+) -> Vec<Vec<String>> {
+    served
+        .iter()
+        .map(|s| {
+            let p = roster.get(s.person);
+            let activity = match s.activity {
+                Activity::Visit => crate::i18n::Text::new("入户走访", "Home visit")
+                    .get(lang)
+                    .to_owned(),
+                Activity::Event => event_title(s.record).unwrap_or_default(),
+            };
+            let yes = crate::i18n::Text::new("是", "Yes").get(lang);
+            vec![
+                p.map(|p| p.name.clone())
+                    .or_else(|| names(s.person))
+                    .unwrap_or_default(),
+                p.map(|p| p.phone.clone()).unwrap_or_default(),
+                s.day.to_string(),
+                s.start_time.clone().unwrap_or_default(),
+                s.end_time.clone().unwrap_or_default(),
+                s.minutes
+                    .map(|m| as_hours(u64::from(m)))
+                    .unwrap_or_default(),
+                activity,
+                if p.is_some_and(|p| p.party_member) {
+                    yes.to_owned()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect()
+}
+
+/// The name an old record gave a person not on this roster yet (its derived id).
+pub fn old_names<'a>(
+    visits: impl IntoIterator<Item = &'a Visit>,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> std::collections::HashMap<RecordId, String> {
+    let mut out = std::collections::HashMap::new();
+    let names = visits
+        .into_iter()
+        .flat_map(|v| v.volunteers.iter())
+        .chain(events.into_iter().flat_map(|e| e.volunteers.iter()));
+    for n in names {
+        let normal = crate::roster::normalize_name(n);
+        if !normal.is_empty() {
+            out.entry(crate::roster::legacy_person_id(&normal))
+                .or_insert(normal);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +389,39 @@ mod tests {
         );
         assert_eq!(as_hours(hours[&zhang].minutes()), "3.8");
         assert_eq!(as_hours(90), "1.5");
+        let mut zhang_p = roster.get(zhang).unwrap().clone();
+        zhang_p.party_member = true;
+        zhang_p.phone = "13800000000".into();
+        let roster2 = Roster::new([zhang_p, roster.get(li).unwrap().clone()]);
+        let report = super::report(&served, &roster2, &|_| None);
+        assert_eq!(
+            report
+                .iter()
+                .map(|r| (r.name.as_str(), r.hours.as_str(), r.party_member))
+                .collect::<Vec<_>>(),
+            [("张三", "3.8", true), ("李四", "2.3", false)]
+        );
+        let rows = super::rows(
+            &served,
+            &roster2,
+            &|_| None,
+            &|id| (id == e.id).then(|| e.title.clone()),
+            crate::Lang::Zh,
+        );
+        assert_eq!(rows.len(), 4, "one row per person per activity");
+        assert!(rows.contains(&vec![
+            "李四".into(),
+            "".into(),
+            "2026-12-05".into(),
+            "14:00".into(),
+            "17:00".into(),
+            "1.5".into(),
+            "便民服务".into(),
+            "".into()
+        ]));
+        assert!(rows
+            .iter()
+            .any(|r| r[6] == "入户走访" && r[0] == "张三" && r[7] == "是"));
         // Outside the period: nothing.
         assert!(super::served([&v], [&e], &roster, day.add_days(1), day.add_days(9)).is_empty());
     }

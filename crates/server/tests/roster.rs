@@ -220,3 +220,158 @@ async fn volunteers_add_people_to_check_and_only_coordinators_manage_units() {
     assert_eq!(theirs.len(), 1, "B队 sees only its own account: {theirs:?}");
     assert!(pulled(&app, &other, "unit").await.is_empty());
 }
+
+/// Two volunteers' visits with times and an event where one left early: the hours report
+/// shows exactly those hours (JSON), one row per person per activity (CSV, XLSX), is the
+/// coordinators' and is audited.
+#[tokio::test]
+async fn hours_per_person_for_a_period_in_json_csv_and_xlsx() {
+    use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+    use doorstep_core::event::{EventDraft, PersonMinutes};
+    use doorstep_core::labels::EventKind;
+    let app = spawn_app().await;
+    app.add_user("A队", "coord-a", Role::Coordinator, PW).await;
+    app.add_user("A队", "vol-a", Role::Volunteer, PW).await;
+    let coord = app.login("coord-a", PW).await;
+    let vol = app.login("vol-a", PW).await;
+    let zhang = RecordId::mint(UnixMillis(1_795_714_200_000), [1; 10]);
+    let li = RecordId::mint(UnixMillis(1_795_714_200_000), [2; 10]);
+    let person = |id, name: &str, phone: &str| {
+        let mut p = PersonDraft {
+            name: name.into(),
+            phone: phone.into(),
+            party_member: name == "张三",
+            ..Default::default()
+        }
+        .create(id, &stamp(""))
+        .unwrap();
+        p.author = String::new();
+        p
+    };
+    let h = household(1);
+    let visit = |n: u32, who: Vec<RecordId>, start: &str, end: &str, day: &str| {
+        let mut v = full_visit(n, &h, "");
+        v.author = String::new();
+        v.volunteers = vec![];
+        v.people = who;
+        v.start_time = Some(start.into());
+        v.end_time = Some(end.into());
+        v.day = doorstep_core::Day::parse(day).unwrap();
+        v
+    };
+    let v1 = visit(1, vec![zhang, li], "09:00", "09:45", "2026-11-05");
+    let v2 = visit(2, vec![li], "10:00", "10:30", "2026-11-06");
+    let outside = visit(3, vec![zhang], "10:00", "12:00", "2026-10-30");
+    let mut e = EventDraft {
+        kind: EventKind::ConvenienceDay,
+        title: "便民服务日".into(),
+        start_time: "14:00".into(),
+        end_time: "17:00".into(),
+        people: vec![zhang, li],
+        hours: vec![PersonMinutes {
+            person: li,
+            minutes: 90,
+        }],
+        ..EventDraft::blank(doorstep_core::Day::parse("2026-11-14").unwrap())
+    }
+    .create(
+        RecordId::mint(UnixMillis(1_795_714_200_000), [3; 10]),
+        &stamp(""),
+    )
+    .unwrap();
+    e.author = String::new();
+    let res: Value = app
+        .push(
+            &coord,
+            vec![
+                put(1, &person(zhang, "张三", "13800000001"), "person"),
+                put(2, &person(li, "李四", ""), "person"),
+                put(3, &h, "household"),
+                put(4, &v1, "visit"),
+                put(5, &v2, "visit"),
+                put(6, &outside, "visit"),
+                put(7, &e, "event"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        res["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o.get("rejected").is_none()),
+        "{res}"
+    );
+
+    let q = "/api/v1/reports/hours?from=2026-11-01&to=2026-11-30";
+    let report = app.get_json(q, &coord).await;
+    let people = report["people"].as_array().unwrap();
+    let got: Vec<(String, String, u64, bool)> = people
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["hours"].as_str().unwrap().to_owned(),
+                p["minutes"].as_u64().unwrap(),
+                p["party_member"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("张三".to_owned(), "3.8".to_owned(), 45 + 180, true),
+            ("李四".to_owned(), "2.8".to_owned(), 45 + 30 + 90, false)
+        ]
+    );
+    assert_eq!(people[1]["visits"], 2);
+    assert_eq!(people[1]["events"], 1);
+    // The volunteer may not read it; bad input is a JSON 400.
+    assert_eq!(app.get_with(q, &vol).await.status().as_u16(), 403);
+    let bad = app
+        .get_with("/api/v1/reports/hours?from=2026-11-31", &coord)
+        .await;
+    assert_eq!(common::error_code(bad, 400).await, "bad_request");
+
+    let csv = app
+        .get_with(&format!("{q}&format=csv"), &coord)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "姓名,手机号,日期,开始时间,结束时间,服务时长（小时）,活动名称,党员"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 5, "one row per person per activity: {rows:?}");
+    assert!(
+        rows.contains(&"张三,13800000001,2026-11-05,09:00,09:45,0.8,入户走访,是"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.contains(&"李四,,2026-11-14,14:00,17:00,1.5,便民服务日,"),
+        "{rows:?}"
+    );
+
+    let res = app
+        .get_with(&format!("{q}&format=xlsx&lang=en"), &coord)
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("Sheet1").unwrap();
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("Name".into())));
+    assert_eq!(sheet.rows().count(), 6);
+
+    let audited: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'hours_report'")
+            .fetch_one(&app.pool().await)
+            .await
+            .unwrap();
+    assert_eq!(audited, 3);
+}

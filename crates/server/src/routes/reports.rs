@@ -26,7 +26,101 @@ use crate::AppState;
 const UTC_OFFSET_MINUTES: i32 = 480;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/reports/monthly", get(monthly))
+    Router::new()
+        .route("/reports/monthly", get(monthly))
+        .route("/reports/hours", get(hours))
+}
+
+#[derive(Deserialize)]
+struct HoursQuery {
+    from: Option<String>,
+    to: Option<String>,
+    /// `json` (default), `csv` or `xlsx`.
+    format: Option<String>,
+    lang: Option<String>,
+}
+
+/// `GET /api/v1/reports/hours?from=YYYY-MM-DD&to=…&format=json|csv|xlsx`: each person's
+/// service hours over the period (JSON), or one row per person per activity for a volunteer
+/// platform's bulk entry (CSV, XLSX). From `doorstep_core::hours`, as the app counts them.
+/// The volunteers' names and phones are the team's own people, not residents; every call is
+/// audited like an identified export all the same. Default period: this month.
+async fn hours(
+    State(state): State<AppState>,
+    Coordinator(auth): Coordinator,
+    ApiQuery(q): ApiQuery<HoursQuery>,
+) -> Result<Response, ApiError> {
+    use doorstep_core::hours;
+    use doorstep_core::roster::{Person, Roster};
+    let today = Day::from_unix_millis(UnixMillis(now_millis()), UTC_OFFSET_MINUTES);
+    let month = Period::month_of(today);
+    let day = |name: &str, v: Option<&str>, default: Day| match v {
+        None => Ok(default),
+        Some(s) => Day::parse(s)
+            .map_err(|_| ApiError::BadRequest(format!("{name} must be YYYY-MM-DD, not {s:?}"))),
+    };
+    let from = day("from", q.from.as_deref(), month.from)?;
+    let to = day("to", q.to.as_deref(), month.to)?;
+    if to < from {
+        return Err(ApiError::BadRequest("to is before from".into()));
+    }
+    let format = q.format.as_deref().unwrap_or("json");
+    if !matches!(format, "json" | "csv" | "xlsx") {
+        return Err(ApiError::BadRequest(format!(
+            "format must be json, csv or xlsx, not {format:?}"
+        )));
+    }
+    let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
+    let team = auth.team_id();
+    let visits: Vec<Visit> = records::all_of(&state.db, team, RecordKind::Visit).await?;
+    let events: Vec<Event> = records::all_of(&state.db, team, RecordKind::Event).await?;
+    let people: Vec<Person> = records::all_of(&state.db, team, RecordKind::Person).await?;
+    let roster = Roster::new(people);
+    let old = hours::old_names(&visits, &events);
+    let names = |id| old.get(&id).cloned();
+    let served = hours::served(&visits, &events, &roster, from, to);
+    let what = format!("hours.{format} from={from} to={to}");
+    crate::audit::record(&state.db, team, &auth.user.id, "hours_report", &what, "").await?;
+    match format {
+        "json" => Ok(Json(serde_json::json!({
+            "from": from.to_string(),
+            "to": to.to_string(),
+            "people": hours::report(&served, &roster, &names),
+        }))
+        .into_response()),
+        _ => {
+            let titles: std::collections::HashMap<_, _> =
+                events.iter().map(|e| (e.id, e.title.clone())).collect();
+            let rows = hours::rows(
+                &served,
+                &roster,
+                &names,
+                &|id| titles.get(&id).cloned(),
+                lang,
+            );
+            let headers: Vec<&str> = hours::ROWS.headers.iter().map(|h| h.get(lang)).collect();
+            let (body, kind, ext) = if format == "csv" {
+                (
+                    crate::spreadsheet::csv_text(&headers, &rows)?,
+                    crate::spreadsheet::CSV_TYPE,
+                    "csv",
+                )
+            } else {
+                let book = crate::spreadsheet::xlsx(hours::ROWS, &headers, &rows)
+                    .map_err(|e| ApiError::Internal(e.to_string()))?;
+                (book, crate::spreadsheet::XLSX_TYPE, "xlsx")
+            };
+            let disposition = format!("attachment; filename=\"hours-{from}-{to}.{ext}\"");
+            Ok((
+                [
+                    (header::CONTENT_TYPE, kind.to_owned()),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                body,
+            )
+                .into_response())
+        }
+    }
 }
 
 #[derive(Deserialize)]
