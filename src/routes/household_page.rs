@@ -112,7 +112,9 @@ pub fn HouseholdPage() -> impl IntoView {
                                         let mine = may_change(&v.author);
                                         view! {
                                         <li>
-                                            <span class="row-title">{v.day.to_string()}</span> " " {move || join_names(&v.volunteers, lang.get())}
+                                            <span class="row-title">{v.day.to_string()}</span> " "
+                                            {v.start_time.clone().zip(v.end_time.clone()).map(|(a, b)| format!("{a}–{b} "))}
+                                            {move || join_names(&v.volunteers, lang.get())}
                                             <div>{move || v.services.summary(lang.get())}</div>
                                             {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
                                             <div>

@@ -129,3 +129,33 @@ test("edit a visit: the form opens with what was saved, and the change replaces 
   await reload(page);
   await expect(page.getByRole("list", { name: /走访记录/ })).toContainText("腿脚好些了");
 });
+
+test("a visit starts when its form opens and ends when it is saved; both show and can be edited", async ({ page, context }) => {
+  await openControlled(page);
+  await context.setOffline(true);
+  await addViaNav(page, { community: "幸福社区", building: "8幢", room: "801室", name: "孙奶奶" });
+  await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
+  const start = page.getByLabel("开始时间");
+  const end = page.getByLabel(/^结束时间/);
+  await expect(start).toHaveValue(/^\d\d:\d\d$/);
+  await expect(end).toHaveValue("");
+  const opened = await start.inputValue();
+  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三");
+  await page.getByLabel("聊天陪伴").check();
+  await page.getByRole("button", { name: "保存走访" }).click();
+  const history = page.getByRole("list", { name: /走访记录/ });
+  await expect(history).toContainText(new RegExp(`${opened}–\\d\\d:\\d\\d`));
+  await page.screenshot({ path: `${SHOTS}/visit-times-zh-CN.png`, fullPage: true });
+
+  // Edited afterwards: the times are the visit's, and an end before the start is refused.
+  await page.getByRole("link", { name: "编辑这次走访" }).click();
+  await expect(start).toHaveValue(opened);
+  await expect(end).toHaveValue(/^\d\d:\d\d$/);
+  await start.fill("14:00");
+  await end.fill("13:30");
+  await page.getByRole("button", { name: "保存走访" }).click();
+  await expect(page.getByText("应晚于开始时间")).toBeVisible();
+  await end.fill("14:45");
+  await page.getByRole("button", { name: "保存走访" }).click();
+  await expect(history).toContainText("14:00–14:45");
+});
