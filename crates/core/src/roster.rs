@@ -208,6 +208,33 @@ pub fn legacy_person_id(name: &str) -> RecordId {
     RecordId::derived("person", &normalize_name(name).to_lowercase())
 }
 
+/// Fields of a person only coordinators' phones receive (a volunteer's own phone number is
+/// personal data too).
+pub const COORDINATORS_ONLY: &[&str] = &["phone"];
+
+/// A pulled person as a volunteer's phone receives it: without [`COORDINATORS_ONLY`], in
+/// the record and among conflicting values.
+pub fn for_volunteer(r: &mut crate::sync::wire::PulledRecord) {
+    use serde_json::value::RawValue;
+    use serde_json::{Map, Value};
+    if r.kind != crate::store::RecordKind::Person {
+        return;
+    }
+    let strip = |raw: &RawValue| -> Option<Box<RawValue>> {
+        let mut m: Map<String, Value> = serde_json::from_str(raw.get()).ok()?;
+        for f in COORDINATORS_ONLY {
+            m.remove(*f);
+        }
+        RawValue::from_string(serde_json::to_string(&m).ok()?).ok()
+    };
+    if let Some(rec) = strip(&r.record) {
+        r.record = rec;
+    }
+    if let Some(c) = r.conflicts.as_deref().and_then(strip) {
+        r.conflicts = Some(c);
+    }
+}
+
 /// The roster as read: people by id, with merges followed.
 #[derive(Debug, Clone, Default)]
 pub struct Roster {

@@ -328,6 +328,10 @@ async fn hours_per_person_for_a_period_in_json_csv_and_xlsx() {
         ]
     );
     assert_eq!(people[1]["visits"], 2);
+    // Volunteers' phone numbers reach coordinators' phones only.
+    let phones = |rs: Vec<Value>| rs.iter().filter(|p| p.get("phone").is_some()).count();
+    assert_eq!(phones(pulled(&app, &coord, "person").await), 1);
+    assert_eq!(phones(pulled(&app, &vol, "person").await), 0);
     assert_eq!(people[1]["events"], 1);
     // The volunteer may not read it; bad input is a JSON 400.
     assert_eq!(app.get_with(q, &vol).await.status().as_u16(), 403);

@@ -141,18 +141,22 @@ async fn pull(
         Some(_) => crate::scope::of_member(&state.db, &auth.user.id, auth.user.role).await?,
         None => None,
     };
-    Ok(Json(
-        records::pull(
-            &state.db,
-            auth.team_id(),
-            q.cursor,
-            limit,
-            &except,
-            scope,
-            member,
-        )
-        .await?,
-    ))
+    let mut page = records::pull(
+        &state.db,
+        auth.team_id(),
+        q.cursor,
+        limit,
+        &except,
+        scope,
+        member,
+    )
+    .await?;
+    if !auth.user.role.is_coordinator() {
+        page.records
+            .iter_mut()
+            .for_each(doorstep_core::roster::for_volunteer);
+    }
+    Ok(Json(page))
 }
 
 #[derive(Deserialize)]
