@@ -19,6 +19,7 @@ use crate::routes::households::HouseholdsPage;
 use crate::routes::lock::{PinSetupPage, UnlockPage};
 use crate::routes::members::MembersPage;
 use crate::routes::review::ReviewPage;
+use crate::routes::roster::{PersonFormPage, RosterPage};
 use crate::routes::sign_in::SignInPage;
 use crate::routes::sync_problems::SyncProblemsPage;
 use crate::routes::visit_form::VisitFormPage;
@@ -92,6 +93,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sync-problems") view=SyncProblemsPage/>
                     <Route path=path!("/account") view=AccountPage/>
                     <Route path=path!("/members") view=|| view! { <CoordinatorOnly><MembersPage/></CoordinatorOnly> }/>
+                    <Route path=path!("/roster") view=|| view! { <CoordinatorOnly><RosterPage/></CoordinatorOnly> }/>
+                    <Route path=path!("/roster/new") view=|| view! { <CoordinatorOnly><PersonFormPage/></CoordinatorOnly> }/>
+                    <Route path=path!("/roster/:id/edit") view=|| view! { <CoordinatorOnly><PersonFormPage/></CoordinatorOnly> }/>
                     <Route path=path!("/devices") view=|| view! { <CoordinatorOnly><DevicesPage/></CoordinatorOnly> }/>
                     <Route path=path!("/dashboard") view=|| view! { <CoordinatorOnly><DashboardPage/></CoordinatorOnly> }/>
                     <Route path=path!("/review") view=|| view! { <CoordinatorOnly><ReviewPage/></CoordinatorOnly> }/>

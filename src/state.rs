@@ -303,6 +303,24 @@ impl Db {
         self.put(self.events, e)
     }
 
+    /// Stores a roster person (new, edited or merged), then shows it.
+    pub fn save_person(&self, p: Person) -> Result<(), StoreError> {
+        self.put(self.people, p)
+    }
+
+    /// The roster, without deleted people, by name.
+    pub fn live_people(&self) -> Vec<Person> {
+        let deleted = self.deleted.get();
+        let mut ps: Vec<Person> = self.people.with(|ps| {
+            ps.iter()
+                .filter(|p| !deleted.contains(&p.id))
+                .cloned()
+                .collect()
+        });
+        ps.sort_by(|a, b| a.name.cmp(&b.name));
+        ps
+    }
+
     /// Settles a sync conflict on a field of a record with one of its values (`json`): saved
     /// as a change that names the field even when the value shown is kept.
     pub fn settle(

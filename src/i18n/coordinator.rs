@@ -248,3 +248,28 @@ pub fn not_on_phone(lang: Lang, kept_from: &str) -> String {
         ),
     }
 }
+
+// The roster (src/routes/roster.rs).
+pub const ROSTER: Text = Text::new("服务队成员名册", "Team roster");
+pub const ADD_PERSON: Text = Text::new("添加成员", "Add a person");
+pub const EDIT_PERSON: Text = Text::new("编辑成员", "Edit a person");
+pub const NO_PEOPLE: Text = Text::new("名册里还没有人。", "Nobody on the roster yet.");
+pub const PERSON_NAME: Text = Text::new("姓名", "Name");
+pub const PERSON_PHONE: Text = Text::new(
+    "手机号（仅负责人可见）",
+    "Phone (seen by coordinators only)",
+);
+pub const PERSON_UNIT: Text = Text::new("所在单位", "Unit");
+pub const PARTY_MEMBER: Text = Text::new("党员", "Party member");
+pub const HAS_ACCOUNT: Text = Text::new("有账号", "Has an account");
+pub const TO_CHECK: Text = Text::new("待核对", "To check");
+pub const CHECKED_OK: Text = Text::new("已核对无误", "Checked");
+pub const INACTIVE: Text = Text::new("已停用", "Inactive");
+pub const SAVE_PERSON: Text = Text::new("保存成员", "Save");
+pub const MERGE_TITLE: Text = Text::new("合并重复的成员", "Merge a duplicate");
+pub const MERGE_HINT: Text = Text::new(
+    "同一个人记成了两个名字（如“老张”和“张三”）时，把这个合并到另一个：以前的记录和服务时长都算到那个人名下。",
+    "When one person was written two ways (e.g. 老张 and 张三), merge this one into the other: earlier records and hours count for that person.",
+);
+pub const MERGE_INTO: Text = Text::new("合并到", "Merge into");
+pub const MERGE: Text = Text::new("合并", "Merge");

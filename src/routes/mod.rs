@@ -14,6 +14,7 @@ pub mod join;
 pub mod lock;
 pub mod members;
 pub mod review;
+pub mod roster;
 pub mod sign_in;
 pub mod sync_problems;
 pub mod visit_form;

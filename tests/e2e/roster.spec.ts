@@ -1,0 +1,71 @@
+import { test, expect, type Page } from "@playwright/test";
+import { mkdirSync } from "node:fs";
+import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone } from "./helpers";
+
+// The team's roster with the real server: every account is a person, a name a volunteer
+// typed becomes a person for the coordinator to check, and merging a duplicate moves it.
+
+const SHOTS = "tests/e2e/screenshots";
+mkdirSync(SHOTS, { recursive: true });
+const status = (page: Page) => page.getByTestId("sync-status");
+
+async function openRoster(page: Page) {
+  await mainNav(page).getByRole("link", { name: "成员" }).click();
+  await page.getByRole("link", { name: "服务队成员名册" }).click();
+  await expect(page.getByRole("heading", { name: /服务队成员名册/ })).toBeVisible();
+}
+
+test("the coordinator keeps the roster: accounts, a name typed on a visit to check, a duplicate merged", async ({ page, browser }, info) => {
+  test.setTimeout(90_000);
+  const team = newTeam();
+  // A volunteer's visit names a colleague the old way, as text.
+  const [volContext, vol] = await phone(browser, info.project.use.baseURL);
+  await openControlled(vol, "/", team.volunteer);
+  await addHousehold(vol, { community: "东亭社区", building: "2幢", room: "202室", name: "钱奶奶" });
+  await logVisit(vol, "测试志愿者、老周", "米和油收到了");
+  await expect(status(vol)).toContainText("已全部同步", { timeout: 30_000 });
+  await volContext.close();
+
+  await openControlled(page, "/", team.coordinator);
+  await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
+  await openRoster(page);
+  const rows = page.getByRole("list", { name: /服务队成员名册/ });
+  // The three accounts and 老周, who is to be checked (listed first).
+  await expect(rows.getByRole("listitem")).toHaveCount(4);
+  await expect(rows.getByRole("listitem").first()).toContainText("老周");
+  await expect(rows.getByRole("listitem").first()).toContainText("待核对");
+  await expect(rows.getByRole("link", { name: /测试志愿者.*有账号/ })).toBeVisible();
+
+  // A person without an account: a Party member from the community.
+  await page.getByRole("link", { name: "添加成员" }).click();
+  await page.getByRole("button", { name: "保存成员" }).click();
+  await expect(page.getByText("必填")).toBeVisible();
+  await page.getByLabel("姓名").fill("周建国");
+  await page.getByLabel("党员").check();
+  await page.getByLabel(/手机号/).fill("139 0000 1234");
+  await page.getByRole("button", { name: "保存成员" }).click();
+  await expect(rows.getByRole("link", { name: /周建国.*党员/ })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/roster-zh-CN.png`, fullPage: true });
+
+  // 老周 is 周建国: merged, the roster lists one of them.
+  await rows.getByRole("link", { name: /老周/ }).click();
+  await page.getByLabel("合并到").selectOption({ label: "周建国" });
+  await page.screenshot({ path: `${SHOTS}/roster-merge-zh-CN.png`, fullPage: true });
+  await page.getByRole("button", { name: "合并", exact: true }).click();
+  await expect(rows.getByRole("listitem")).toHaveCount(4);
+  await expect(rows).not.toContainText("老周");
+  await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
+
+  // The server counts 老周's visit for 周建国 in the hours report.
+  const login = await (await page.request.post("/api/v1/login", {
+    data: { username: team.coordinator.username, password: team.coordinator.password, device_name: "报表" },
+  })).json();
+  const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+  const report = await (await page.request.get(`/api/v1/reports/hours?from=${day(-1)}&to=${day(1)}`, {
+    headers: { Authorization: `Bearer ${login.token}` },
+  })).json();
+  const names = report.people.map((p: { name: string }) => p.name).sort();
+  expect(names).toEqual(["周建国", "测试志愿者"]);
+  const zhou = report.people.find((p: { name: string }) => p.name === "周建国");
+  expect([zhou.visits, zhou.party_member]).toEqual([1, true]);
+});
