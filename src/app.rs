@@ -22,6 +22,7 @@ use crate::routes::review::ReviewPage;
 use crate::routes::roster::{PersonFormPage, RosterPage};
 use crate::routes::sign_in::SignInPage;
 use crate::routes::sync_problems::SyncProblemsPage;
+use crate::routes::units::{UnitFormPage, UnitsPage};
 use crate::routes::visit_form::VisitFormPage;
 use crate::routes::visit_page::VisitPage;
 use crate::session::SessionCtx;
@@ -96,6 +97,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/roster") view=|| view! { <CoordinatorOnly><RosterPage/></CoordinatorOnly> }/>
                     <Route path=path!("/roster/new") view=|| view! { <CoordinatorOnly><PersonFormPage/></CoordinatorOnly> }/>
                     <Route path=path!("/roster/:id/edit") view=|| view! { <CoordinatorOnly><PersonFormPage/></CoordinatorOnly> }/>
+                    <Route path=path!("/units") view=|| view! { <CoordinatorOnly><UnitsPage/></CoordinatorOnly> }/>
+                    <Route path=path!("/units/new") view=|| view! { <CoordinatorOnly><UnitFormPage/></CoordinatorOnly> }/>
+                    <Route path=path!("/units/:id/edit") view=|| view! { <CoordinatorOnly><UnitFormPage/></CoordinatorOnly> }/>
                     <Route path=path!("/devices") view=|| view! { <CoordinatorOnly><DevicesPage/></CoordinatorOnly> }/>
                     <Route path=path!("/dashboard") view=|| view! { <CoordinatorOnly><DashboardPage/></CoordinatorOnly> }/>
                     <Route path=path!("/review") view=|| view! { <CoordinatorOnly><ReviewPage/></CoordinatorOnly> }/>

@@ -308,6 +308,24 @@ impl Db {
         self.put(self.people, p)
     }
 
+    /// Stores a partner unit (new or edited), then shows it.
+    pub fn save_unit(&self, u: Unit) -> Result<(), StoreError> {
+        self.put(self.units, u)
+    }
+
+    /// The partner units, without deleted ones, by name.
+    pub fn live_units(&self) -> Vec<Unit> {
+        let deleted = self.deleted.get();
+        let mut us: Vec<Unit> = self.units.with(|us| {
+            us.iter()
+                .filter(|u| !deleted.contains(&u.id))
+                .cloned()
+                .collect()
+        });
+        us.sort_by(|a, b| a.name.cmp(&b.name));
+        us
+    }
+
     /// The roster, without deleted people, by name.
     pub fn live_people(&self) -> Vec<Person> {
         let deleted = self.deleted.get();

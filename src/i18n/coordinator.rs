@@ -273,3 +273,14 @@ pub const MERGE_HINT: Text = Text::new(
 );
 pub const MERGE_INTO: Text = Text::new("合并到", "Merge into");
 pub const MERGE: Text = Text::new("合并", "Merge");
+
+// Partner units (src/routes/units.rs).
+pub const UNITS: Text = Text::new("合作单位", "Partner units");
+pub const ADD_UNIT: Text = Text::new("添加合作单位", "Add a partner unit");
+pub const EDIT_UNIT: Text = Text::new("编辑合作单位", "Edit a partner unit");
+pub const NO_UNITS: Text = Text::new("还没有合作单位。", "No partner units yet.");
+pub const UNIT_NAME: Text = Text::new("名称（如：东亭派出所）", "Name (e.g. 东亭派出所)");
+pub const UNIT_KIND: Text = Text::new("类型", "Kind");
+pub const UNIT_PARENT: Text = Text::new("所属街道", "Sub-district");
+pub const NO_LONGER_USED: Text = Text::new("已停用", "No longer used");
+pub const SAVE_UNIT: Text = Text::new("保存合作单位", "Save");

@@ -90,7 +90,10 @@ pub fn MembersPage() -> impl IntoView {
         <section class="card" aria-labelledby="members-title">
             <h2 id="members-title">{tr(MEMBERS)}</h2>
             <p class="muted">{tr(MEMBERS_HELP)}</p>
-            <p><a class="button" href="/roster">{tr(ROSTER)}</a></p>
+            <p>
+                <a class="button" href="/roster">{tr(ROSTER)}</a> " "
+                <a class="button" href="/units">{tr(UNITS)}</a>
+            </p>
             <p class="error" role="alert">{move || problem.get().map(|p| p.message(lang.get()))}</p>
             {move || issued.get().map(|i| view! { <IssuedLink issued=i on_done=move || issued.set(None)/> })}
             <InviteForm roles=invitable token=Signal::derive(token) issued problem/>

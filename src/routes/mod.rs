@@ -17,6 +17,7 @@ pub mod review;
 pub mod roster;
 pub mod sign_in;
 pub mod sync_problems;
+pub mod units;
 pub mod visit_form;
 pub mod visit_page;
 pub mod visit_services;

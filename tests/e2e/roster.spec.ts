@@ -69,3 +69,43 @@ test("the coordinator keeps the roster: accounts, a name typed on a visit to che
   const zhou = report.people.find((p: { name: string }) => p.name === "周建国");
   expect([zhou.visits, zhou.party_member]).toEqual([1, true]);
 });
+
+test("the coordinator names the partner units: a sub-district, a community under it, the old category renamed", async ({ page, browser }, info) => {
+  test.setTimeout(90_000);
+  const team = newTeam();
+  // A volunteer's visit ticks the old category 派出所.
+  const [volContext, vol] = await phone(browser, info.project.use.baseURL);
+  await openControlled(vol, "/", team.volunteer);
+  await addHousehold(vol, { community: "东亭社区", building: "3幢", room: "303室", name: "吴爷爷" });
+  await vol.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
+  await vol.getByLabel("志愿者（多人用顿号分隔）").fill("测试志愿者");
+  await vol.getByLabel("派出所").check();
+  await vol.getByLabel("反诈宣传").check();
+  await vol.getByRole("button", { name: "保存走访" }).click();
+  await expect(status(vol)).toContainText("已全部同步", { timeout: 30_000 });
+  await volContext.close();
+
+  await openControlled(page, "/", team.coordinator);
+  await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
+  await mainNav(page).getByRole("link", { name: "成员" }).click();
+  await page.getByRole("link", { name: "合作单位" }).click();
+  const rows = page.getByRole("list", { name: /合作单位/ });
+  await expect(rows.getByRole("listitem")).toHaveCount(1);
+  await rows.getByRole("link", { name: /派出所/ }).click();
+  await page.getByLabel(/^名称/).fill("东亭派出所");
+  await page.getByRole("button", { name: "保存合作单位" }).click();
+  await expect(rows.getByRole("link", { name: /东亭派出所/ })).toBeVisible();
+
+  await page.getByRole("link", { name: "添加合作单位" }).click();
+  await page.getByLabel(/^名称/).fill("鹅湖街道");
+  await page.getByLabel("类型").selectOption({ label: "街道" });
+  await expect(page.getByLabel("所属街道")).toHaveCount(0);
+  await page.getByRole("button", { name: "保存合作单位" }).click();
+  await page.getByRole("link", { name: "添加合作单位" }).click();
+  await page.getByLabel(/^名称/).fill("东亭社区");
+  await page.getByLabel("所属街道").selectOption({ label: "鹅湖街道" });
+  await page.getByRole("button", { name: "保存合作单位" }).click();
+  await expect(rows.getByRole("link", { name: /东亭社区.*社区 · 鹅湖街道/ })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/units-zh-CN.png`, fullPage: true });
+  await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
+});
