@@ -16,6 +16,8 @@ enum Export {
     Events,
     Households,
     MonthlyReport,
+    /// Service hours, one row per person per activity (a volunteer platform's bulk entry).
+    Hours,
 }
 
 impl Export {
@@ -26,6 +28,7 @@ impl Export {
             Export::Events => EXPORT_EVENTS_XLSX,
             Export::Households => EXPORT_HOUSEHOLDS_XLSX,
             Export::MonthlyReport => MONTHLY_REPORT,
+            Export::Hours => EXPORT_HOURS_XLSX,
         }
     }
 
@@ -48,6 +51,12 @@ impl Export {
             Export::Visits(ext) => ("visits", ext),
             Export::Events => ("events", "xlsx"),
             Export::Households => ("households", "xlsx"),
+            Export::Hours => {
+                return (
+                    format!("/api/v1/reports/hours?{range}&format=xlsx"),
+                    format!("doorstep-hours-{}-{}.xlsx", p.from, p.to),
+                );
+            }
             Export::MonthlyReport => {
                 let month = &p.from.to_string()[..7];
                 return (
@@ -126,6 +135,7 @@ pub fn ExportPanel(#[prop(into)] period: Signal<Period>) -> impl IntoView {
                 {button(Export::Events)}
                 {button(Export::Households)}
                 {button(Export::MonthlyReport)}
+                {button(Export::Hours)}
             </div>
             <p class="muted">{tr(MONTHLY_REPORT_HINT)}</p>
             <crate::components::field::CheckField id="export-identified".into()

@@ -73,6 +73,8 @@ pub const EXPORTS_OFFLINE: Text = Text::new(
 pub const EXPORT_VISITS_XLSX: Text = Text::new("导出走访（Excel）", "Export visits (Excel)");
 pub const EXPORT_VISITS_CSV: Text = Text::new("导出走访（CSV）", "Export visits (CSV)");
 pub const EXPORT_EVENTS_XLSX: Text = Text::new("导出活动（Excel）", "Export events (Excel)");
+pub const EXPORT_HOURS_XLSX: Text =
+    Text::new("导出服务时长（Excel）", "Export service hours (Excel)");
 pub const EXPORT_HOUSEHOLDS_XLSX: Text =
     Text::new("导出住户（Excel）", "Export households (Excel)");
 pub const MONTHLY_REPORT: Text = Text::new("下载月度报告", "Download the monthly report");

@@ -129,6 +129,13 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   expect(text).not.toContain("赵爷爷");
   await expect(coord.getByRole("status").filter({ hasText: "已下载" })).toBeVisible();
 
+  // Service hours as Excel, for the period on screen.
+  const hours = coord.waitForEvent("download");
+  await coord.getByRole("button", { name: "导出服务时长（Excel）" }).click();
+  const hoursDownload = await hours;
+  expect(hoursDownload.suggestedFilename()).toMatch(/^doorstep-hours-\d{4}-\d\d-01-\d{4}-\d\d-\d\d\.xlsx$/);
+  expect(readFileSync((await hoursDownload.path())!).subarray(0, 2).toString()).toBe("PK");
+
   // Identified: refused without a reason; with one, names are in.
   await coord.getByLabel("包含姓名、电话和门牌号").check();
   await coord.getByRole("button", { name: "导出住户（Excel）" }).click();
