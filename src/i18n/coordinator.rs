@@ -271,7 +271,7 @@ pub const SAVE_PERSON: Text = Text::new("保存成员", "Save");
 pub const MERGE_TITLE: Text = Text::new("合并重复的成员", "Merge a duplicate");
 pub const MERGE_HINT: Text = Text::new(
     "同一个人记成了两个名字（如“老张”和“张三”）时，把这个合并到另一个：以前的记录和服务时长都算到那个人名下。",
-    "When one person was written two ways (e.g. 老张 and 张三), merge this one into the other: earlier records and hours count for that person.",
+    "When one person was written two ways (e.g. Lao Zhang and Zhang San), merge this one into the other: earlier records and hours count for that person.",
 );
 pub const MERGE_INTO: Text = Text::new("合并到", "Merge into");
 pub const MERGE: Text = Text::new("合并", "Merge");
@@ -281,7 +281,10 @@ pub const UNITS: Text = Text::new("合作单位", "Partner units");
 pub const ADD_UNIT: Text = Text::new("添加合作单位", "Add a partner unit");
 pub const EDIT_UNIT: Text = Text::new("编辑合作单位", "Edit a partner unit");
 pub const NO_UNITS: Text = Text::new("还没有合作单位。", "No partner units yet.");
-pub const UNIT_NAME: Text = Text::new("名称（如：东亭派出所）", "Name (e.g. 东亭派出所)");
+pub const UNIT_NAME: Text = Text::new(
+    "名称（如：东亭派出所）",
+    "Name (e.g. Dongting Police Station)",
+);
 pub const UNIT_KIND: Text = Text::new("类型", "Kind");
 pub const UNIT_PARENT: Text = Text::new("所属街道", "Sub-district");
 pub const NO_LONGER_USED: Text = Text::new("已停用", "No longer used");
