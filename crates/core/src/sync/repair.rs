@@ -206,6 +206,7 @@ pub fn on_ids<S: KvStore + ?Sized>(
             delete,
             undelete,
             waiting,
+            lost: entry.is_none(),
         })?;
     }
     // A deletion pulled by a crashed pull whose record never arrived, now lost on the server.
@@ -234,6 +235,8 @@ struct Resend {
     delete: Option<crate::UnixMillis>,
     undelete: Option<crate::UnixMillis>,
     waiting: bool,
+    /// The server has no record of this id.
+    lost: bool,
 }
 
 fn requeue<S: KvStore + ?Sized>(
@@ -258,6 +261,13 @@ fn requeue_as<T: Synced, S: KvStore + ?Sized>(
     };
     let kind = T::KIND;
     let r = decide(record.updated_at());
+    // A record the server made itself (a roster person of an account or of an old name,
+    // `sync::legacy`) is the server's to make again, and no phone may send it in its name:
+    // lost there, it leaves the phone too (the next pull brings it back if it is remade).
+    if r.lost && !r.waiting && record.author() == super::legacy::SERVER.user {
+        c.remove(&id.to_string())?;
+        return Ok(0);
+    }
     let goes = r.record || r.delete.is_some() || r.undelete.is_some();
     if (goes || r.waiting) && record.rev() != 0 {
         record.set_rev(0);

@@ -221,3 +221,50 @@ fn a_colleagues_visit_a_volunteer_cannot_send_again_waits_in_problems() {
     exchange(&mut server, &c, coordinator);
     assert_eq!(server.docs[&v.id].created_by, "u-1");
 }
+
+#[test]
+fn a_person_the_server_made_and_lost_leaves_the_phone_rather_than_going_back() {
+    use super::legacy;
+    let mut server = MemServer::default();
+    let store = MemoryStore::new();
+    let db = LocalDb::new(&store);
+    let h = household(1);
+    db.save_household(&h, UnixMillis(10)).unwrap();
+    server.now = 1_000;
+    exchange(&mut server, &db, A);
+    let backup = server.clone();
+    // After the backup the server makes a roster person (an old name on a visit) and the
+    // phone pulls it.
+    let mut wanted = std::collections::BTreeMap::new();
+    wanted.insert(
+        crate::roster::legacy_person_id("老周"),
+        legacy::Wanted::Name("老周".into()),
+    );
+    let made = legacy::to_make(&wanted, &Default::default(), UnixMillis(1_795_714_200_000));
+    server.now = 2_000;
+    server.clock = super::push::next_rev(server.clock, server.now);
+    let doc = legacy::apply(
+        None,
+        &made[0],
+        None,
+        server.clock,
+        UnixMillis(1_795_714_200_000),
+    )
+    .unwrap()
+    .unwrap();
+    server.docs.insert(doc.id, doc);
+    exchange(&mut server, &db, A);
+    let people = db.collection(RecordKind::Person);
+    assert!(people.get_raw(&made[0].id.to_string()).unwrap().is_some());
+
+    // Restored: the phone would have to send it in the server's name. It lets it go, and
+    // the team settles with nothing refused.
+    server = backup;
+    server.now = 3_000;
+    assert!(exchange(&mut server, &db, A) >= 1);
+    assert!(!server.docs.contains_key(&made[0].id));
+    assert!(people.get_raw(&made[0].id.to_string()).unwrap().is_none());
+    assert!(db.outbox().is_empty().unwrap());
+    assert!(client::quarantined(&db).unwrap().is_empty());
+    assert_eq!(exchange(&mut server, &db, A), 0, "and then it is quiet");
+}
