@@ -289,3 +289,9 @@ pub const UNIT_KIND: Text = Text::new("类型", "Kind");
 pub const UNIT_PARENT: Text = Text::new("所属街道", "Sub-district");
 pub const NO_LONGER_USED: Text = Text::new("已停用", "No longer used");
 pub const SAVE_UNIT: Text = Text::new("保存合作单位", "Save");
+
+// Service hours on the dashboard (src/routes/hours.rs).
+pub const SERVICE_HOURS: Text = Text::new("服务时长", "Service hours");
+pub const NO_HOURS: Text = Text::new("这段时间没有记录。", "Nothing recorded in this period.");
+pub const HOURS_TOTAL: Text = Text::new("时长（小时）", "Hours");
+pub const HOURS_ACTIVITIES: Text = Text::new("次数", "Activities");

@@ -169,6 +169,7 @@ pub fn DashboardPage() -> impl IntoView {
             <h2>{tr(SUPPLIES_GIVEN)}</h2>
             <Lines lines=supplies/>
         </section>
+        <crate::routes::hours::HoursTable records=records period=period/>
         </Show>
         <ExportPanel period=period/>
     }

@@ -7,6 +7,7 @@ pub mod event_form;
 pub mod events;
 pub mod greetings;
 pub mod home;
+pub mod hours;
 pub mod household_form;
 pub mod household_page;
 pub mod households;

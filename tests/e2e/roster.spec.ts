@@ -56,6 +56,14 @@ test("the coordinator keeps the roster: accounts, a name typed on a visit to che
   await expect(rows).not.toContainText("老周");
   await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
 
+  // The dashboard's service hours count it for 周建国 too, on the phone.
+  await mainNav(page).getByRole("link", { name: "统计" }).click();
+  const hours = page.getByRole("table", { name: "服务时长" });
+  await expect(hours.getByRole("row", { name: /周建国/ })).toContainText("走访 1 次，活动 0 次");
+  await expect(hours.getByRole("row", { name: /周建国/ })).toContainText("党员");
+  await expect(hours).not.toContainText("老周");
+  await hours.screenshot({ path: `${SHOTS}/hours-zh-CN.png` });
+
   // The server counts 老周's visit for 周建国 in the hours report.
   const login = await (await page.request.post("/api/v1/login", {
     data: { username: team.coordinator.username, password: team.coordinator.password, device_name: "报表" },
