@@ -50,7 +50,8 @@ for (const locale of ["zh-CN", "en-US"]) {
       }
       await audit(page, locale === "zh-CN" ? "household page" : "home");
       for (const path of ["/", "/households", "/households/new", "/visits/new", "/events", "/events/new",
-        "/greetings", "/dashboard", "/review", "/members", "/devices", "/account", "/sync-problems"]) {
+        "/greetings", "/dashboard", "/review", "/members", "/devices", "/account", "/sync-problems",
+        "/roster", "/roster/new", "/units", "/units/new"]) {
         await open(page, path);
         await audit(page, path);
       }
