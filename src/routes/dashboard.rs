@@ -91,7 +91,7 @@ pub fn DashboardPage() -> impl IntoView {
         records.visits.with(|vs| {
             records
                 .events
-                .with(|es| stats::totals(period.get(), today(), &hs, vs, es))
+                .with(|es| stats::totals(period.get(), today(), &hs, vs, es, &db.roster()))
         })
     });
     let num = move |f: fn(&Totals) -> u64| Signal::derive(move || totals.with(f));

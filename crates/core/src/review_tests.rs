@@ -185,7 +185,7 @@ proptest! {
     ) {
         let hs = [household(1), household(2)];
         let visits = visits_from(&bits, &hs);
-        let t = totals(november(), day("2026-11-27"), &hs, &visits, &[]);
+        let t = totals(november(), day("2026-11-27"), &hs, &visits, &[], &crate::roster::Roster::default());
         let count = |s| {
             let f = ReviewFilter { service: Some(s), ..ReviewFilter::new(november()) };
             visits.iter().filter(|v| f.keeps_visit(v)).count() as u64

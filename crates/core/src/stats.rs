@@ -137,12 +137,15 @@ pub fn first_day_read(period: Period, today: Day) -> Day {
 }
 
 /// The numbers for `period`, as of `today`. Deleted records must be left out by the caller.
+/// The period's figures. "Volunteers active" counts roster people (`roster`: merges
+/// followed, and old free-text names as the person they stand for).
 pub fn totals(
     period: Period,
     today: Day,
     households: &[Household],
     visits: &[Visit],
     events: &[Event],
+    roster: &crate::roster::Roster,
 ) -> Totals {
     let as_of = today.min(period.to);
     let in_period: Vec<&Visit> = visits.iter().filter(|v| period.contains(v.day)).collect();
@@ -157,7 +160,7 @@ pub fn totals(
 
     let mut services = ServiceCounts::default();
     let mut supplies: BTreeMap<(String, String), u64> = BTreeMap::new();
-    let mut volunteers: BTreeSet<&str> = BTreeSet::new();
+    let mut volunteers: BTreeSet<RecordId> = BTreeSet::new();
     for v in &in_period {
         let s = &v.services;
         for &kind in ServiceKind::ALL {
@@ -168,7 +171,7 @@ pub fn totals(
                 .entry((item.item.clone(), item.unit.clone()))
                 .or_default() += u64::from(item.quantity);
         }
-        volunteers.extend(v.volunteers.iter().map(String::as_str));
+        volunteers.extend(roster.people_of(&v.people, &v.volunteers));
     }
 
     let mut events_by_kind: BTreeMap<EventKind, u64> = BTreeMap::new();
@@ -181,7 +184,7 @@ pub fn totals(
         for &kind in ServiceKind::ALL {
             *services.slot(kind) += u64::from(e.service_count(kind));
         }
-        volunteers.extend(e.volunteers.iter().map(String::as_str));
+        volunteers.extend(roster.people_of(&e.people, &e.volunteers));
     }
 
     let open: Vec<Day> = visits.iter().filter_map(Visit::open_follow_up).collect();
@@ -300,13 +303,14 @@ pub fn monthly_report(
     households: &[Household],
     visits: &[Visit],
     events: &[Event],
+    roster: &crate::roster::Roster,
 ) -> MonthlyReport {
     let by_id: HashMap<RecordId, &Household> = households.iter().map(|h| (h.id, h)).collect();
     let mut in_month: Vec<&Visit> = visits.iter().filter(|v| month.contains(v.day)).collect();
     in_month.sort_by_key(|v| (v.day, v.created_at));
     let line = |v: &&Visit| VisitLine::of(v, by_id.get(&v.household_id).copied());
     MonthlyReport {
-        totals: totals(month, today, households, visits, events),
+        totals: totals(month, today, households, visits, events, roster),
         notable: in_month
             .iter()
             .filter(|v| is_notable(v))

@@ -2,6 +2,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::event::Tallies;
+use crate::roster::Roster;
 use crate::services::{BloodPressure, Supply};
 use crate::store::conformance::{event, full_visit, household};
 use crate::visit::{FollowUp, LivingConditions};
@@ -113,7 +114,14 @@ fn a_month_counted_by_hand() {
             to: day("2026-11-30")
         }
     );
-    let t = totals(month, day("2026-11-27"), &hs, &visits, &events);
+    let t = totals(
+        month,
+        day("2026-11-27"),
+        &hs,
+        &visits,
+        &events,
+        &Roster::default(),
+    );
     assert_eq!(t.as_of, day("2026-11-27"));
     assert_eq!(
         (
@@ -161,7 +169,14 @@ fn a_month_counted_by_hand() {
     assert_eq!(t.visits_per_week[1], (day("2026-11-02"), 1));
     // As of 27 November: the never-visited household counts everywhere; the archived never.
     assert_eq!(t.not_visited, [(30, 1), (60, 1), (90, 1)]);
-    let later = totals(month, day("2027-02-01"), &hs, &visits, &events);
+    let later = totals(
+        month,
+        day("2027-02-01"),
+        &hs,
+        &visits,
+        &events,
+        &Roster::default(),
+    );
     assert_eq!(
         later.as_of,
         day("2026-11-30"),
@@ -195,9 +210,9 @@ proptest! {
         let today = start.add_days(100);
         let hs = [h];
         let (tw, ta, tb) = (
-            totals(whole, today, &hs, &visits, &[]),
-            totals(a, today, &hs, &visits, &[]),
-            totals(b, today, &hs, &visits, &[]),
+            totals(whole, today, &hs, &visits, &[], &Roster::default()),
+            totals(a, today, &hs, &visits, &[], &Roster::default()),
+            totals(b, today, &hs, &visits, &[], &Roster::default()),
         );
         prop_assert_eq!(tw.visits, ta.visits + tb.visits);
         prop_assert_eq!(tw.visits, days.len() as u64);
@@ -231,7 +246,7 @@ proptest! {
             .filter(|v| v.day >= first || v.open_follow_up().is_some())
             .cloned()
             .collect();
-        prop_assert_eq!(totals(period, today, &hs, &held, &[]), totals(period, today, &hs, &all, &[]));
+        prop_assert_eq!(totals(period, today, &hs, &held, &[], &Roster::default()), totals(period, today, &hs, &all, &[], &Roster::default()));
     }
 }
 
@@ -280,6 +295,7 @@ fn the_monthly_report_names_no_one() {
         std::slice::from_ref(&h),
         &[urgent, needs, plain, last_month],
         &[],
+        &Roster::default(),
     );
     assert_eq!(r.totals.visits, 3);
     let days: Vec<String> = r.notable.iter().map(|l| l.day.to_string()).collect();
@@ -292,4 +308,50 @@ fn the_monthly_report_names_no_one() {
     }
     assert!(json.contains(&household_code(h.id)));
     assert!(household_code(h.id).starts_with("H-") && household_code(h.id).len() == 8);
+}
+
+#[test]
+fn volunteers_active_are_roster_people_merges_and_old_spellings_counted_once() {
+    use crate::roster::{legacy_person_id, people_for_names};
+    use crate::UnixMillis;
+    let h = household(1);
+    let month = Period::month_of(day("2026-11-01"));
+    let mut a = full_visit(1, &h, "");
+    a.volunteers = vec!["张三".into(), "老张".into()];
+    let mut b = full_visit(2, &h, "");
+    b.volunteers = vec![" 张三 ".into()];
+    let mut c = full_visit(3, &h, "");
+    c.volunteers = vec![];
+    c.people = vec![legacy_person_id("李四")];
+    let visits = [a, b, c];
+    let none = totals(
+        month,
+        day("2026-11-27"),
+        std::slice::from_ref(&h),
+        &visits,
+        &[],
+        &Roster::default(),
+    );
+    assert_eq!(
+        none.volunteers_active, 3,
+        "张三 (two spellings), 老张, 李四"
+    );
+    // 老张 is 张三: merged, the two are one.
+    let mut people = people_for_names(
+        ["张三", "老张", "李四"],
+        &Roster::default(),
+        UnixMillis(1),
+        "s",
+    );
+    let zhang = people[0].id;
+    people[1].merge_into(zhang, UnixMillis(2));
+    let merged = totals(
+        month,
+        day("2026-11-27"),
+        std::slice::from_ref(&h),
+        &visits,
+        &[],
+        &Roster::new(people),
+    );
+    assert_eq!(merged.volunteers_active, 2);
 }
