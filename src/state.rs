@@ -315,26 +315,25 @@ impl Db {
 
     /// The partner units, without deleted ones, by name.
     pub fn live_units(&self) -> Vec<Unit> {
-        let deleted = self.deleted.get();
-        let mut us: Vec<Unit> = self.units.with(|us| {
-            us.iter()
-                .filter(|u| !deleted.contains(&u.id))
-                .cloned()
-                .collect()
-        });
+        let mut us = self.live(|_: &Unit| true);
         us.sort_by(|a, b| a.name.cmp(&b.name));
         us
     }
 
-    /// The roster, without deleted people, by name.
-    pub fn live_people(&self) -> Vec<Person> {
+    /// The records of a kind that `keep` keeps, without deleted ones, as held.
+    fn live<T: Listed>(&self, keep: impl Fn(&T) -> bool) -> Vec<T> {
         let deleted = self.deleted.get();
-        let mut ps: Vec<Person> = self.people.with(|ps| {
-            ps.iter()
-                .filter(|p| !deleted.contains(&p.id))
+        T::list(self).with(|xs| {
+            xs.iter()
+                .filter(|x| !deleted.contains(&x.id()) && keep(x))
                 .cloned()
                 .collect()
-        });
+        })
+    }
+
+    /// The roster, without deleted people, by name.
+    pub fn live_people(&self) -> Vec<Person> {
+        let mut ps = self.live(|_: &Person| true);
         ps.sort_by(|a, b| a.name.cmp(&b.name));
         ps
     }
@@ -432,26 +431,14 @@ impl Db {
 
     /// Visits that are not deleted and match `keep`, newest first.
     pub fn live_visits(&self, keep: impl Fn(&Visit) -> bool) -> Vec<Visit> {
-        let deleted = self.deleted.get();
-        let mut vs: Vec<Visit> = self.visits.with(|vs| {
-            vs.iter()
-                .filter(|v| !deleted.contains(&v.id) && keep(v))
-                .cloned()
-                .collect()
-        });
+        let mut vs = self.live(keep);
         vs.sort_by_key(|v| std::cmp::Reverse((v.day, v.created_at)));
         vs
     }
 
     /// Events that are not deleted and match `keep`, newest first.
     pub fn live_events(&self, keep: impl Fn(&Event) -> bool) -> Vec<Event> {
-        let deleted = self.deleted.get();
-        let mut es: Vec<Event> = self.events.with(|es| {
-            es.iter()
-                .filter(|e| !deleted.contains(&e.id) && keep(e))
-                .cloned()
-                .collect()
-        });
+        let mut es = self.live(keep);
         es.sort_by_key(|e| std::cmp::Reverse((e.day, e.created_at)));
         es
     }

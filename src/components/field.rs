@@ -100,6 +100,32 @@ pub fn SelectField(
     }
 }
 
+/// A labelled drop-down of records by name (people, units), with "not said" first; the
+/// options follow `options` as the records change.
+#[component]
+pub fn RecordSelect(
+    #[prop(into)] id: String,
+    label: Text,
+    #[prop(into)] options: Signal<Vec<(doorstep_core::RecordId, String)>>,
+    #[prop(into)] value: Signal<Option<doorstep_core::RecordId>>,
+    #[prop(into)] on_change: Callback<Option<doorstep_core::RecordId>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{tr(label)}</label>
+            <select id=id on:change=move |ev| {
+                on_change.run(doorstep_core::RecordId::parse(&event_target_value(&ev)).ok())
+            }>
+                <option value="" selected=move || value.get().is_none()>{tr(crate::i18n::NOT_SAID)}</option>
+                {move || options.get().into_iter().map(|(id, name)| {
+                    let selected = move || value.get() == Some(id);
+                    view! { <option value=id.to_string() selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// Adds `x` to `set` when `on`, removes it otherwise.
 pub fn toggle<T: PartialEq>(set: &mut Vec<T>, x: T, on: bool) {
     set.retain(|y| *y != x);

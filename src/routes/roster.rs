@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::browser::new_record_id;
-use crate::components::field::{error_of, id_param, CheckField, FormFooter, TextField};
+use crate::components::field::{
+    error_of, id_param, CheckField, FormFooter, RecordSelect, TextField,
+};
 use crate::i18n::*;
 use crate::state::{stamp, use_db};
 
@@ -142,14 +144,11 @@ pub fn PersonFormPage() -> impl IntoView {
         ps.sort_by(|a, b| a.1.cmp(&b.1));
         ps
     };
-    let merge_target = RwSignal::new(String::new());
+    let merge_target = RwSignal::new(None::<RecordId>);
     let merge = {
         let existing = existing.clone();
         move |_| {
-            let (Some(p), Ok(into)) = (
-                existing.clone(),
-                RecordId::parse(&merge_target.get_untracked()),
-            ) else {
+            let (Some(p), Some(into)) = (existing.clone(), merge_target.get_untracked()) else {
                 return;
             };
             let mut p = p;
@@ -175,19 +174,9 @@ pub fn PersonFormPage() -> impl IntoView {
                     value=Signal::derive(move || draft.with(|d| d.phone.clone()))
                     on_input=move |v: String| draft.update(|d| d.phone = v)
                     error=error_of(errors, "phone")/>
-                <div class="field">
-                    <label for="person-unit">{tr(PERSON_UNIT)}</label>
-                    <select id="person-unit" on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        draft.update(|d| d.unit = RecordId::parse(&v).ok());
-                    }>
-                        <option value="" selected=move || draft.with(|d| d.unit.is_none())>{tr(NOT_SAID)}</option>
-                        {move || units().into_iter().map(|(id, name)| {
-                            let selected = move || draft.with(|d| d.unit == Some(id));
-                            view! { <option value=id.to_string() selected=selected>{name}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
+                <RecordSelect id="person-unit" label=PERSON_UNIT options=Signal::derive(units)
+                    value=Signal::derive(move || draft.with(|d| d.unit))
+                    on_change=move |u| draft.update(|d| d.unit = u)/>
                 <Show when=move || draft.with(|d| d.to_check)>
                     <CheckField id="person-checked".into() label=Signal::derive(move || CHECKED_OK.get(lang.get()))
                         checked=Signal::derive(move || draft.with(|d| !d.to_check))
@@ -203,16 +192,9 @@ pub fn PersonFormPage() -> impl IntoView {
             <section class="card" aria-labelledby="merge-title">
                 <h2 id="merge-title">{tr(MERGE_TITLE)}</h2>
                 <p class="muted">{tr(MERGE_HINT)}</p>
-                <div class="field">
-                    <label for="merge-into">{tr(MERGE_INTO)}</label>
-                    <select id="merge-into" on:change=move |ev| merge_target.set(event_target_value(&ev))>
-                        <option value="">{tr(NOT_SAID)}</option>
-                        {move || others().into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string()>{name}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <button type="button" on:click=merge disabled=move || merge_target.with(String::is_empty)>{tr(MERGE)}</button>
+                <RecordSelect id="merge-into" label=MERGE_INTO options=Signal::derive(others)
+                    value=merge_target on_change=move |p| merge_target.set(p)/>
+                <button type="button" on:click=merge disabled=move || merge_target.with(Option::is_none)>{tr(MERGE)}</button>
             </section>
         })}
     }

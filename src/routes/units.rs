@@ -12,7 +12,8 @@ use leptos_router::hooks::use_navigate;
 
 use crate::browser::new_record_id;
 use crate::components::field::{
-    enum_choice, enum_options, error_of, id_param, CheckField, FormFooter, SelectField, TextField,
+    enum_choice, enum_options, error_of, id_param, CheckField, FormFooter, RecordSelect,
+    SelectField, TextField,
 };
 use crate::i18n::*;
 use crate::state::{stamp, use_db};
@@ -132,19 +133,9 @@ pub fn UnitFormPage() -> impl IntoView {
                         }
                     })/>
                 <Show when=move || draft.with(|d| d.kind == UnitKind::Community)>
-                    <div class="field">
-                        <label for="unit-parent">{tr(UNIT_PARENT)}</label>
-                        <select id="unit-parent" on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            draft.update(|d| d.parent = RecordId::parse(&v).ok());
-                        }>
-                            <option value="" selected=move || draft.with(|d| d.parent.is_none())>{tr(NOT_SAID)}</option>
-                            {move || streets().into_iter().map(|(id, name)| {
-                                let selected = move || draft.with(|d| d.parent == Some(id));
-                                view! { <option value=id.to_string() selected=selected>{name}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <RecordSelect id="unit-parent" label=UNIT_PARENT options=Signal::derive(streets)
+                        value=Signal::derive(move || draft.with(|d| d.parent))
+                        on_change=move |p| draft.update(|d| d.parent = p)/>
                 </Show>
                 <CheckField id="unit-archived".into() label=Signal::derive(move || NO_LONGER_USED.get(lang.get()))
                     checked=Signal::derive(move || draft.with(|d| d.archived))

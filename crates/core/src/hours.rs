@@ -189,15 +189,12 @@ pub fn report(
     let mut out: Vec<PersonHours> = by_person(served)
         .into_iter()
         .map(|(id, h)| {
-            let p = roster.get(id);
+            let (name, phone, party_member) = who(roster, names, id);
             PersonHours {
                 person: id,
-                name: p
-                    .map(|p| p.name.clone())
-                    .or_else(|| names(id))
-                    .unwrap_or_default(),
-                party_member: p.is_some_and(|p| p.party_member),
-                phone: p.map(|p| p.phone.clone()).unwrap_or_default(),
+                name,
+                party_member,
+                phone,
                 hours: as_hours(h.minutes()),
                 minutes: h.minutes(),
                 visit_minutes: h.visit_minutes,
@@ -210,6 +207,19 @@ pub fn report(
         .collect();
     out.sort_by(|a, b| b.minutes.cmp(&a.minutes).then_with(|| a.name.cmp(&b.name)));
     out
+}
+
+/// A person's name, phone and 党员 flag from the roster; one not on it yet by the name an
+/// old record gave (`names`).
+fn who(
+    roster: &Roster,
+    names: &dyn Fn(RecordId) -> Option<String>,
+    id: RecordId,
+) -> (String, String, bool) {
+    match roster.get(id) {
+        Some(p) => (p.name.clone(), p.phone.clone(), p.party_member),
+        None => (names(id).unwrap_or_default(), String::new(), false),
+    }
 }
 
 /// The export for a volunteer platform's bulk entry: one row per person per activity.
@@ -241,7 +251,7 @@ pub fn rows(
     served
         .iter()
         .map(|s| {
-            let p = roster.get(s.person);
+            let (name, phone, party_member) = who(roster, names, s.person);
             let activity = match s.activity {
                 Activity::Visit => crate::i18n::Text::new("入户走访", "Home visit")
                     .get(lang)
@@ -250,10 +260,8 @@ pub fn rows(
             };
             let yes = crate::i18n::Text::new("是", "Yes").get(lang);
             vec![
-                p.map(|p| p.name.clone())
-                    .or_else(|| names(s.person))
-                    .unwrap_or_default(),
-                p.map(|p| p.phone.clone()).unwrap_or_default(),
+                name,
+                phone,
                 s.day.to_string(),
                 s.start_time.clone().unwrap_or_default(),
                 s.end_time.clone().unwrap_or_default(),
@@ -261,7 +269,7 @@ pub fn rows(
                     .map(|m| as_hours(u64::from(m)))
                     .unwrap_or_default(),
                 activity,
-                if p.is_some_and(|p| p.party_member) {
+                if party_member {
                     yes.to_owned()
                 } else {
                     String::new()

@@ -286,13 +286,6 @@ impl Roster {
         self.people.get(&self.resolve(id)).map(|p| p.name.as_str())
     }
 
-    /// The person with this account, if any (not merged away).
-    pub fn by_account(&self, username: &str) -> Option<&Person> {
-        self.all()
-            .into_iter()
-            .find(|p| p.merged_into.is_none() && p.account.as_deref() == Some(username))
-    }
-
     /// Active people whose name contains `query` (case aside), best first: names starting
     /// with it, then the rest, each by name.
     pub fn search(&self, query: &str) -> Vec<&Person> {

@@ -176,12 +176,6 @@ pub fn units_of(ids: &[RecordId], partners: &[Partner]) -> Vec<RecordId> {
     out
 }
 
-/// The community a free-text address community stands for until a coordinator picks one
-/// from the list: one per distinct name.
-pub fn legacy_community_id(name: &str) -> RecordId {
-    RecordId::derived("community", &crate::roster::normalize_name(name))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,18 +180,7 @@ pub async fn push(
         .execute(&mut *tx)
         .await?;
     }
-    // A write first: SQLite takes the write lock now and concurrent pushes wait for it
-    // (a read first would make a later write fail with "busy" instead).
-    let (mut clock, count, xor): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "UPDATE teams SET clock = clock WHERE id = $1 RETURNING clock, digest_count, digest_xor",
-    )
-    .bind(team)
-    .fetch_one(&mut *tx)
-    .await?;
-    let digest = match digest::stored(count, xor) {
-        Some(d) => d,
-        None => digest::compute(&mut *tx, team, clock).await?,
-    };
+    let (mut clock, digest) = lock_team(&mut tx, team).await?;
     let now = now_micros();
     let latest = inbound::latest(UnixMillis(now_millis()));
     let last: Option<i64> = sqlx::query_scalar("SELECT last_seq FROM devices WHERE id = $1")
@@ -342,9 +331,29 @@ pub async fn push(
     })
 }
 
+/// Starts a change of the team's records in `tx`: takes the team's write lock and reads its
+/// change counter and digest. A write first: SQLite takes the write lock now and concurrent
+/// writers wait for it (a read first would make a later write fail with "busy" instead).
+pub(crate) async fn lock_team(
+    tx: &mut Transaction<'_, Any>,
+    team: &str,
+) -> Result<(i64, doorstep_core::sync::digest::Digest), SyncError> {
+    let (clock, count, xor): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+        "UPDATE teams SET clock = clock WHERE id = $1 RETURNING clock, digest_count, digest_xor",
+    )
+    .bind(team)
+    .fetch_one(&mut **tx)
+    .await?;
+    let digest = match digest::stored(count, xor) {
+        Some(d) => d,
+        None => digest::compute(&mut **tx, team, clock).await?,
+    };
+    Ok((clock, digest))
+}
+
 /// Which of `ids` the team has a record of (any kind, deleted or not).
 pub(crate) async fn existing_ids<'a>(
-    tx: &mut Transaction<'_, Any>,
+    conn: &mut sqlx::AnyConnection,
     team: &str,
     ids: impl Iterator<Item = &'a RecordId>,
 ) -> Result<std::collections::HashSet<RecordId>, SyncError> {
@@ -360,7 +369,7 @@ pub(crate) async fn existing_ids<'a>(
         for id in chunk {
             q = q.bind(id);
         }
-        let found: Vec<String> = q.fetch_all(&mut **tx).await?;
+        let found: Vec<String> = q.fetch_all(&mut *conn).await?;
         out.extend(found.iter().filter_map(|id| RecordId::parse(id).ok()));
     }
     Ok(out)

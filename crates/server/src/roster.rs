@@ -13,7 +13,7 @@ use doorstep_core::{RecordId, UnixMillis};
 use sqlx::AnyPool;
 
 use crate::accounts::now_millis;
-use crate::records::{readable, store_all, SyncError};
+use crate::records::{existing_ids, lock_team, readable, store_all, SyncError};
 
 /// Fills the roster of every team not filled yet (at start), and the people of accounts of
 /// every team. Returns how many records it made or changed.
@@ -49,7 +49,7 @@ pub async fn fill_team(db: &AnyPool, team: &str) -> Result<usize, SyncError> {
     }
     let at = UnixMillis(now_millis());
     let mut ids: HashSet<RecordId> = people.iter().map(|d| d.id).collect();
-    ids.extend(existing(db, team, wanted.keys()).await?);
+    ids.extend(existing_ids(&mut *db.acquire().await?, team, wanted.keys()).await?);
     let mut writes: Vec<(Option<Doc>, Made, Option<Vec<String>>)> =
         legacy::to_make(&wanted, &ids, at)
             .into_iter()
@@ -124,17 +124,6 @@ async fn docs_of(db: &AnyPool, team: &str, kind: &str) -> Result<Vec<Doc>, SyncE
     Ok(rows.iter().filter_map(|(id, j)| readable(id, j)).collect())
 }
 
-async fn existing<'a>(
-    db: &AnyPool,
-    team: &str,
-    ids: impl Iterator<Item = &'a RecordId>,
-) -> Result<HashSet<RecordId>, SyncError> {
-    let mut tx = db.begin().await?;
-    let found = crate::records::existing_ids(&mut tx, team, ids).await?;
-    tx.commit().await?;
-    Ok(found)
-}
-
 /// Applies the server's writes as one change of the team (new revisions, digest, clock).
 async fn write(
     db: &AnyPool,
@@ -145,16 +134,7 @@ async fn write(
         return Ok(0);
     }
     let mut tx = db.begin().await?;
-    let (mut clock, count, xor): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "UPDATE teams SET clock = clock WHERE id = $1 RETURNING clock, digest_count, digest_xor",
-    )
-    .bind(team)
-    .fetch_one(&mut *tx)
-    .await?;
-    let digest = match crate::digest::stored(count, xor) {
-        Some(d) => d,
-        None => crate::digest::compute(&mut *tx, team, clock).await?,
-    };
+    let (mut clock, digest) = lock_team(&mut tx, team).await?;
     let now = crate::records::now_micros();
     let at = UnixMillis(now_millis());
     let mut before: HashMap<String, u64> = HashMap::new();

@@ -121,6 +121,9 @@ fn facts_of(r: &FactRow) -> Option<Facts> {
 /// as SQL over the index, which reads a team's 40,000 visits in milliseconds where decoding
 /// them row by row takes over a second. `tests/window.rs` checks it against the core's rule
 /// ([`extras_by_the_rule`]).
+/// The kinds without a day, which the window keeps whole (`Window::covers(None)`).
+const UNDATED: &str = "kind IN ('household', 'person', 'unit')";
+
 const EXTRAS: &str = "SELECT id FROM records
      WHERE team_id = $1 AND kind = 'visit' AND deleted = 0 AND updated_at >= 0 AND follow_up_open = 1
      UNION
@@ -168,7 +171,7 @@ pub async fn pick(
     let sql = format!(
         "SELECT rev FROM records
          WHERE team_id = $1 AND rev > $2 AND rev <= $3
-           AND (rev > $4 OR ((kind IN ('household', 'person', 'unit') OR day >= $5 OR id IN ({EXTRAS})) AND {in_scope}))
+           AND (rev > $4 OR (({UNDATED} OR day >= $5 OR id IN ({EXTRAS})) AND {in_scope}))
          ORDER BY rev LIMIT $6"
     );
     let q = sqlx::query_scalar(&sql)
@@ -199,14 +202,15 @@ pub async fn digest(
     upto: i64,
     inside: Option<&HashSet<RecordId>>,
 ) -> Result<Option<Digest>, SyncError> {
-    let rows: Vec<(String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(
+    let sql = format!(
         "SELECT id, updated_at, deleted, rev, kind, household_id FROM records
-         WHERE team_id = $1 AND updated_at >= 0 AND (kind IN ('household', 'person', 'unit') OR day >= $2)",
-    )
-    .bind(team)
-    .bind(w.from.to_string())
-    .fetch_all(db)
-    .await?;
+         WHERE team_id = $1 AND updated_at >= 0 AND ({UNDATED} OR day >= $2)"
+    );
+    let rows: Vec<(String, i64, i64, i64, String, Option<String>)> = sqlx::query_as(&sql)
+        .bind(team)
+        .bind(w.from.to_string())
+        .fetch_all(db)
+        .await?;
     let mut d = Digest::default();
     for (id, updated_at, deleted, rev, kind, household) in rows {
         let Ok(id) = RecordId::parse(&id) else {

@@ -98,7 +98,7 @@ fn reason(q: &ExportQuery) -> Result<Option<String>, ApiError> {
     Ok(Some(r.to_owned()))
 }
 
-fn day(name: &str, v: Option<&str>) -> Result<Option<Day>, ApiError> {
+pub(crate) fn day(name: &str, v: Option<&str>) -> Result<Option<Day>, ApiError> {
     v.map(|s| {
         Day::parse(s)
             .map_err(|_| ApiError::BadRequest(format!("{name} must be YYYY-MM-DD, not {s:?}")))

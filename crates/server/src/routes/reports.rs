@@ -54,13 +54,9 @@ async fn hours(
     use doorstep_core::roster::{Person, Roster};
     let today = Day::from_unix_millis(UnixMillis(now_millis()), UTC_OFFSET_MINUTES);
     let month = Period::month_of(today);
-    let day = |name: &str, v: Option<&str>, default: Day| match v {
-        None => Ok(default),
-        Some(s) => Day::parse(s)
-            .map_err(|_| ApiError::BadRequest(format!("{name} must be YYYY-MM-DD, not {s:?}"))),
-    };
-    let from = day("from", q.from.as_deref(), month.from)?;
-    let to = day("to", q.to.as_deref(), month.to)?;
+    let day = super::export::day;
+    let from = day("from", q.from.as_deref())?.unwrap_or(month.from);
+    let to = day("to", q.to.as_deref())?.unwrap_or(month.to);
     if to < from {
         return Err(ApiError::BadRequest("to is before from".into()));
     }
