@@ -254,10 +254,40 @@ pub const VISIT_DAY: Text = Text::new("走访日期", "Date of the visit");
 pub const VISIT_TIME: Text = Text::new("走访时间", "Time of the visit");
 pub const VISIT_START: Text = Text::new("开始时间", "Started at");
 pub const VISIT_END: Text = Text::new("结束时间（留空则为保存时）", "Ended at (empty: when saved)");
-pub const VOLUNTEERS: Text = Text::new(
-    "志愿者（多人用顿号分隔）",
-    "Volunteers (separate names with commas)",
+pub const VOLUNTEERS: Text = Text::new("志愿者", "Volunteers");
+pub const PEOPLE_PICKED: Text = Text::new("已选志愿者", "Volunteers chosen");
+pub const FIND_PERSON: Text = Text::new(
+    "添加志愿者（输入姓名中的字）",
+    "Add a volunteer (type part of the name)",
 );
+pub const NO_UNITS_YET: Text = Text::new(
+    "本队还没有合作单位。负责人可在“成员”页的“合作单位”中添加。",
+    "The team has no partner units yet. The person in charge adds them under Members → Partner units.",
+);
+
+/// The button that takes a person off a visit or event.
+pub fn remove_person(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("移除{name}"),
+        Lang::En => format!("Remove {name}"),
+    }
+}
+
+/// The button that adds someone not on the roster yet.
+pub fn add_person(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("添加新成员“{name}”（待负责人核对）"),
+        Lang::En => format!("Add “{name}” as a new member (to be checked)"),
+    }
+}
+
+/// One person's hours at an event.
+pub fn person_hours(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{name}的时长（小时，留空为全程）"),
+        Lang::En => format!("Hours of {name} (empty: the whole event)"),
+    }
+}
 pub const PARTNERS: Text = Text::new("合作单位", "Partners");
 pub const SERVICES_DONE: Text = Text::new("服务内容", "What was done");
 pub const ITEM: Text = Text::new("物品", "Item");

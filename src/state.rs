@@ -6,13 +6,15 @@ use std::time::Duration;
 
 use doorstep_core::event::Event;
 use doorstep_core::household::{Household, Stamp};
+use doorstep_core::labels::Partner;
 use doorstep_core::roster::Person;
 use doorstep_core::store::{LocalDb, Metered, RecordKind, StorageUse, StoreError, Tombstone};
 use doorstep_core::sync::window::Window;
 use doorstep_core::sync::{client, conflicts, Synced};
 use doorstep_core::units::Unit;
+use doorstep_core::visit::join_names;
 use doorstep_core::visit::Visit;
-use doorstep_core::{Day, RecordId};
+use doorstep_core::{Day, Lang, RecordId};
 use leptos::prelude::*;
 
 use crate::browser::{mark, measure, now};
@@ -495,17 +497,29 @@ impl Db {
         doorstep_core::roster::Roster::new(self.people.get())
     }
 
+    /// The roster and the units, for showing who and which units a record names.
+    pub fn names(&self) -> doorstep_core::names::Names {
+        doorstep_core::names::Names::new(self.roster(), self.units.get())
+    }
+
+    /// Who a record names, on one line ("张三、李四"): roster names after merges.
+    pub fn people_line(&self, ids: &[RecordId], old_names: &[String], lang: Lang) -> String {
+        join_names(&self.names().people(ids, old_names, lang), lang)
+    }
+
+    /// Which units a record names, on one line.
+    pub fn units_line(&self, ids: &[RecordId], partners: &[Partner], lang: Lang) -> String {
+        join_names(&self.names().units(ids, partners, lang), lang)
+    }
+
     /// The name of a roster person or a unit, by id (after merges for people).
     pub fn name_of(&self, id: RecordId) -> Option<String> {
-        self.people
-            .with(|ps| {
-                let r = doorstep_core::roster::Roster::new(ps.iter().cloned());
-                r.name(id).map(str::to_owned)
-            })
-            .or_else(|| {
-                self.units
-                    .with(|us| us.iter().find(|u| u.id == id).map(|u| u.name.clone()))
-            })
+        let names = self.names();
+        names
+            .roster()
+            .name(id)
+            .map(str::to_owned)
+            .or_else(|| names.unit(id).map(|u| u.name.clone()))
     }
 
     /// Visits of one household, newest first, without deleted ones.

@@ -1,17 +1,19 @@
 use doorstep_core::event::{EventDraft, Tallies};
 use doorstep_core::i18n::Text;
-use doorstep_core::labels::{EventKind, Partner};
+use doorstep_core::labels::EventKind;
 use doorstep_core::store::StoreError;
+use doorstep_core::time::minutes_between;
 use doorstep_core::validate::FieldError;
-use doorstep_core::visit::{join_names, split_names};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::browser::new_record_id;
 use crate::components::field::{
-    bound_text, choice_checks, enum_choice, enum_options, error_of, id_param, toggle, FormFooter,
-    SelectField, Stepper, TextField,
+    bound_text, enum_choice, enum_options, error_of, id_param, FormFooter, SelectField, Stepper,
+    TextField,
 };
+use crate::components::people_picker::{PeoplePick, PeoplePicker};
+use crate::components::unit_checks::{unit_picks, UnitChecks};
 use crate::i18n::*;
 use crate::state::{stamp, today, use_db};
 
@@ -36,7 +38,6 @@ const TALLY_FIELDS: [(&str, Text, Slot); 6] = [
 #[component]
 pub fn EventFormPage() -> impl IntoView {
     let db = use_db();
-    let lang = use_lang();
     let existing = id_param().and_then(|id| {
         db.events
             .with_untracked(|es| es.iter().find(|e| e.id == id).cloned())
@@ -45,7 +46,15 @@ pub fn EventFormPage() -> impl IntoView {
         .as_ref()
         .map(EventDraft::from_event)
         .unwrap_or_else(|| EventDraft::blank(today()));
-    let volunteers = RwSignal::new(join_names(&start.volunteers, lang.get_untracked()));
+    let pick = PeoplePick::new(
+        db,
+        &start.people,
+        &start.volunteers,
+        start.hours.clone(),
+        existing.is_none(),
+    );
+    let units = unit_picks(&start.units, &start.partners);
+    let old_partners = start.partners.clone();
     let draft = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let save_error = RwSignal::new(None::<StoreError>);
@@ -56,14 +65,17 @@ pub fn EventFormPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut d = draft.get_untracked();
-        d.volunteers = split_names(&volunteers.get_untracked());
+        (d.people, d.volunteers) = pick.written(db);
+        d.hours = pick.hours_written();
+        // Old categories are named as their units from now on.
+        (d.units, d.partners) = (units.get_untracked(), Vec::new());
         let result = match &existing {
             Some(e) => d.update(e, &stamp()),
             None => d.create(new_record_id(), &stamp()),
         };
         match result {
             Err(e) => errors.set(e),
-            Ok(event) => match db.save_event(event) {
+            Ok(event) => match pick.save_added(db).and_then(|()| db.save_event(event)) {
                 Ok(()) => navigate("/events", Default::default()),
                 Err(e) => save_error.set(Some(e)),
             },
@@ -94,14 +106,9 @@ pub fn EventFormPage() -> impl IntoView {
                     {bound_text!(draft, errors, "event-end", "end_time", END_TIME, "time", false, end_time)}
                 </div>
                 {bound_text!(draft, errors, "event-place", "place", PLACE, "text", false, place)}
-                <fieldset>
-                    <legend>{tr(PARTNERS)}</legend>
-                    {choice_checks("event-partner", Partner::ALL, Partner::label,
-                        move |p| draft.with(|d| d.partners.contains(&p)),
-                        move |p, on| draft.update(|d| toggle(&mut d.partners, p, on)))}
-                </fieldset>
-                <TextField id="event-volunteers" label=VOLUNTEERS value=volunteers
-                    on_input=move |v: String| volunteers.set(v) error=error_of(errors, "volunteers")/>
+                <UnitChecks db=db picked=units id_prefix="event" partners=old_partners/>
+                <PeoplePicker db=db pick=pick id_prefix="event" error=error_of(errors, "volunteers")
+                    whole=Signal::derive(move || draft.with(|d| minutes_between(Some(&d.start_time), Some(&d.end_time))))/>
                 <Stepper id="event-attendance" label=ATTENDANCE
                     value=Signal::derive(move || draft.with(|d| d.attendance))
                     on_change=move |n: u32| draft.update(|d| d.attendance = n)

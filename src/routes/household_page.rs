@@ -1,5 +1,4 @@
 use doorstep_core::store::{RecordKind, StoreError};
-use doorstep_core::visit::join_names;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -114,7 +113,7 @@ pub fn HouseholdPage() -> impl IntoView {
                                         <li>
                                             <span class="row-title">{v.day.to_string()}</span> " "
                                             {v.start_time.clone().zip(v.end_time.clone()).map(|(a, b)| format!("{a}–{b} "))}
-                                            {move || join_names(&v.volunteers, lang.get())}
+                                            {move || db.people_line(&v.people, &v.volunteers, lang.get())}
                                             <div>{move || v.services.summary(lang.get())}</div>
                                             {(!v.residents_words.is_empty()).then(|| view! { <div class="muted">"“" {v.residents_words.clone()} "”"</div> })}
                                             <div>

@@ -5,7 +5,6 @@
 
 use doorstep_core::labels::ServiceKind;
 use doorstep_core::review::{households_matching, ReviewFilter};
-use doorstep_core::visit::join_names;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 
@@ -37,13 +36,17 @@ pub fn ReviewPage() -> impl IntoView {
     });
     let limit = RwSignal::new(PAGE);
     let event_limit = RwSignal::new(PAGE);
-    let filter = Memo::new(move |_| ReviewFilter {
-        period: period.get(),
-        volunteer: volunteer.get(),
-        households: household.with(|q| db.households.with(|hs| households_matching(hs, q))),
-        service: service.get(),
-        attention: attention.get(),
-        open_follow_up: open.get(),
+    let filter = Memo::new(move |_| {
+        ReviewFilter {
+            period: period.get(),
+            volunteer: volunteer.get(),
+            households: household.with(|q| db.households.with(|hs| households_matching(hs, q))),
+            service: service.get(),
+            attention: attention.get(),
+            open_follow_up: open.get(),
+            people: Default::default(),
+        }
+        .with_roster(&db.roster())
     });
     let records = use_period_records(Signal::derive(move || {
         let p = period.get();
@@ -121,7 +124,7 @@ pub fn ReviewPage() -> impl IntoView {
                     <li>
                         <a class="row-link" href=format!("/visits/{}", v.id)>
                             <span class="row-title">{v.day.to_string()} " " {address(v.household_id)}</span>
-                            <div>{move || join_names(&v.volunteers, lang.get())}</div>
+                            <div>{move || db.people_line(&v.people, &v.volunteers, lang.get())}</div>
                             <div class="muted">{move || services.summary(lang.get())}</div>
                             {level.map(|level| view! { <span class="badge warn">{move || level.label(lang.get())}</span> })}
                             {follow.map(|due| view! {

@@ -1,7 +1,7 @@
-use doorstep_core::labels::{ConditionLevel, NeedCategory, Partner};
+use doorstep_core::labels::{ConditionLevel, NeedCategory};
 use doorstep_core::store::StoreError;
 use doorstep_core::validate::FieldError;
-use doorstep_core::visit::{join_names, split_names, VisitDraft};
+use doorstep_core::visit::VisitDraft;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -11,6 +11,8 @@ use crate::components::field::{
     bound_text, choice_checks, enum_choice, error_of, id_param, optional_enum_options, toggle,
     FormFooter, SelectField, TextField,
 };
+use crate::components::people_picker::{PeoplePick, PeoplePicker};
+use crate::components::unit_checks::{unit_picks, UnitChecks};
 use crate::i18n::*;
 use crate::routes::visit_services::ServicesFields;
 use crate::state::{stamp, today, use_db};
@@ -20,7 +22,6 @@ use crate::state::{stamp, today, use_db};
 #[component]
 pub fn VisitFormPage() -> impl IntoView {
     let db = use_db();
-    let lang = use_lang();
     let query = use_query_map();
     let existing = id_param().and_then(|id| {
         db.visits
@@ -48,7 +49,9 @@ pub fn VisitFormPage() -> impl IntoView {
         }
     };
     let is_edit = existing.is_some();
-    let volunteers = RwSignal::new(join_names(&start.volunteers, lang.get_untracked()));
+    let pick = PeoplePick::new(db, &start.people, &start.volunteers, Vec::new(), !is_edit);
+    let units = unit_picks(&start.units, &start.partners);
+    let old_partners = start.partners.clone();
     let draft = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let save_error = RwSignal::new(None::<StoreError>);
@@ -57,7 +60,9 @@ pub fn VisitFormPage() -> impl IntoView {
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut d = draft.get_untracked();
-        d.volunteers = split_names(&volunteers.get_untracked());
+        (d.people, d.volunteers) = pick.written(db);
+        // Old categories are named as their units from now on.
+        (d.units, d.partners) = (units.get_untracked(), Vec::new());
         if existing.is_none() {
             d.ending_at_save(today(), crate::browser::minute_of_day());
             draft.update(|f| f.end_time = d.end_time.clone());
@@ -72,7 +77,7 @@ pub fn VisitFormPage() -> impl IntoView {
             Ok(v) => {
                 errors.set(Vec::new());
                 let id = v.household_id;
-                match db.save_visit(v) {
+                match pick.save_added(db).and_then(|()| db.save_visit(v)) {
                     Ok(()) => navigate(&format!("/households/{id}"), Default::default()),
                     Err(e) => save_error.set(Some(e)),
                 }
@@ -91,14 +96,8 @@ pub fn VisitFormPage() -> impl IntoView {
                     error=error_of(errors, "day")/>
                 {bound_text!(draft, errors, "visit-start", "start_time", VISIT_START, "time", false, start_time)}
                 {bound_text!(draft, errors, "visit-end", "end_time", VISIT_END, "time", false, end_time)}
-                <TextField id="visit-volunteers" label=VOLUNTEERS value=volunteers
-                    on_input=move |v: String| volunteers.set(v) error=error_of(errors, "volunteers")/>
-                <fieldset>
-                    <legend>{tr(PARTNERS)}</legend>
-                    {choice_checks("partner", Partner::ALL, Partner::label,
-                        move |p| draft.with(|d| d.partners.contains(&p)),
-                        move |p, on| draft.update(|d| toggle(&mut d.partners, p, on)))}
-                </fieldset>
+                <PeoplePicker db=db pick=pick id_prefix="visit" error=error_of(errors, "volunteers")/>
+                <UnitChecks db=db picked=units id_prefix="visit" partners=old_partners/>
                 <ServicesFields draft=draft errors=errors/>
                 <fieldset>
                     <legend>{tr(CONDITIONS)}</legend>

@@ -1,7 +1,7 @@
 //! One visit's full record (走访记录), read-only: what the review opens. Editing stays on
 //! the visit form, for whoever logged it or a coordinator.
 
-use doorstep_core::visit::{join_names, Visit};
+use doorstep_core::visit::Visit;
 use doorstep_core::RecordId;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -53,12 +53,7 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
         .as_ref()
         .map(|h| h.address.one_line())
         .unwrap_or_default();
-    let partners = v
-        .partners
-        .iter()
-        .map(|p| p.label(l))
-        .collect::<Vec<_>>()
-        .join(l.list_separator());
+    let partners = db.units_line(&v.units, &v.partners, l);
     let needs = v
         .needs
         .iter()
@@ -87,7 +82,7 @@ fn record(v: Visit, l: doorstep_core::Lang, db: &crate::state::Db) -> impl IntoV
             <p><a href=format!("/households/{}", v.household_id)>{address}</a></p>
             <dl class="record">
                 {line(VISIT_TIME, visit_time(&v, l))}
-                {line(VOLUNTEER_NAMES, join_names(&v.volunteers, l))}
+                {line(VOLUNTEER_NAMES, db.people_line(&v.people, &v.volunteers, l))}
                 {line(PARTNERS, partners)}
                 {line(SERVICES_DONE, v.services.summary(l))}
                 {line(CONDITIONS, conditions)}

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone, reload, unlockIfLocked } from "./helpers";
+import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone, reload, unlockIfLocked, setPeople } from "./helpers";
 
 // The coordinator's screens with the real server: the dashboard counts what two volunteers
 // logged (and still opens offline), the review narrows and opens a visit, a household is
@@ -22,7 +22,7 @@ function bar(page: Page, chart: string, row: string | RegExp) {
 /** Logs a visit with a follow-up and an urgent condition, from a household's page. */
 async function logUrgentVisit(page: Page, volunteers: string, words: string) {
   await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill(volunteers);
+  await setPeople(page, volunteers);
   await page.getByLabel("理发").check();
   await page.getByLabel("生活状况", { exact: true }).selectOption({ label: "紧急" });
   await page.getByLabel("看到的情况").fill("厨房水管漏水");
@@ -48,7 +48,7 @@ test("the coordinator's dashboard counts two volunteers' visits, offline too; th
   await page.getByRole("link", { name: "添加活动" }).click();
   await page.getByLabel("活动类型").selectOption({ label: "反诈宣传" });
   await page.getByLabel("活动名称").fill("反诈宣传进社区");
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三");
+  await setPeople(page, "张三");
   await page.getByLabel("参加人数", { exact: true }).fill("60");
   await page.getByLabel("发放宣传册（份）", { exact: true }).fill("200");
   await page.getByRole("button", { name: "保存活动" }).click();

@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, reload } from "./helpers";
+import { openControlled, reload, setPeople } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -32,7 +32,7 @@ test("in English: add a household, log a visit with blood pressure and two suppl
   await expect(due).toContainText("Today");
   await due.getByRole("link", { name: /Xingfu Community 3 401/ }).click();
   await expect(page.getByTestId("visit-household")).toHaveText("Xingfu Community 3 401");
-  await page.getByLabel("Volunteers (separate names with commas)").fill("Zhang San, Li Si");
+  await setPeople(page, "Zhang San, Li Si");
   await page.getByLabel("Companionship chat").check();
   await page.getByLabel("Daily necessities delivered").check();
   await page.getByLabel("Item").fill("Rice");
@@ -93,8 +93,8 @@ test("in English: log an event with tallies, see it listed, delete and undo", as
   await page.getByLabel("Kind of event").selectOption({ label: "Convenience service day" });
   await page.getByLabel("Date").fill("2026-11-21");
   await page.getByLabel("Place").fill("Xingfu Community square");
-  await page.getByLabel("Community health centre", { exact: true }).check();
-  await page.getByLabel("Volunteers (separate names with commas)").fill("Zhang San, Li Si");
+  await page.getByLabel("社区卫生服务中心", { exact: true }).check();
+  await setPeople(page, "Zhang San, Li Si");
   await page.getByLabel("Attendance", { exact: true }).fill("45");
   for (let i = 0; i < 12; i++) await page.getByRole("button", { name: "More Haircuts" }).click();
   await page.getByRole("button", { name: "Fewer Haircuts" }).click();

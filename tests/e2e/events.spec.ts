@@ -1,6 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, nav, reload } from "./helpers";
+import { openControlled, nav, reload, setPeople } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -17,7 +17,7 @@ test("log an event with tallies, edit it, offline", async ({ page, context }) =>
   await page.getByLabel("日期").fill("2026-11-20");
   await page.getByLabel("地点").fill("幸福社区广场");
   await page.getByLabel("派出所").check();
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三、李四");
+  await setPeople(page, "张三、李四");
   await page.getByLabel("参加人数", { exact: true }).fill("60");
   await page.getByLabel("发放宣传册（份）", { exact: true }).fill("200");
   for (let i = 0; i < 3; i++) await page.getByRole("button", { name: "增加 悬挂横幅（条）" }).click();

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { openControlled, addHousehold, nav, reload, switchLanguage } from "./helpers";
+import { openControlled, addHousehold, nav, reload, switchLanguage, setPeople } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 const A = { community: "幸福社区", building: "1幢", room: "101室", name: "王奶奶" };
@@ -40,7 +40,7 @@ test("holiday-greeting round before the Spring Festival, offline", async ({ page
   await expect(page.getByTestId("visit-household")).toHaveText("幸福社区 1幢 101室");
   await expect(page.getByLabel("节日慰问")).toBeChecked();
   await expect(page.getByLabel("聊天陪伴")).not.toBeChecked();
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三、李四");
+  await setPeople(page, "张三、李四");
   await page.getByLabel("送生活必需品").check();
   await page.getByLabel("物品").fill("食用油");
   await page.getByLabel("数量").fill("1");

@@ -123,10 +123,34 @@ export async function addHousehold(page: Page, h: HouseholdInput) {
   await expect(page.getByRole("heading", { name: `${h.community} ${h.building} ${h.room}` })).toBeVisible();
 }
 
+/**
+ * On a visit or event form: makes exactly `names` the volunteers (the signed-in one comes
+ * pre-filled and is taken off unless named). Each is found on the roster by typing, or added
+ * on the spot when not there yet. `names` is "张三、李四" or "Zhang San, Li Si".
+ */
+export async function setPeople(page: Page, names: string) {
+  const en = /[A-Za-z]/.test(names);
+  const wanted = names.split(/[、,，]/).map((n) => n.trim()).filter(Boolean);
+  const chosen = page.getByRole("list", { name: en ? "Volunteers chosen" : "已选志愿者" });
+  const remove = chosen.getByRole("button", { name: en ? /^Remove / : /^移除/ });
+  while ((await remove.count()) > 0) await remove.first().click();
+  const search = page.getByLabel(en ? "Add a volunteer (type part of the name)" : "添加志愿者（输入姓名中的字）");
+  for (const name of wanted) {
+    await search.fill(name);
+    // A roster entry shows as "张三" or "张三 · 东亭社区".
+    const known = page.getByRole("button", { name: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( · .*)?$`) });
+    const added = page.getByRole("button", { name: en ? `Add “${name}” as a new member (to be checked)` : `添加新成员“${name}”（待负责人核对）` });
+    await expect(known.or(added).first()).toBeVisible();
+    if (await known.count()) await known.first().click();
+    else await added.click();
+    await expect(chosen).toContainText(name);
+  }
+}
+
 /** From a household's page: logs a companionship-chat visit; ends back on the page. */
 export async function logVisit(page: Page, volunteers: string, words: string) {
   await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill(volunteers);
+  await setPeople(page, volunteers);
   await page.getByLabel("聊天陪伴").check();
   await page.getByLabel("居民反馈").fill(words);
   await page.getByRole("button", { name: "保存走访" }).click();

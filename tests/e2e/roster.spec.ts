@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone } from "./helpers";
+import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone, setPeople } from "./helpers";
 
 // The team's roster with the real server: every account is a person, a name a volunteer
 // typed becomes a person for the coordinator to check, and merging a duplicate moves it.
@@ -86,7 +86,7 @@ test("the coordinator names the partner units: a sub-district, a community under
   await openControlled(vol, "/", team.volunteer);
   await addHousehold(vol, { community: "东亭社区", building: "3幢", room: "303室", name: "吴爷爷" });
   await vol.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
-  await vol.getByLabel("志愿者（多人用顿号分隔）").fill("测试志愿者");
+  await setPeople(vol, "测试志愿者");
   await vol.getByLabel("派出所").check();
   await vol.getByLabel("反诈宣传").check();
   await vol.getByRole("button", { name: "保存走访" }).click();

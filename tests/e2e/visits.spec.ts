@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { openControlled, addHousehold as addViaNav, logVisit, reload, unlockIfLocked } from "./helpers";
+import { openControlled, addHousehold as addViaNav, logVisit, reload, unlockIfLocked, setPeople } from "./helpers";
 
 const SHOTS = "tests/e2e/screenshots";
 mkdirSync(SHOTS, { recursive: true });
@@ -34,7 +34,7 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
   await due.getByRole("link").click();
   await expect(page.getByTestId("visit-household")).toHaveText("和平社区 5幢 102室");
 
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三、李四");
+  await setPeople(page, "张三、李四");
   await page.getByLabel("社区", { exact: true }).check();
   await page.getByLabel("聊天陪伴").check();
   await page.getByLabel("送生活必需品").check();
@@ -71,7 +71,9 @@ test("log a visit with blood pressure and two supplies, offline", async ({ page,
 
   // "Log another visit" pre-fills the volunteers.
   await page.getByRole("link", { name: "再记录一次这户的走访" }).click();
-  await expect(page.getByLabel("志愿者（多人用顿号分隔）")).toHaveValue("张三、李四");
+  const chosen = page.getByRole("list", { name: "已选志愿者" });
+  await expect(chosen).toContainText("张三");
+  await expect(chosen).toContainText("李四");
   await expect(page.getByLabel("社区", { exact: true })).toBeChecked();
 
   // Visited today with a monthly cadence: no longer due.
@@ -117,7 +119,8 @@ test("edit a visit: the form opens with what was saved, and the change replaces 
   await logVisit(page, "张三", "腿脚不太好");
   await page.getByRole("link", { name: "编辑这次走访" }).click();
   await expect(page.getByRole("heading", { name: "编辑走访" })).toBeVisible();
-  await expect(page.getByLabel("志愿者（多人用顿号分隔）")).toHaveValue("张三");
+  // Editing names exactly who went: the editor is not added.
+  await expect(page.getByRole("list", { name: "已选志愿者" }).getByRole("listitem")).toHaveText(["张三×"]);
   await expect(page.getByLabel("聊天陪伴")).toBeChecked();
   await expect(page.getByLabel("居民反馈")).toHaveValue("腿脚不太好");
   await page.getByLabel("居民反馈").fill("腿脚好些了");
@@ -140,7 +143,7 @@ test("a visit starts when its form opens and ends when it is saved; both show an
   await expect(start).toHaveValue(/^\d\d:\d\d$/);
   await expect(end).toHaveValue("");
   const opened = await start.inputValue();
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill("张三");
+  await setPeople(page, "张三");
   await page.getByLabel("聊天陪伴").check();
   await page.getByRole("button", { name: "保存走访" }).click();
   const history = page.getByRole("list", { name: /走访记录/ });

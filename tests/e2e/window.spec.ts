@@ -1,5 +1,5 @@
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
-import { mainNav, nav, newTeam, openControlled, phone, reload, signIn, unlockIfLocked, uuid7, type Account } from "./helpers";
+import { mainNav, nav, newTeam, openControlled, phone, reload, signIn, unlockIfLocked, uuid7, type Account, setPeople } from "./helpers";
 
 // What a volunteer's phone keeps (doorstep_core::sync::window): of a team's three years of
 // history on the server, the households and the team's window of visits (120 days unless a
@@ -115,7 +115,7 @@ test("a volunteer's phone keeps the team's window of three years of history, fol
   // Logged afterwards: the times are asked for, not guessed.
   await page.getByLabel("开始时间").fill("10:00");
   await page.getByLabel(/^结束时间/).fill("10:40");
-  await page.getByLabel("志愿者（多人用顿号分隔）").fill("测试志愿者");
+  await setPeople(page, "测试志愿者");
   await page.getByLabel("聊天陪伴").check();
   await page.getByLabel("居民反馈").fill("两年前那次补录");
   await page.getByRole("button", { name: "保存走访" }).click();

@@ -5,6 +5,7 @@
 use crate::event::Event;
 use crate::household::Household;
 use crate::i18n::{Lang, Text};
+use crate::names::Names;
 use crate::stats::household_code;
 use crate::visit::{join_names, Visit};
 
@@ -99,7 +100,7 @@ fn yes_no(b: bool, lang: Lang) -> String {
 }
 
 /// One visit as the export's cells, in [`VISITS`] order.
-pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
+pub fn visit_row(v: &Visit, h: Option<&Household>, names: &Names, lang: Lang) -> Vec<String> {
     let labels = |xs: Vec<&str>| xs.join(lang.list_separator());
     let follow = v.follow_up.as_ref();
     vec![
@@ -107,8 +108,8 @@ pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
         household_code(v.household_id),
         h.map(|h| h.address.community.clone()).unwrap_or_default(),
         h.map(|h| h.address.building.clone()).unwrap_or_default(),
-        join_names(&v.volunteers, lang),
-        labels(v.partners.iter().map(|p| p.label(lang)).collect()),
+        join_names(&names.people(&v.people, &v.volunteers, lang), lang),
+        join_names(&names.units(&v.units, &v.partners, lang), lang),
         v.services.summary(lang),
         v.condition_level()
             .map(|l| l.label(lang).to_owned())
@@ -128,17 +129,16 @@ pub fn visit_row(v: &Visit, h: Option<&Household>, lang: Lang) -> Vec<String> {
 }
 
 /// One event as the export's cells, in [`EVENTS`] order.
-pub fn event_row(e: &Event, lang: Lang) -> Vec<String> {
+pub fn event_row(e: &Event, names: &Names, lang: Lang) -> Vec<String> {
     let t = &e.tallies;
-    let partners: Vec<&str> = e.partners.iter().map(|p| p.label(lang)).collect();
     vec![
         e.day.to_string(),
         e.kind.label(lang).to_owned(),
         e.title.clone(),
         e.start_time.clone().unwrap_or_default(),
         e.place.clone(),
-        partners.join(lang.list_separator()),
-        join_names(&e.volunteers, lang),
+        join_names(&names.units(&e.units, &e.partners, lang), lang),
+        join_names(&names.people(&e.people, &e.volunteers, lang), lang),
         e.attendance.to_string(),
         t.haircuts.to_string(),
         t.bp_checks.to_string(),
@@ -252,7 +252,7 @@ mod tests {
         h.address.room = "502室".into();
         h.residents[0].phone = "13800000000".into();
         let v = full_visit(1, &h, "备注");
-        let row = visit_row(&v, Some(&h), Lang::Zh);
+        let row = visit_row(&v, Some(&h), &Names::default(), Lang::Zh);
         assert_eq!(row.len(), VISITS.headers.len());
         assert_eq!(row[1], household_code(h.id));
         assert_eq!((row[2].as_str(), row[3].as_str()), ("幸福社区", "1幢"));
@@ -261,7 +261,10 @@ mod tests {
         for secret in ["王奶奶", "502室", "13800000000"] {
             assert!(!all.contains(secret));
         }
-        assert_eq!(visit_row(&v, Some(&h), Lang::En)[6], "Companionship chat");
+        assert_eq!(
+            visit_row(&v, Some(&h), &Names::default(), Lang::En)[6],
+            "Companionship chat"
+        );
         let hrow = household_row(&h, Lang::Zh);
         assert_eq!(hrow.len(), HOUSEHOLDS.headers.len());
         assert_eq!(hrow[0], household_code(h.id));

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod ids;
 pub mod labels;
 pub mod lock;
+pub mod names;
 pub mod review;
 pub mod roster;
 pub mod services;

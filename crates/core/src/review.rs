@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use crate::event::Event;
 use crate::household::Household;
 use crate::labels::ServiceKind;
+use crate::roster::{legacy_person_id, Roster};
 use crate::stats::Period;
 use crate::visit::Visit;
 use crate::RecordId;
@@ -16,6 +17,9 @@ pub struct ReviewFilter {
     pub period: Period,
     /// Part of a volunteer's name, as typed (case-insensitive); empty: anyone.
     pub volunteer: String,
+    /// Roster people whose name (after merges) matches `volunteer`: every id that stands for
+    /// one of them, old-name ids included (see [`ReviewFilter::with_roster`]).
+    pub people: HashSet<RecordId>,
     /// Only visits to these households (see [`households_matching`]); `None`: any.
     pub households: Option<HashSet<RecordId>>,
     pub service: Option<ServiceKind>,
@@ -31,6 +35,7 @@ impl ReviewFilter {
         ReviewFilter {
             period,
             volunteer: String::new(),
+            people: HashSet::new(),
             households: None,
             service: None,
             attention: false,
@@ -38,14 +43,39 @@ impl ReviewFilter {
         }
     }
 
-    fn names_match(&self, names: &[String]) -> bool {
+    /// Matches the volunteer filter against roster names too, so a renamed or merged person
+    /// is found by the name the team uses now.
+    pub fn with_roster(mut self, roster: &Roster) -> Self {
         let want = self.volunteer.trim().to_lowercase();
-        want.is_empty() || names.iter().any(|n| n.to_lowercase().contains(&want))
+        self.people = if want.is_empty() {
+            HashSet::new()
+        } else {
+            roster
+                .all()
+                .into_iter()
+                .filter(|p| {
+                    roster
+                        .name(p.id)
+                        .is_some_and(|n| n.to_lowercase().contains(&want))
+                })
+                .map(|p| p.id)
+                .collect()
+        };
+        self
+    }
+
+    fn names_match(&self, ids: &[RecordId], names: &[String]) -> bool {
+        let want = self.volunteer.trim().to_lowercase();
+        want.is_empty()
+            || names.iter().any(|n| {
+                n.to_lowercase().contains(&want) || self.people.contains(&legacy_person_id(n))
+            })
+            || ids.iter().any(|id| self.people.contains(id))
     }
 
     pub fn keeps_visit(&self, v: &Visit) -> bool {
         (self.open_follow_up || self.period.contains(v.day))
-            && self.names_match(&v.volunteers)
+            && self.names_match(&v.people, &v.volunteers)
             && self
                 .households
                 .as_ref()
@@ -59,7 +89,7 @@ impl ReviewFilter {
     /// a household, leave them out.
     pub fn keeps_event(&self, e: &Event) -> bool {
         self.period.contains(e.day)
-            && self.names_match(&e.volunteers)
+            && self.names_match(&e.people, &e.volunteers)
             && self.households.is_none()
             && !self.attention
             && !self.open_follow_up

@@ -85,6 +85,40 @@ fn each_filter_narrows_visits() {
 }
 
 #[test]
+fn a_volunteer_is_found_by_the_name_the_roster_gives_them_now() {
+    let h = household(1);
+    let mut old = full_visit(1, &h, "");
+    old.volunteers = vec!["老张".into()];
+    let mut new = full_visit(2, &h, "");
+    new.volunteers = Vec::new();
+    let mut people = crate::roster::people_for_names(
+        ["老张"],
+        &crate::roster::Roster::default(),
+        crate::UnixMillis(1),
+        "t",
+    );
+    people[0].name = "张建国".into();
+    new.people = vec![people[0].id];
+    let roster = crate::roster::Roster::new(people);
+    let f = ReviewFilter {
+        volunteer: "建国".into(),
+        ..ReviewFilter::new(november())
+    }
+    .with_roster(&roster);
+    assert!(
+        f.keeps_visit(&old),
+        "an old free-text name, renamed on the roster"
+    );
+    assert!(f.keeps_visit(&new), "named by id");
+    let nobody = ReviewFilter {
+        volunteer: "李".into(),
+        ..ReviewFilter::new(november())
+    }
+    .with_roster(&roster);
+    assert!(!nobody.keeps_visit(&new));
+}
+
+#[test]
 fn events_pass_only_filters_that_apply_to_them() {
     let day_out = event(
         EventKind::ConvenienceDay,

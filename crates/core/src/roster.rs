@@ -303,6 +303,38 @@ impl Roster {
         hits.into_iter().map(|(_, p)| p).collect()
     }
 
+    /// The person of an account: the one holding it, else the person the server makes for
+    /// it from the display name (so a phone that has not pulled it yet names the same one).
+    pub fn of_account(&self, user_id: &str, display_name: &str) -> RecordId {
+        match self
+            .people
+            .values()
+            .find(|p| p.account.as_deref() == Some(user_id))
+        {
+            Some(p) => self.resolve(p.id),
+            None => self.resolve(legacy_person_id(display_name)),
+        }
+    }
+
+    /// What a form writes for the people `picked` on a record that named `old_names` the
+    /// old way: every pick by id, and each old name still picked whose person this phone
+    /// does not hold yet, as written (so nothing a volunteer wrote is lost).
+    pub fn written(
+        &self,
+        picked: &[RecordId],
+        old_names: &[String],
+    ) -> (Vec<RecordId>, Vec<String>) {
+        let kept = old_names
+            .iter()
+            .filter(|n| {
+                let id = legacy_person_id(n);
+                self.get(id).is_none() && picked.contains(&self.resolve(id))
+            })
+            .cloned()
+            .collect();
+        (crate::visit::dedup_ids(picked), kept)
+    }
+
     /// The people named by `ids` and by free-text `names` (records from before the roster),
     /// merges followed, each once, in order of first mention.
     pub fn people_of(&self, ids: &[RecordId], names: &[String]) -> Vec<RecordId> {
@@ -365,6 +397,7 @@ pub fn people_for_names<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::legacy;
     use proptest::prelude::*;
 
     fn stamp() -> Stamp {
@@ -462,6 +495,37 @@ mod tests {
         }));
         let names: Vec<&str> = r.search("张").iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["张三", "王张"]);
+    }
+
+    #[test]
+    fn a_form_writes_ids_and_keeps_old_names_the_phone_cannot_name_yet() {
+        let held = people_for_names(["李四"], &Roster::default(), UnixMillis(1), "server");
+        let r = Roster::new(held);
+        let old: Vec<String> = vec!["张三".into(), "李四".into(), "王五".into()];
+        let picked = r.people_of(&[id(9)], &old);
+        // 王五 taken off; 张三's person not on this phone yet: the name stays as written.
+        let keep: Vec<RecordId> = picked
+            .iter()
+            .copied()
+            .filter(|x| *x != legacy_person_id("王五"))
+            .collect();
+        let (ids, names) = r.written(&keep, &old);
+        assert_eq!(ids, keep);
+        assert_eq!(names, ["张三"]);
+        assert_eq!(r.people_of(&ids, &names), keep);
+    }
+
+    #[test]
+    fn the_signed_in_volunteer_is_their_account_person_or_the_one_the_server_will_make() {
+        let mut me = PersonDraft::on_the_spot("小王")
+            .create(id(4), &stamp())
+            .unwrap();
+        me.account = Some("u-4".into());
+        let r = Roster::new([me.clone()]);
+        assert_eq!(r.of_account("u-4", "王小明"), me.id);
+        // Not pulled yet: the id the server derives from the display name.
+        let expected = legacy::person_for_account("u-5", "赵六", UnixMillis(1)).id;
+        assert_eq!(r.of_account("u-5", "赵六"), expected);
     }
 
     proptest! {

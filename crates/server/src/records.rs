@@ -602,6 +602,16 @@ pub async fn all_of<T: serde::de::DeserializeOwned>(
     Ok(rows.iter().filter_map(|(id, j)| typed(id, j)).collect())
 }
 
+/// The team's roster and partner units, for names in exports and reports.
+pub async fn names(db: &AnyPool, team: &str) -> Result<doorstep_core::names::Names, SyncError> {
+    let people: Vec<doorstep_core::roster::Person> = all_of(db, team, RecordKind::Person).await?;
+    let units: Vec<doorstep_core::units::Unit> = all_of(db, team, RecordKind::Unit).await?;
+    Ok(doorstep_core::names::Names::new(
+        doorstep_core::roster::Roster::new(people),
+        units,
+    ))
+}
+
 /// A stored record as the app's type, or None (logged) when it is not one.
 pub(crate) fn typed<T: serde::de::DeserializeOwned>(id: &str, json: &str) -> Option<T> {
     let doc = readable(id, json)?;

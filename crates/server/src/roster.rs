@@ -46,6 +46,11 @@ pub async fn fill_team(db: &AnyPool, team: &str) -> Result<usize, SyncError> {
         .await?;
         let docs: Vec<Doc> = rows.iter().filter_map(|(id, j)| readable(id, j)).collect();
         wanted = legacy::wanted(docs.iter());
+        if docs_of(db, team, "unit").await?.is_empty() {
+            for (id, w) in legacy::first_units() {
+                wanted.entry(id).or_insert(w);
+            }
+        }
     }
     let at = UnixMillis(now_millis());
     let mut ids: HashSet<RecordId> = people.iter().map(|d| d.id).collect();

@@ -64,6 +64,16 @@ pub fn wanted<'a>(docs: impl IntoIterator<Item = &'a Doc>) -> BTreeMap<RecordId,
     out
 }
 
+/// A new team's first partner units: one per old category, named by its kind, for the
+/// coordinator to rename (派出所 → 东亭派出所). Forms offer units only, so a team starts
+/// with these rather than with none.
+pub fn first_units() -> BTreeMap<RecordId, Wanted> {
+    Partner::ALL
+        .iter()
+        .map(|p| (legacy_unit_id(*p), Wanted::Partner(*p)))
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wanted {
     Name(String),

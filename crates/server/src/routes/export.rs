@@ -14,6 +14,7 @@ use doorstep_core::export::{
     event_row, household_rows, identity_cells, visit_row, EVENTS, HOUSEHOLDS, IDENTITY, VISITS,
 };
 use doorstep_core::household::Household;
+use doorstep_core::names::Names;
 use doorstep_core::store::RecordKind;
 use doorstep_core::visit::Visit;
 use doorstep_core::{Day, Lang, RecordId};
@@ -116,6 +117,7 @@ struct RowSource {
     identified: bool,
     range: (Option<Day>, Option<Day>),
     households: Vec<Household>,
+    names: Names,
 }
 
 impl RowSource {
@@ -142,12 +144,11 @@ impl RowSource {
                 let row = doc.map_err(|e| e.to_string()).and_then(|d| {
                     let json = serde_json::Value::Object(d.record());
                     match self.sheet {
-                        Sheet::Events => {
-                            serde_json::from_value::<Event>(json).map(|e| event_row(&e, self.lang))
-                        }
+                        Sheet::Events => serde_json::from_value::<Event>(json)
+                            .map(|e| event_row(&e, &self.names, self.lang)),
                         _ => serde_json::from_value::<Visit>(json).map(|v| {
                             let h = by_id.get(&v.household_id).copied();
-                            let mut row = visit_row(&v, h, self.lang);
+                            let mut row = visit_row(&v, h, &self.names, self.lang);
                             if self.identified {
                                 row.extend(identity_cells(h, self.lang));
                             }
@@ -233,6 +234,7 @@ async fn export(
             identified,
             range: (from, to),
             households,
+            names: records::names(&state.db, team).await?,
         };
         let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
         match format {

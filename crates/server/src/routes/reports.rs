@@ -150,10 +150,8 @@ async fn monthly(
         records::all_of(&state.db, team, RecordKind::Household).await?;
     let visits: Vec<Visit> = records::all_of(&state.db, team, RecordKind::Visit).await?;
     let events: Vec<Event> = records::all_of(&state.db, team, RecordKind::Event).await?;
-    let people: Vec<doorstep_core::roster::Person> =
-        records::all_of(&state.db, team, RecordKind::Person).await?;
-    let roster = doorstep_core::roster::Roster::new(people);
-    let report = stats::monthly_report(month, today, &households, &visits, &events, &roster);
+    let names = records::names(&state.db, team).await?;
+    let report = stats::monthly_report(month, today, &households, &visits, &events, names.roster());
     if q.format.as_deref() == Some("html") {
         let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
         let (y, m, _) = month.from.ymd();
