@@ -80,7 +80,8 @@ test("in English: add a household, log a visit with blood pressure and two suppl
   await reload(page);
   await expect(history).toContainText("Glad you came");
   await expect(history).toContainText("Cooking oil 1 bottle");
-  await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (5)");
+  // Five changes to records, and the two volunteers added on the spot.
+  await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (7)");
 });
 
 test("in English: log an event with tallies, see it listed, delete and undo", async ({ page, context }) => {

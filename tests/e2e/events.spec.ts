@@ -48,7 +48,8 @@ test("log an event with tallies, edit it, offline", async ({ page, context }) =>
   await reload(page);
   await expect(page.getByRole("list", { name: /活动/ }).getByRole("listitem").first()).toContainText("参加人数 61");
   await nav(page, "首页").click();
-  await expect(page.getByText("待同步（2）")).toBeVisible();
+  // The event (added, edited) and 张三, 李四 added on the spot.
+  await expect(page.getByText("待同步（4）")).toBeVisible();
 });
 
 test("delete an event, undo it, delete it again: kept deleted across a reload", async ({ page, context }) => {

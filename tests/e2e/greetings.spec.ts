@@ -61,7 +61,8 @@ test("holiday-greeting round before the Spring Festival, offline", async ({ page
   await expect(page.getByRole("status").filter({ hasText: "未慰问" })).toHaveText("还有 1 户未慰问（共 2 户）");
   await switchLanguage(page, "English");
   await expect(page.getByRole("status").filter({ hasText: "to greet" })).toHaveText("1 of 2 households still to greet");
-  await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (3)");
+  // Two households, the visit, and 张三, 李四 added on the spot.
+  await expect(page.getByRole("status").filter({ hasText: "Waiting to sync" })).toHaveText("Waiting to sync (5)");
   await expect(page.getByLabel("Festival")).toHaveValue("2027-02-06");
   await expect(page.locator("#festival option:checked")).toHaveText("Spring Festival 2027-02-06");
   await page.screenshot({ path: `${SHOTS}/greetings-en-US.png`, fullPage: true });

@@ -1,6 +1,6 @@
 import { test, expect, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
-import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone, setPeople } from "./helpers";
+import { addHousehold, logVisit, mainNav, newTeam, openControlled, phone, setPeople, unlockIfLocked } from "./helpers";
 
 // The team's roster with the real server: every account is a person, a name a volunteer
 // typed becomes a person for the coordinator to check, and merging a duplicate moves it.
@@ -78,10 +78,10 @@ test("the coordinator keeps the roster: accounts, a name typed on a visit to che
   expect([zhou.visits, zhou.party_member]).toEqual([1, true]);
 });
 
-test("the coordinator names the partner units: a sub-district, a community under it, the old category renamed", async ({ page, browser }, info) => {
+test("the coordinator names the partner units: a sub-district, a community under it, a first unit renamed", async ({ page, browser }, info) => {
   test.setTimeout(90_000);
   const team = newTeam();
-  // A volunteer's visit ticks the old category 派出所.
+  // A new team starts with one unit per kind; a volunteer's visit ticks 派出所.
   const [volContext, vol] = await phone(browser, info.project.use.baseURL);
   await openControlled(vol, "/", team.volunteer);
   await addHousehold(vol, { community: "东亭社区", building: "3幢", room: "303室", name: "吴爷爷" });
@@ -98,11 +98,18 @@ test("the coordinator names the partner units: a sub-district, a community under
   await mainNav(page).getByRole("link", { name: "成员" }).click();
   await page.getByRole("link", { name: "合作单位" }).click();
   const rows = page.getByRole("list", { name: /合作单位/ });
-  await expect(rows.getByRole("listitem")).toHaveCount(1);
-  await rows.getByRole("link", { name: /派出所/ }).click();
+  await expect(rows.getByRole("listitem")).toHaveCount(5);
+  await rows.getByRole("link", { name: /^派出所/ }).click();
   await page.getByLabel(/^名称/).fill("东亭派出所");
   await page.getByRole("button", { name: "保存合作单位" }).click();
   await expect(rows.getByRole("link", { name: /东亭派出所/ })).toBeVisible();
+  // The renamed unit shows on the visit that named it.
+  await page.goto("/review");
+  await unlockIfLocked(page);
+  await page.getByRole("list", { name: "已保存的走访" }).getByRole("link").first().click();
+  await expect(page.getByText("东亭派出所")).toBeVisible();
+  await page.goto("/units");
+  await unlockIfLocked(page);
 
   await page.getByRole("link", { name: "添加合作单位" }).click();
   await page.getByLabel(/^名称/).fill("鹅湖街道");

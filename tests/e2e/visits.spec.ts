@@ -105,11 +105,11 @@ test("delete a visit, undo it, delete it again: kept deleted across a reload", a
 
   await page.getByRole("button", { name: "删除这次走访" }).click();
   await expect(page.getByText("还没有走访。")).toBeVisible();
-  // Household, visit, delete, restore, delete: five changes wait for sync.
-  await expect(page.getByText("待同步（5）")).toBeVisible();
+  // Household, 张三 added on the spot, visit, delete, restore, delete: six changes wait.
+  await expect(page.getByText("待同步（6）")).toBeVisible();
   await reload(page);
   await expect(page.getByText("还没有走访。")).toBeVisible();
-  await expect(page.getByText("待同步（5）")).toBeVisible();
+  await expect(page.getByText("待同步（6）")).toBeVisible();
 });
 
 test("edit a visit: the form opens with what was saved, and the change replaces it", async ({ page, context }) => {
@@ -119,8 +119,8 @@ test("edit a visit: the form opens with what was saved, and the change replaces 
   await logVisit(page, "张三", "腿脚不太好");
   await page.getByRole("link", { name: "编辑这次走访" }).click();
   await expect(page.getByRole("heading", { name: "编辑走访" })).toBeVisible();
-  // Editing names exactly who went: the editor is not added.
-  await expect(page.getByRole("list", { name: "已选志愿者" }).getByRole("listitem")).toHaveText(["张三×"]);
+  // Editing names exactly who went (张三, added on the spot, to be checked): the editor is not added.
+  await expect(page.getByRole("list", { name: "已选志愿者" }).getByRole("listitem")).toHaveText(["张三待核对×"]);
   await expect(page.getByLabel("聊天陪伴")).toBeChecked();
   await expect(page.getByLabel("居民反馈")).toHaveValue("腿脚不太好");
   await page.getByLabel("居民反馈").fill("腿脚好些了");
