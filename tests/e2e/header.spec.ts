@@ -1,5 +1,5 @@
 import { test, expect, type Page } from "@playwright/test";
-import { addHousehold, logVisit, newTeam, signIn, mainNav, PIN } from "./helpers";
+import { ME, addHousehold, logVisit, newTeam, signIn, mainNav, PIN } from "./helpers";
 
 // The header is one line on a 360 px phone and on a 412 px one, and it never moves while the
 // sync status changes: a tap aimed at the tabs or the unlock button lands where it was aimed
@@ -53,7 +53,7 @@ for (const width of [360, 412]) {
     await context.setOffline(true);
     await expect(page.getByText("离线", { exact: true })).toBeVisible();
     await addHousehold(page, { community: "东亭社区", building: "3幢", room: "401室", name: "王奶奶" });
-    await logVisit(page, "张三", "挺好的");
+    await logVisit(page, ME, "挺好的");
     await expect(status(page)).toHaveText("待同步（2）");
     await expect(syncNow(page)).toBeHidden();
     for (const chip of [page.getByText("离线", { exact: true }), status(page)]) {

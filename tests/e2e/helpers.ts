@@ -147,10 +147,13 @@ export async function setPeople(page: Page, names: string) {
   }
 }
 
+/** For `logVisit`: the signed-in volunteer alone, as the form pre-fills it (adds no one). */
+export const ME = "";
+
 /** From a household's page: logs a companionship-chat visit; ends back on the page. */
 export async function logVisit(page: Page, volunteers: string, words: string) {
   await page.getByRole("link", { name: /记录走访|再记录一次这户的走访/ }).click();
-  await setPeople(page, volunteers);
+  if (volunteers !== ME) await setPeople(page, volunteers);
   await page.getByLabel("聊天陪伴").check();
   await page.getByLabel("居民反馈").fill(words);
   await page.getByRole("button", { name: "保存走访" }).click();

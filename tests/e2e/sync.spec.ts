@@ -1,5 +1,5 @@
 import { test, expect, devices, type APIRequestContext, type Page } from "@playwright/test";
-import { addHousehold, logVisit, newTeam, openControlled, recentList, reload, signIn, unlockIfLocked, VOLUNTEER, type Account, clickSignOut } from "./helpers";
+import { ME, addHousehold, logVisit, newTeam, openControlled, recentList, reload, signIn, unlockIfLocked, VOLUNTEER, type Account, clickSignOut } from "./helpers";
 import { OwnServer } from "./server";
 import { readFileSync } from "node:fs";
 
@@ -34,8 +34,8 @@ test("visits logged offline reach the server once each when the phone is back on
   await openControlled(page, "/", team.volunteer);
   await context.setOffline(true);
   await addHousehold(page, HOME);
-  await logVisit(page, "张三", "今天精神很好");
-  await logVisit(page, "李四", "腿疼好多了");
+  await logVisit(page, ME, "今天精神很好");
+  await logVisit(page, ME, "腿疼好多了");
   await reload(page);
   await expect(status(page)).toHaveText("待同步（3）");
   expect(await serverVisits(request, team.coordinator)).toEqual([]);
@@ -69,8 +69,8 @@ test("a 500 and an answer lost after the server committed are retried without du
   await openControlled(page, "/", team.volunteer);
   await context.setOffline(true);
   await addHousehold(page, HOME);
-  await logVisit(page, "张三", "第一次");
-  await logVisit(page, "张三", "第二次");
+  await logVisit(page, ME, "第一次");
+  await logVisit(page, ME, "第二次");
 
   let pushes = 0;
   await page.route("**/api/v1/sync/push", async (route) => {
@@ -99,7 +99,7 @@ test("another phone of the team sees the household and its visits offline after 
   await openControlled(page, "/", team.volunteer);
   await context.setOffline(true);
   await addHousehold(page, HOME);
-  await logVisit(page, "张三", "上周来过");
+  await logVisit(page, ME, "上周来过");
   await context.setOffline(false);
   await expect(status(page)).toContainText("已全部同步");
 
@@ -121,7 +121,7 @@ test("a phone the coordinator signs out sends the visits it saved offline, then 
   await openControlled(page, "/", team.volunteer, "王芳的手机");
   await context.setOffline(true);
   await addHousehold(page, HOME);
-  await logVisit(page, "张三", "撤销前记的");
+  await logVisit(page, ME, "撤销前记的");
 
   // The coordinator, on another phone, signs the lost one out.
   const coordContext = await browser.newContext({ ...devices["Pixel 7"], locale: "zh-CN", baseURL: info.project.use.baseURL });
@@ -237,8 +237,8 @@ test("the server dies after committing a push and before answering: after a rest
     await signIn(page, VOLUNTEER);
     await context.setOffline(true);
     await addHousehold(page, HOME);
-    await logVisit(page, "张三", "服务器死前");
-    await logVisit(page, "李四", "服务器死前二");
+    await logVisit(page, ME, "服务器死前");
+    await logVisit(page, ME, "服务器死前二");
     await context.setOffline(false);
     // It committed everything, then died without answering: the phone still waits.
     expect(await server.exit()).toBe(70);
@@ -260,7 +260,7 @@ test("two tabs never sync at once; a tab closed in the middle of a sync is resum
   await openControlled(page, "/", team.volunteer);
   await context.setOffline(true);
   await addHousehold(page, HOME);
-  await logVisit(page, "张三", "两个标签页");
+  await logVisit(page, ME, "两个标签页");
   const second = await context.newPage();
   await second.goto("/");
   await unlockIfLocked(second);
@@ -325,7 +325,7 @@ test("changes the server refuses are set aside with the reason, exported, retrie
     await signIn(page, VOLUNTEER);
     await context.setOffline(true);
     await addHousehold(page, HOME);
-    await logVisit(page, "张三", "被拒绝的走访");
+    await logVisit(page, ME, "被拒绝的走访");
     await context.setOffline(false);
     const banner = page.getByRole("status").filter({ hasText: "被服务器拒绝" });
     await expect(banner).toContainText("2 条修改被服务器拒绝");
@@ -390,9 +390,9 @@ test("a batch too big for one request still syncs every visit; one too big for a
   await context.setOffline(true);
   await addHousehold(page, HOME);
   const words = ["第一次", "第二次", "第三次", "第四次", "第五次"].map((w) => `${w}走访，精神很好`);
-  for (const w of words) await logVisit(page, "张三", w);
+  for (const w of words) await logVisit(page, ME, w);
   // Longer than the proxy takes in one request, even alone.
-  await logVisit(page, "李四", "老人讲了很多过去的事情。".repeat(40));
+  await logVisit(page, ME, "老人讲了很多过去的事情。".repeat(40));
   await expect(status(page)).toHaveText("待同步（7）");
 
   await context.setOffline(false);
@@ -460,7 +460,7 @@ test("a tab that did not sync shows what another tab's sync brought", async ({ p
   // This tab cannot sync at all: whatever it shows next came from the first tab's sync.
   await other.route("**/api/v1/sync/**", (route) => route.abort());
   await page.bringToFront();
-  await logVisit(page, "张三", "另一个标签页记的");
+  await logVisit(page, ME, "另一个标签页记的");
   await expect(status(page)).toContainText("已全部同步");
   await other.bringToFront();
   // The recent list shows address, day, state and services: one visit, synced.
