@@ -144,6 +144,7 @@ pub fn PersonFormPage() -> impl IntoView {
         ps.sort_by(|a, b| a.1.cmp(&b.1));
         ps
     };
+    let was_to_check = draft.with_untracked(|d| d.to_check);
     let merge_target = RwSignal::new(None::<RecordId>);
     let merge = {
         let existing = existing.clone();
@@ -177,7 +178,8 @@ pub fn PersonFormPage() -> impl IntoView {
                 <RecordSelect id="person-unit" label=PERSON_UNIT options=Signal::derive(units)
                     value=Signal::derive(move || draft.with(|d| d.unit))
                     on_change=move |u| draft.update(|d| d.unit = u)/>
-                <Show when=move || draft.with(|d| d.to_check)>
+                // Shown for as long as the form is open: ticking it must not take it away.
+                <Show when=move || was_to_check>
                     <CheckField id="person-checked".into() label=Signal::derive(move || CHECKED_OK.get(lang.get()))
                         checked=Signal::derive(move || draft.with(|d| !d.to_check))
                         on_change=move |on: bool| draft.update(|d| d.to_check = !on)/>

@@ -126,10 +126,11 @@ export async function addHousehold(page: Page, h: HouseholdInput) {
 /**
  * On a visit or event form: makes exactly `names` the volunteers (the signed-in one comes
  * pre-filled and is taken off unless named). Each is found on the roster by typing, or added
- * on the spot when not there yet. `names` is "张三、李四" or "Zhang San, Li Si".
+ * on the spot when not there yet. `names` is "张三、李四" or "Zhang San, Li Si"; the page is in
+ * either language.
  */
 export async function setPeople(page: Page, names: string) {
-  const en = /[A-Za-z]/.test(names);
+  const en = ((await page.locator("html").getAttribute("lang")) ?? "").startsWith("en");
   const wanted = names.split(/[、,，]/).map((n) => n.trim()).filter(Boolean);
   const chosen = page.getByRole("list", { name: en ? "Volunteers chosen" : "已选志愿者" });
   const remove = chosen.getByRole("button", { name: en ? /^Remove / : /^移除/ });
