@@ -171,16 +171,16 @@ pub fn PeoplePicker(
     view! {
         <fieldset>
             <legend>{tr(VOLUNTEERS)}</legend>
-            <ul class="chips" aria-label=move || PEOPLE_PICKED.get(lang.get())>
+            <ul class="people" aria-label=move || PEOPLE_PICKED.get(lang.get())>
                 <For each=move || pick.picked.get() key=|id| *id let(id)>
-                    <li class="chip">
-                        <span class="chip-name">
+                    <li class="person">
+                        <span class="person-name">
                             {move || pick.name(db, id, lang.get())}
                             {move || pick.to_check(db, id).then(|| view! {
-                                <span class="tag">{tr(TO_CHECK)}</span>
+                                <span class="badge">{tr(TO_CHECK)}</span>
                             })}
                         </span>
-                        <button type="button" class="chip-remove"
+                        <button type="button" class="person-remove"
                             aria-label=move || remove_person(&pick.name(db, id, lang.get()), lang.get())
                             on:click=move |_| pick.picked.update(|ps| ps.retain(|x| *x != id))>"×"</button>
                         {whole.map(|whole| view! { <PersonHours pick=pick db=db id=id whole=whole/> })}
@@ -251,7 +251,7 @@ fn PersonHours(
         });
     };
     view! {
-        <div class="field chip-hours">
+        <div class="field person-hours">
             <label for=input_id.clone()>{move || person_hours(&pick.name(db, id, lang.get()), lang.get())}</label>
             <input id=input_id type="number" inputmode="decimal" min="0" max="24" step="0.25"
                 placeholder=move || whole.get().map(|m| as_hours(u64::from(m))).unwrap_or_default()

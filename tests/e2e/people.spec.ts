@@ -18,7 +18,7 @@ const WORDS = {
     name: "姓名或称呼", saveHousehold: "保存住户", logVisit: "记录走访", start: "开始时间", end: /^结束时间/,
     chat: "聊天陪伴", saveVisit: "保存走访", logAnother: "再记录一次这户的走访", events: "活动", addEvent: "添加活动", title: "活动名称",
     eventStart: "开始时间（可不填）", eventEnd: "结束时间（可不填）", saveEvent: "保存活动", synced: "已全部同步",
-    chosen: "已选志愿者", members: "成员", roster: "服务队成员名册", personName: "姓名", checked: "已核对无误",
+    chosen: "已选志愿者", volunteers: "志愿者", members: "成员", roster: "服务队成员名册", personName: "姓名", checked: "已核对无误",
     savePerson: "保存成员", toCheck: "待核对", dashboard: "统计", hours: "服务时长", review: "查看记录",
     savedVisits: "已保存的走访", exportHours: "导出服务时长（Excel）",
     hoursOf: (n: string) => `${n}的时长（小时，留空为全程）`,
@@ -28,7 +28,7 @@ const WORDS = {
     name: "Name, or how they like to be called", saveHousehold: "Save household", logVisit: "Log a visit",
     start: "Started at", end: /^Ended at/, chat: "Companionship chat", saveVisit: "Save visit", logAnother: "Log another visit to this household", events: "Events",
     addEvent: "Add event", title: "Title", eventStart: "Start time (optional)", eventEnd: "End time (optional)",
-    saveEvent: "Save event", synced: "All synced", chosen: "Volunteers chosen", members: "Members",
+    saveEvent: "Save event", synced: "All synced", chosen: "Volunteers chosen", volunteers: "Volunteers", members: "Members",
     roster: "Team roster", personName: "Name", checked: "Checked", savePerson: "Save", toCheck: "To check",
     dashboard: "Dashboard", hours: "Service hours", review: "Review", savedVisits: "Saved visits",
     exportHours: "Export service hours (Excel)",
@@ -97,7 +97,7 @@ for (const lang of ["zh", "en"] as const) {
     await v1.getByRole("button", { name: lang === "zh" ? "添加新成员“王阿姨”（待负责人核对）" : "Add “王阿姨” as a new member (to be checked)" }).click();
     await expect(chosen.getByRole("listitem")).toHaveCount(2);
     await expect(chosen).toContainText(w.toCheck);
-    await v1.screenshot({ path: `${SHOTS}/visit-people-${locale}.png`, fullPage: true });
+    await v1.getByRole("group", { name: w.volunteers, exact: true }).screenshot({ path: `${SHOTS}/visit-people-${locale}.png` });
     await v1.getByRole("button", { name: w.saveVisit }).click();
     await expect(status(v1)).toContainText(w.synced, { timeout: 30_000 });
     await c1.close();
@@ -126,7 +126,7 @@ for (const lang of ["zh", "en"] as const) {
     await v2.getByRole("button", { name: "测试志愿者", exact: true }).click();
     await v2.getByLabel(w.hoursOf("测试志愿者")).fill("1.5");
     await expect(v2.getByLabel(w.hoursOf("第二志愿者"))).toHaveAttribute("placeholder", "3.0");
-    await v2.screenshot({ path: `${SHOTS}/event-people-${locale}.png`, fullPage: true });
+    await v2.getByRole("group", { name: w.volunteers, exact: true }).screenshot({ path: `${SHOTS}/event-people-${locale}.png` });
     await v2.getByRole("button", { name: w.saveEvent }).click();
     await expect(status(v2)).toContainText(w.synced, { timeout: 30_000 });
     await c2.close();
