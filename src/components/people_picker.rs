@@ -104,7 +104,7 @@ impl PeoplePick {
         }
     }
 
-    fn to_check(&self, db: Db, id: RecordId) -> bool {
+    fn needs_check(&self, db: Db, id: RecordId) -> bool {
         self.added.with(|a| a.iter().any(|p| p.id == id))
             || db
                 .people
@@ -176,7 +176,7 @@ pub fn PeoplePicker(
                     <li class="person">
                         <span class="person-name">
                             {move || pick.name(db, id, lang.get())}
-                            {move || pick.to_check(db, id).then(|| view! {
+                            {move || pick.needs_check(db, id).then(|| view! {
                                 <span class="badge">{tr(TO_CHECK)}</span>
                             })}
                         </span>
