@@ -253,8 +253,8 @@ fn backup_while_serving_and_restore_with_the_server_stopped() {
     let o = run(db, &["backup", "--to", &file_arg], None);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        // The one record: the user's roster person.
-        stdout(&o).contains("1 teams, 1 users, 1 records; integrity ok"),
+        // The user's roster person and the team's five first partner units.
+        stdout(&o).contains("1 teams, 1 users, 6 records; integrity ok"),
         "{}",
         stdout(&o)
     );
