@@ -96,9 +96,23 @@ async fn accounts_are_people_and_old_names_become_people_once() {
         "the id every phone derives"
     );
     assert!(zhang.to_check);
+    // A new team's first units, one per old category with the id phones derive; the
+    // visit's 派出所 is one of them, not a sixth.
     let units = pulled(&app, &coord, "unit").await;
-    assert_eq!(units.len(), 1);
-    let police: Unit = serde_json::from_value(units[0].clone()).unwrap();
+    assert_eq!(units.len(), Partner::ALL.len());
+    for p in Partner::ALL {
+        assert!(units
+            .iter()
+            .any(|u| u["id"] == legacy_unit_id(*p).to_string()));
+    }
+    let police: Unit = serde_json::from_value(
+        units
+            .iter()
+            .find(|u| u["id"] == legacy_unit_id(Partner::PoliceStation).to_string())
+            .unwrap()
+            .clone(),
+    )
+    .unwrap();
     assert_eq!(police.id, legacy_unit_id(Partner::PoliceStation));
     assert_eq!(
         (police.kind, police.name.as_str()),
@@ -113,7 +127,7 @@ async fn accounts_are_people_and_old_names_become_people_once() {
     let res = app.push(&vol, vec![put(3, &v2, "visit")]).await;
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(pulled(&app, &coord, "person").await.len(), 3);
-    assert_eq!(pulled(&app, &coord, "unit").await.len(), 1);
+    assert_eq!(pulled(&app, &coord, "unit").await.len(), Partner::ALL.len());
 
     // A coordinator renames the unit; a restart's fill leaves it and the people alone.
     let mut renamed = police.clone();
@@ -131,7 +145,12 @@ async fn accounts_are_people_and_old_names_become_people_once() {
         .unwrap();
     assert_eq!(made, 0);
     let units = pulled(&app, &coord, "unit").await;
-    assert_eq!(units[0]["name"], "东亭派出所");
+    let police = units
+        .iter()
+        .find(|u| u["id"] == police.id.to_string())
+        .unwrap();
+    assert_eq!(police["name"], "东亭派出所");
+    assert_eq!(units.len(), Partner::ALL.len());
 }
 
 #[tokio::test]
@@ -215,10 +234,20 @@ async fn volunteers_add_people_to_check_and_only_coordinators_manage_units() {
         .map(|p| p["name"].as_str().unwrap().to_owned())
         .collect();
     assert!(names.contains(&"社区王主任".to_owned()) && names.contains(&"李四".to_owned()));
-    assert_eq!(pulled(&app, &vol, "unit").await.len(), 1);
+    // The team's five first units and the coordinator's.
+    assert_eq!(
+        pulled(&app, &vol, "unit").await.len(),
+        Partner::ALL.len() + 1
+    );
     let theirs = pulled(&app, &other, "person").await;
     assert_eq!(theirs.len(), 1, "B队 sees only its own account: {theirs:?}");
-    assert!(pulled(&app, &other, "unit").await.is_empty());
+    let their_units = pulled(&app, &other, "unit").await;
+    assert_eq!(
+        their_units.len(),
+        Partner::ALL.len(),
+        "only B队's own first units"
+    );
+    assert!(their_units.iter().all(|u| u["id"] != unit.id.to_string()));
 }
 
 /// Two volunteers' visits with times and an event where one left early: the hours report

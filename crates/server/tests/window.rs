@@ -480,7 +480,8 @@ async fn a_volunteers_phone_holds_only_their_communities_households() {
     assert_eq!(held(&db), BTreeSet::from([h3.id, h4.id, v3.id, e.id]));
     assert!(client::stored_scope(&db).is_some());
     // The server picks only what is in the scope: a page of one is never empty.
-    let roster = db.collection(RecordKind::Person).ids().unwrap().len();
+    let roster = db.collection(RecordKind::Person).ids().unwrap().len()
+        + db.collection(RecordKind::Unit).ids().unwrap().len();
     let (mut cursor, mut full, mut pages) = (0, 0, 0);
     loop {
         let page: PullResponse = serde_json::from_value(
@@ -504,7 +505,7 @@ async fn a_volunteers_phone_holds_only_their_communities_households() {
     }
     assert!(
         pages <= 5 + roster,
-        "{pages} pages for 4 records and {roster} people"
+        "{pages} pages for 4 records and {roster} people and units"
     );
 
     // One the volunteer adds elsewhere is theirs: it stays.
