@@ -20,6 +20,7 @@ pub mod names;
 pub mod review;
 pub mod roster;
 pub mod services;
+pub mod shares;
 mod skip;
 pub mod stats;
 pub mod store;

@@ -70,6 +70,17 @@ impl Names {
             .collect()
     }
 
+    /// The sub-district of the community named `community` in an address: the 街道 of the
+    /// team's 社区 unit of that name (archived or not), when it has one.
+    pub fn sub_district_of(&self, community: &str) -> Option<String> {
+        let c = community.trim();
+        self.units
+            .values()
+            .filter(|u| u.kind == crate::units::UnitKind::Community && u.name == c)
+            .find_map(|u| u.parent.and_then(|p| self.units.get(&p)))
+            .map(|s| s.name.clone())
+    }
+
     /// A unit by id, if held.
     pub fn unit(&self, id: RecordId) -> Option<&Unit> {
         self.units.get(&id)

@@ -295,6 +295,10 @@ pub struct MonthlyReport {
     pub totals: Totals,
     pub notable: Vec<VisitLine>,
     pub quotes: Vec<VisitLine>,
+    /// Each partner unit's share of the month.
+    pub by_unit: Vec<crate::shares::UnitShare>,
+    /// The month's visits by 社区 (and 街道).
+    pub by_community: Vec<crate::shares::CommunityShare>,
 }
 
 pub fn monthly_report(
@@ -303,14 +307,17 @@ pub fn monthly_report(
     households: &[Household],
     visits: &[Visit],
     events: &[Event],
-    roster: &crate::roster::Roster,
+    names: &crate::names::Names,
+    lang: crate::Lang,
 ) -> MonthlyReport {
     let by_id: HashMap<RecordId, &Household> = households.iter().map(|h| (h.id, h)).collect();
     let mut in_month: Vec<&Visit> = visits.iter().filter(|v| month.contains(v.day)).collect();
     in_month.sort_by_key(|v| (v.day, v.created_at));
     let line = |v: &&Visit| VisitLine::of(v, by_id.get(&v.household_id).copied());
     MonthlyReport {
-        totals: totals(month, today, households, visits, events, roster),
+        totals: totals(month, today, households, visits, events, names.roster()),
+        by_unit: crate::shares::by_unit(month, visits, events, names, lang),
+        by_community: crate::shares::by_community(month, households, visits, names),
         notable: in_month
             .iter()
             .filter(|v| is_notable(v))

@@ -295,7 +295,8 @@ fn the_monthly_report_names_no_one() {
         std::slice::from_ref(&h),
         &[urgent, needs, plain, last_month],
         &[],
-        &Roster::default(),
+        &crate::names::Names::default(),
+        crate::Lang::Zh,
     );
     assert_eq!(r.totals.visits, 3);
     let days: Vec<String> = r.notable.iter().map(|l| l.day.to_string()).collect();

@@ -161,6 +161,47 @@ pub fn render(r: &MonthlyReport, month: &str, lang: Lang) -> String {
     }
     out.push_str("</tbody></table>");
 
+    // Each partner's share, and the visits by community (and its sub-district).
+    let _ = write!(
+        out,
+        "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        tr("按合作单位", "By partner unit"),
+        tr("合作单位", "Partner unit"),
+        tr("走访次数", "Visits"),
+        tr("走访户数", "Households"),
+        tr("活动场次", "Events"),
+    );
+    for u in &r.by_unit {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&u.name),
+            u.visits,
+            u.households,
+            u.events
+        );
+    }
+    let _ = write!(
+        out,
+        "</tbody></table><h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        tr("按社区", "By community"),
+        tr("社区", "Community"),
+        tr("街道", "Sub-district"),
+        tr("走访次数", "Visits"),
+        tr("走访户数", "Households"),
+    );
+    for c in &r.by_community {
+        let _ = write!(
+            out,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&c.community),
+            esc(c.sub_district.as_deref().unwrap_or("")),
+            c.visits,
+            c.households
+        );
+    }
+    out.push_str("</tbody></table>");
+
     let _ = write!(
         out,
         "<h2>{}</h2><ul>",

@@ -48,6 +48,9 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
             v.author = String::new();
             v.day = start.add_days(rng.below(45) as i64);
             v.services.haircut = rng.below(3) == 0;
+            if rng.below(3) == 0 {
+                v.partners = vec![doorstep_core::labels::Partner::PoliceStation];
+            }
             if rng.below(5) == 0 {
                 v.conditions = Some(doorstep_core::visit::LivingConditions {
                     level: doorstep_core::labels::ConditionLevel::NeedsAttention,
@@ -112,6 +115,19 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
         .map(|w| w[1].as_u64().unwrap())
         .sum();
     assert_eq!(weeks, in_month.len() as u64);
+    // Each partner unit's share: the police station's visits, by its unit (a new team's
+    // first 派出所); the communities' visits add up to the month's.
+    let police = in_month.iter().filter(|v| !v.partners.is_empty()).count();
+    assert_eq!(report["by_unit"][0]["name"], "派出所");
+    assert_eq!(report["by_unit"][0]["visits"], police);
+    assert_eq!(report["by_unit"].as_array().unwrap().len(), 1);
+    let by_community: u64 = report["by_community"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["visits"].as_u64().unwrap())
+        .sum();
+    assert_eq!(by_community, in_month.len() as u64);
     // De-identified: codes, community and building only.
     let text = report.to_string();
     for h in &households {
@@ -135,6 +151,7 @@ async fn monthly_totals_equal_the_sums_of_the_rows_and_name_no_one() {
         in_month.len()
     )));
     assert!(!page.contains("<script") && !page.contains("王奶奶"));
+    assert!(page.contains(&format!("<th scope=\"row\">派出所</th><td>{police}</td>")));
     let en = app
         .get_with(
             "/api/v1/reports/monthly?month=2026-11&format=html&lang=en",

@@ -151,9 +151,9 @@ async fn monthly(
     let visits: Vec<Visit> = records::all_of(&state.db, team, RecordKind::Visit).await?;
     let events: Vec<Event> = records::all_of(&state.db, team, RecordKind::Event).await?;
     let names = records::names(&state.db, team).await?;
-    let report = stats::monthly_report(month, today, &households, &visits, &events, names.roster());
+    let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
+    let report = stats::monthly_report(month, today, &households, &visits, &events, &names, lang);
     if q.format.as_deref() == Some("html") {
-        let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
         let (y, m, _) = month.from.ymd();
         let page = crate::report_html::render(&report, &format!("{y}-{m:02}"), lang);
         return Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response());
