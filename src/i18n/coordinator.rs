@@ -295,3 +295,10 @@ pub const SERVICE_HOURS: Text = Text::new("服务时长", "Service hours");
 pub const NO_HOURS: Text = Text::new("这段时间没有记录。", "Nothing recorded in this period.");
 pub const HOURS_TOTAL: Text = Text::new("时长（小时）", "Hours");
 pub const HOURS_ACTIVITIES: Text = Text::new("次数", "Activities");
+
+// Shares on the dashboard (src/routes/shares.rs).
+pub const BY_UNIT: Text = Text::new("按合作单位", "By partner unit");
+pub const BY_COMMUNITY: Text = Text::new("按社区", "By community");
+pub const SHARE_VISITS: Text = Text::new("走访", "Visits");
+pub const SHARE_EVENTS: Text = Text::new("活动", "Events");
+pub const COMMUNITY_AND_STREET: Text = Text::new("社区（街道）", "Community (sub-district)");

@@ -170,6 +170,7 @@ pub fn DashboardPage() -> impl IntoView {
             <Lines lines=supplies/>
         </section>
         <crate::routes::hours::HoursTable records=records period=period/>
+        <crate::routes::shares::SharesTables records=records period=period/>
         </Show>
         <ExportPanel period=period/>
     }

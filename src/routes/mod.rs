@@ -16,6 +16,7 @@ pub mod lock;
 pub mod members;
 pub mod review;
 pub mod roster;
+pub mod shares;
 pub mod sign_in;
 pub mod sync_problems;
 pub mod units;

@@ -20,7 +20,7 @@ const WORDS = {
     eventStart: "开始时间（可不填）", eventEnd: "结束时间（可不填）", saveEvent: "保存活动", synced: "已全部同步",
     chosen: "已选志愿者", volunteers: "志愿者", members: "成员", roster: "服务队成员名册", personName: "姓名", checked: "已核对无误",
     savePerson: "保存成员", toCheck: "待核对", dashboard: "统计", hours: "服务时长", review: "查看记录",
-    savedVisits: "已保存的走访", exportHours: "导出服务时长（Excel）",
+    savedVisits: "已保存的走访", byUnit: "按合作单位", byCommunity: "按社区", twoVisits: "2 次（1 户）", exportHours: "导出服务时长（Excel）",
     hoursOf: (n: string) => `${n}的时长（小时，留空为全程）`,
   },
   en: {
@@ -31,7 +31,7 @@ const WORDS = {
     saveEvent: "Save event", synced: "All synced", chosen: "Volunteers chosen", volunteers: "Volunteers", members: "Members",
     roster: "Team roster", personName: "Name", checked: "Checked", savePerson: "Save", toCheck: "To check",
     dashboard: "Dashboard", hours: "Service hours", review: "Review", savedVisits: "Saved visits",
-    exportHours: "Export service hours (Excel)",
+    byUnit: "By partner unit", byCommunity: "By community", twoVisits: "2 (1 household)", exportHours: "Export service hours (Excel)",
     hoursOf: (n: string) => `Hours of ${n} (empty: the whole event)`,
   },
 };
@@ -139,6 +139,12 @@ for (const lang of ["zh", "en"] as const) {
     await expect(row("测试志愿者")).toContainText("3.0");
     await expect(row("第二志愿者")).toContainText("3.8");
     await expect(row("王阿姨")).toContainText("1.5");
+    // Each partner's share, and the visits by community.
+    const byUnit = co.getByRole("table", { name: w.byUnit });
+    await expect(byUnit.getByRole("row", { name: /派出所/ })).toContainText(/派出所\s*0\D.*1$/);
+    const byCommunity = co.getByRole("table", { name: w.byCommunity });
+    await expect(byCommunity.getByRole("row", { name: /东亭社区/ })).toContainText(w.twoVisits);
+    await co.getByRole("region", { name: w.byUnit }).screenshot({ path: `${SHOTS}/shares-${locale}.png` });
     const download = co.waitForEvent("download");
     await co.getByRole("button", { name: w.exportHours }).click();
     const sheet = xlsxRows((await (await download).path())!);
