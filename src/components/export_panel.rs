@@ -18,6 +18,8 @@ enum Export {
     MonthlyReport,
     /// Service hours, one row per person per activity (a volunteer platform's bulk entry).
     Hours,
+    /// The printable 志愿服务记录 of everyone who served in the period.
+    ServiceRecords,
 }
 
 impl Export {
@@ -29,6 +31,7 @@ impl Export {
             Export::Households => EXPORT_HOUSEHOLDS_XLSX,
             Export::MonthlyReport => MONTHLY_REPORT,
             Export::Hours => EXPORT_HOURS_XLSX,
+            Export::ServiceRecords => SERVICE_RECORDS,
         }
     }
 
@@ -55,6 +58,12 @@ impl Export {
                 return (
                     format!("/api/v1/reports/hours?{range}&format=xlsx"),
                     format!("doorstep-hours-{}-{}.xlsx", p.from, p.to),
+                );
+            }
+            Export::ServiceRecords => {
+                return (
+                    format!("/api/v1/reports/hours?{range}&format=html"),
+                    format!("doorstep-service-records-{}-{}.html", p.from, p.to),
                 );
             }
             Export::MonthlyReport => {
@@ -136,6 +145,7 @@ pub fn ExportPanel(#[prop(into)] period: Signal<Period>) -> impl IntoView {
                 {button(Export::Households)}
                 {button(Export::MonthlyReport)}
                 {button(Export::Hours)}
+                {button(Export::ServiceRecords)}
             </div>
             <p class="muted">{tr(MONTHLY_REPORT_HINT)}</p>
             <crate::components::field::CheckField id="export-identified".into()

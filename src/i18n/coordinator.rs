@@ -78,9 +78,13 @@ pub const EXPORT_HOURS_XLSX: Text =
 pub const EXPORT_HOUSEHOLDS_XLSX: Text =
     Text::new("导出住户（Excel）", "Export households (Excel)");
 pub const MONTHLY_REPORT: Text = Text::new("下载月度报告", "Download the monthly report");
+pub const SERVICE_RECORDS: Text = Text::new(
+    "下载志愿服务记录（可打印）",
+    "Download the volunteer service records (printable)",
+);
 pub const MONTHLY_REPORT_HINT: Text = Text::new(
-    "月度报告按开始日期所在的月份生成，用浏览器打开即可打印或复制。",
-    "The report is for the month of the from date; open it in a browser to print or copy.",
+    "月度报告按开始日期所在的月份生成；志愿服务记录按所选时间段，每人一份。用浏览器打开即可打印或复制。",
+    "The report is for the month of the from date; the service records are for the period, one per person. Open them in a browser to print or copy.",
 );
 pub const IDENTIFIED: Text = Text::new(
     "包含姓名、电话和门牌号",

@@ -1,6 +1,6 @@
 import { test, expect, devices, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { mainNav, newTeam, setPeople, signIn, type Account } from "./helpers";
 
 // Issue 16's story with the real server, in both languages: two volunteers log visits with
@@ -20,7 +20,7 @@ const WORDS = {
     eventStart: "开始时间（可不填）", eventEnd: "结束时间（可不填）", saveEvent: "保存活动", synced: "已全部同步",
     chosen: "已选志愿者", volunteers: "志愿者", members: "成员", roster: "服务队成员名册", personName: "姓名", checked: "已核对无误",
     savePerson: "保存成员", toCheck: "待核对", dashboard: "统计", hours: "服务时长", review: "查看记录",
-    savedVisits: "已保存的走访", byUnit: "按合作单位", byCommunity: "按社区", twoVisits: "2 次（1 户）", exportHours: "导出服务时长（Excel）",
+    savedVisits: "已保存的走访", byUnit: "按合作单位", byCommunity: "按社区", twoVisits: "2 次（1 户）", serviceRecords: "下载志愿服务记录（可打印）", recordTitle: "志愿服务记录", exportHours: "导出服务时长（Excel）",
     hoursOf: (n: string) => `${n}的时长（小时，留空为全程）`,
   },
   en: {
@@ -31,7 +31,7 @@ const WORDS = {
     saveEvent: "Save event", synced: "All synced", chosen: "Volunteers chosen", volunteers: "Volunteers", members: "Members",
     roster: "Team roster", personName: "Name", checked: "Checked", savePerson: "Save", toCheck: "To check",
     dashboard: "Dashboard", hours: "Service hours", review: "Review", savedVisits: "Saved visits",
-    byUnit: "By partner unit", byCommunity: "By community", twoVisits: "2 (1 household)", exportHours: "Export service hours (Excel)",
+    byUnit: "By partner unit", byCommunity: "By community", twoVisits: "2 (1 household)", serviceRecords: "Download the volunteer service records (printable)", recordTitle: "Volunteer service record", exportHours: "Export service hours (Excel)",
     hoursOf: (n: string) => `Hours of ${n} (empty: the whole event)`,
   },
 };
@@ -157,6 +157,14 @@ for (const lang of ["zh", "en"] as const) {
       "第二志愿者 09:00 12:00 3.0",
       "第二志愿者 14:00 14:45 0.8",
     ].sort());
+
+    // The printable 志愿服务记录: one section per person, every activity.
+    const records = co.waitForEvent("download");
+    await co.getByRole("button", { name: w.serviceRecords }).click();
+    const page = readFileSync((await (await records).path())!, "utf8");
+    expect(page).toContain(`<h1>${w.recordTitle}</h1>`);
+    expect(page).toContain("<h2>测试志愿者</h2>");
+    expect(page).toMatch(/<td>\d{4}-\d\d-\d\d<\/td><td>09:00<\/td><td>12:00<\/td><td>1\.5<\/td><td>便民服务日<\/td>/);
 
     await nav(co, w.members).click();
     await co.getByRole("link", { name: w.roster }).click();

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use doorstep_core::hours;
 use doorstep_core::i18n::{Lang, Text};
 use doorstep_core::labels::EventKind;
 use doorstep_core::services::words;
@@ -223,6 +224,61 @@ pub fn render(r: &MonthlyReport, month: &str, lang: Lang) -> String {
             q.day,
             esc(&q.household)
         );
+    }
+    out.push_str("</main></body></html>");
+    out
+}
+
+/// The printable 志愿服务记录: for each person, their hours over `from`–`to` and every
+/// activity (date, start, end, hours, activity), as `doorstep_core::hours` counts them.
+/// `rows` are each person's rows in [`hours::ROWS`] order.
+pub fn service_records(
+    people: &[(hours::PersonHours, Vec<Vec<String>>)],
+    from: &str,
+    to: &str,
+    lang: Lang,
+) -> String {
+    let tr = |zh: &'static str, en: &'static str| Text::new(zh, en).get(lang);
+    let title = tr("志愿服务记录", "Volunteer service record");
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><main><h1>{title}</h1><p>{} {from} – {to}</p>",
+        lang.tag(),
+        tr("统计期间", "Period"),
+    );
+    for (p, rows) in people {
+        let _ = write!(out, "<section><h2>{}", esc(&p.name));
+        if p.party_member {
+            let _ = write!(out, "（{}）", tr("党员", "Party member"));
+        }
+        let _ = write!(
+            out,
+            "</h2><p>{} {} · {} {} · {} {}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            tr("服务时长（小时）", "Hours"),
+            esc(&p.hours),
+            tr("走访", "Visits"),
+            p.visits,
+            tr("活动", "Events"),
+            p.events,
+            tr("日期", "Date"),
+            tr("开始时间", "Start"),
+            tr("结束时间", "End"),
+            tr("服务时长（小时）", "Hours"),
+            tr("活动名称", "Activity"),
+        );
+        for r in rows {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&r[2]),
+                esc(&r[3]),
+                esc(&r[4]),
+                esc(&r[5]),
+                esc(&r[6])
+            );
+        }
+        out.push_str("</tbody></table></section>");
     }
     out.push_str("</main></body></html>");
     out

@@ -401,10 +401,38 @@ async fn hours_per_person_for_a_period_in_json_csv_and_xlsx() {
     assert_eq!(sheet.get((0, 0)), Some(&Data::String("Name".into())));
     assert_eq!(sheet.rows().count(), 6);
 
+    // The printable 志愿服务记录: everyone, or one person.
+    let page = app
+        .get_with(&format!("{q}&format=html"), &coord)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<h1>志愿服务记录</h1>"), "{page}");
+    assert!(page.contains("<h2>张三（党员）</h2>") && page.contains("<h2>李四</h2>"));
+    assert!(page.contains(
+        "<td>2026-11-14</td><td>14:00</td><td>17:00</td><td>1.5</td><td>便民服务日</td>"
+    ));
+    assert!(!page.contains("2026-10-30") && !page.contains("<script"));
+    let one = app
+        .get_with(&format!("{q}&format=html&person={li}"), &coord)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        one.contains("<h2>李四</h2>") && !one.contains("张三"),
+        "{one}"
+    );
+    let bad = app
+        .get_with(&format!("{q}&format=html&person=x"), &coord)
+        .await;
+    assert_eq!(bad.status().as_u16(), 400);
+
     let audited: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'hours_report'")
             .fetch_one(&app.pool().await)
             .await
             .unwrap();
-    assert_eq!(audited, 3);
+    assert_eq!(audited, 5, "every report answered is audited");
 }

@@ -35,9 +35,11 @@ pub fn router() -> Router<AppState> {
 struct HoursQuery {
     from: Option<String>,
     to: Option<String>,
-    /// `json` (default), `csv` or `xlsx`.
+    /// `json` (default), `csv`, `xlsx`, or `html` (the printable 志愿服务记录).
     format: Option<String>,
     lang: Option<String>,
+    /// `html` only: one person's record (a roster id).
+    person: Option<String>,
 }
 
 /// `GET /api/v1/reports/hours?from=YYYY-MM-DD&to=…&format=json|csv|xlsx`: each person's
@@ -61,11 +63,19 @@ async fn hours(
         return Err(ApiError::BadRequest("to is before from".into()));
     }
     let format = q.format.as_deref().unwrap_or("json");
-    if !matches!(format, "json" | "csv" | "xlsx") {
+    if !matches!(format, "json" | "csv" | "xlsx" | "html") {
         return Err(ApiError::BadRequest(format!(
-            "format must be json, csv or xlsx, not {format:?}"
+            "format must be json, csv, xlsx or html, not {format:?}"
         )));
     }
+    let person = q
+        .person
+        .as_deref()
+        .map(|p| {
+            doorstep_core::RecordId::parse(p)
+                .map_err(|_| ApiError::BadRequest(format!("person must be a record id, not {p:?}")))
+        })
+        .transpose()?;
     let lang = q.lang.as_deref().map_or(Lang::Zh, Lang::from_tag);
     let team = auth.team_id();
     let visits: Vec<Visit> = records::all_of(&state.db, team, RecordKind::Visit).await?;
@@ -74,7 +84,11 @@ async fn hours(
     let roster = Roster::new(people);
     let old = hours::old_names(&visits, &events);
     let names = |id| old.get(&id).cloned();
-    let served = hours::served(&visits, &events, &roster, from, to);
+    let mut served = hours::served(&visits, &events, &roster, from, to);
+    if let Some(p) = person {
+        let p = roster.resolve(p);
+        served.retain(|s| s.person == p);
+    }
     let what = format!("hours.{format} from={from} to={to}");
     crate::audit::record(&state.db, team, &auth.user.id, "hours_report", &what, "").await?;
     match format {
@@ -84,6 +98,30 @@ async fn hours(
             "people": hours::report(&served, &roster, &names),
         }))
         .into_response()),
+        "html" => {
+            let titles: std::collections::HashMap<_, _> =
+                events.iter().map(|e| (e.id, e.title.clone())).collect();
+            let people: Vec<_> = hours::report(&served, &roster, &names)
+                .into_iter()
+                .map(|p| {
+                    let mine: Vec<_> = served
+                        .iter()
+                        .filter(|s| s.person == p.person)
+                        .cloned()
+                        .collect();
+                    let rows =
+                        hours::rows(&mine, &roster, &names, &|id| titles.get(&id).cloned(), lang);
+                    (p, rows)
+                })
+                .collect();
+            let page = crate::report_html::service_records(
+                &people,
+                &from.to_string(),
+                &to.to_string(),
+                lang,
+            );
+            Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
+        }
         _ => {
             let titles: std::collections::HashMap<_, _> =
                 events.iter().map(|e| (e.id, e.title.clone())).collect();
