@@ -255,6 +255,7 @@ pub const VISIT_TIME: Text = Text::new("走访时间", "Time of the visit");
 pub const VISIT_START: Text = Text::new("开始时间", "Started at");
 pub const VISIT_END: Text = Text::new("结束时间（留空则为保存时）", "Ended at (empty: when saved)");
 pub const VOLUNTEERS: Text = Text::new("志愿者", "Volunteers");
+pub const SUB_DISTRICT: Text = Text::new("街道", "Sub-district");
 pub const PEOPLE_PICKED: Text = Text::new("已选志愿者", "Volunteers chosen");
 pub const FIND_PERSON: Text = Text::new(
     "添加志愿者（输入姓名中的字）",

@@ -31,6 +31,9 @@ pub fn TextField(
     #[prop(optional)] multiline: bool,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] inputmode: &'static str,
+    /// The id of a `<datalist>` of suggestions.
+    #[prop(optional)]
+    list: &'static str,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
     let invalid = move || error.get().is_some().to_string();
@@ -44,7 +47,7 @@ pub fn TextField(
     } else {
         view! {
             <input id=id.clone() type=input_type inputmode=(!inputmode.is_empty()).then_some(inputmode)
-                autocomplete="off" aria-invalid=invalid aria-describedby=error_id.clone()
+                list=(!list.is_empty()).then_some(list) autocomplete="off" aria-invalid=invalid aria-describedby=error_id.clone()
                 prop:value=move || value.get()
                 on:input=move |ev| on_input.run(event_target_value(&ev))/>
         }

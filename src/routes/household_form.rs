@@ -63,7 +63,17 @@ pub fn HouseholdFormPage() -> impl IntoView {
             <form on:submit=on_submit novalidate>
                 <fieldset>
                     <legend>{tr(ADDRESS)}</legend>
-                    {bound_text!(draft, errors, "address-community", "address.community", COMMUNITY, "text", false, address.community)}
+                    <TextField id="address-community" label=COMMUNITY list="community-names"
+                        value=Signal::derive(move || draft.with(|d| d.address.community.clone()))
+                        on_input=move |v: String| draft.update(|d| d.address.community = v)
+                        error=error_of(errors, "address.community")/>
+                    <CommunityChoices/>
+                    {move || {
+                        let c = draft.with(|d| d.address.community.clone());
+                        db.names().sub_district_of(&c).map(|s| view! {
+                            <p class="muted" data-testid="sub-district">{label_value(lang.get(), SUB_DISTRICT.get(lang.get()), s)}</p>
+                        })
+                    }}
                     <div class="row3">
                         {bound_text!(draft, errors, "address-building", "address.building", BUILDING, "text", false, address.building)}
                         {bound_text!(draft, errors, "address-unit", "address.unit", UNIT, "text", false, address.unit)}
@@ -231,6 +241,35 @@ fn BasisFields(
                     error=error_of(errors, "basis.recorded_by")/>
             </Show>
         </fieldset>
+    }
+}
+
+/// The 社区 pick-list: the team's community units, then the communities its households
+/// already name (typing another is still allowed: free text from before the list stays).
+#[component]
+fn CommunityChoices() -> impl IntoView {
+    let db = crate::state::use_db();
+    let names = move || {
+        let mut units: Vec<String> = db.units.with(|us| {
+            us.iter()
+                .filter(|u| u.kind == doorstep_core::units::UnitKind::Community && !u.archived)
+                .map(|u| u.name.clone())
+                .collect()
+        });
+        units.sort();
+        let used: std::collections::BTreeSet<String> = db.households.with(|hs| {
+            hs.iter()
+                .map(|h| h.address.community.trim().to_owned())
+                .filter(|c| !c.is_empty() && !units.contains(c))
+                .collect()
+        });
+        units.extend(used);
+        units
+    };
+    view! {
+        <datalist id="community-names">
+            {move || names().into_iter().map(|n| view! { <option value=n/> }).collect_view()}
+        </datalist>
     }
 }
 

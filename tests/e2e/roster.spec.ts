@@ -122,5 +122,13 @@ test("the coordinator names the partner units: a sub-district, a community under
   await page.getByRole("button", { name: "保存合作单位" }).click();
   await expect(rows.getByRole("link", { name: /东亭社区.*社区 · 鹅湖街道/ })).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/units-zh-CN.png`, fullPage: true });
+  // The address's 社区 is offered from the units, and shows its 街道.
+  await mainNav(page).getByRole("link", { name: "住户" }).click();
+  await page.getByRole("link", { name: /东亭社区 3幢 303室/ }).click();
+  await page.getByRole("link", { name: "编辑", exact: true }).click();
+  await expect(page.getByTestId("sub-district")).toHaveText("街道：鹅湖街道");
+  await expect(page.locator("#community-names option[value='东亭社区']")).toHaveCount(1);
+  await page.getByLabel("社区").fill("幸福社区");
+  await expect(page.getByTestId("sub-district")).toHaveCount(0);
   await expect(status(page)).toContainText("已全部同步", { timeout: 30_000 });
 });
