@@ -32,6 +32,30 @@ fn row(out: &mut String, label: &str, n: u64) {
     );
 }
 
+/// A titled table: a header row, then each row with its first cell as the row's header.
+fn table<const N: usize>(
+    out: &mut String,
+    title: &str,
+    columns: &[&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) {
+    let _ = write!(out, "<h2>{}</h2><table><thead><tr>", esc(title));
+    for c in columns {
+        let _ = write!(out, "<th>{}</th>", esc(c));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let _ = match i {
+                0 => write!(out, "<tr><th scope=\"row\">{}</th>", esc(cell)),
+                _ => write!(out, "<td>{}</td>", esc(cell)),
+            };
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+}
+
 fn line(out: &mut String, l: &VisitLine, lang: Lang) {
     let mut parts = vec![format!(
         "{} {} {}{}",
@@ -163,45 +187,42 @@ pub fn render(r: &MonthlyReport, month: &str, lang: Lang) -> String {
     out.push_str("</tbody></table>");
 
     // Each partner's share, and the visits by community (and its sub-district).
-    let _ = write!(
-        out,
-        "<h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+    table(
+        &mut out,
         tr("按合作单位", "By partner unit"),
-        tr("合作单位", "Partner unit"),
-        tr("走访次数", "Visits"),
-        tr("走访户数", "Households"),
-        tr("活动场次", "Events"),
+        &[
+            tr("合作单位", "Partner unit"),
+            tr("走访次数", "Visits"),
+            tr("走访户数", "Households"),
+            tr("活动场次", "Events"),
+        ],
+        r.by_unit.iter().map(|u| {
+            [
+                u.name.clone(),
+                u.visits.to_string(),
+                u.households.to_string(),
+                u.events.to_string(),
+            ]
+        }),
     );
-    for u in &r.by_unit {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&u.name),
-            u.visits,
-            u.households,
-            u.events
-        );
-    }
-    let _ = write!(
-        out,
-        "</tbody></table><h2>{}</h2><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+    table(
+        &mut out,
         tr("按社区", "By community"),
-        tr("社区", "Community"),
-        tr("街道", "Sub-district"),
-        tr("走访次数", "Visits"),
-        tr("走访户数", "Households"),
+        &[
+            tr("社区", "Community"),
+            tr("街道", "Sub-district"),
+            tr("走访次数", "Visits"),
+            tr("走访户数", "Households"),
+        ],
+        r.by_community.iter().map(|c| {
+            [
+                c.community.clone(),
+                c.sub_district.clone().unwrap_or_default(),
+                c.visits.to_string(),
+                c.households.to_string(),
+            ]
+        }),
     );
-    for c in &r.by_community {
-        let _ = write!(
-            out,
-            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&c.community),
-            esc(c.sub_district.as_deref().unwrap_or("")),
-            c.visits,
-            c.households
-        );
-    }
-    out.push_str("</tbody></table>");
 
     let _ = write!(
         out,
