@@ -5,7 +5,6 @@
 
 use doorstep_core::event::PersonMinutes;
 use doorstep_core::hours::as_hours;
-use doorstep_core::names::NOT_SYNCED;
 use doorstep_core::roster::{normalize_name, Person, PersonDraft};
 use doorstep_core::store::StoreError;
 use doorstep_core::validate::FieldError;
@@ -92,16 +91,8 @@ impl PeoplePick {
         if let Some(p) = self.added.with(|a| a.iter().find(|p| p.id == id).cloned()) {
             return p.name;
         }
-        let roster = db.roster();
-        match roster.name(id) {
-            Some(n) => n.to_owned(),
-            None => self.old_names.with_value(|old| {
-                old.iter()
-                    .find(|n| roster.resolve(doorstep_core::roster::legacy_person_id(n)) == id)
-                    .cloned()
-                    .unwrap_or_else(|| NOT_SYNCED.get(lang).to_owned())
-            }),
-        }
+        self.old_names
+            .with_value(|old| db.names().person(id, old, lang))
     }
 
     fn needs_check(&self, db: Db, id: RecordId) -> bool {
@@ -134,13 +125,13 @@ pub fn PeoplePicker(
         }
         let picked = pick.picked.get();
         let roster = db.roster();
-        let exact = roster
-            .search(&q)
+        let found = roster.search(&q);
+        let wanted = normalize_name(&q).to_lowercase();
+        let exact = found
             .iter()
-            .any(|p| normalize_name(&p.name).to_lowercase() == normalize_name(&q).to_lowercase());
+            .any(|p| normalize_name(&p.name).to_lowercase() == wanted);
         let units = db.units.get();
-        let hits = roster
-            .search(&q)
+        let hits = found
             .into_iter()
             .filter(|p| !picked.contains(&p.id))
             .take(8)

@@ -19,8 +19,6 @@ pub fn UnitChecks(
     db: Db,
     picked: RwSignal<Vec<RecordId>>,
     id_prefix: &'static str,
-    /// The record's old categories, naming units this phone does not hold yet.
-    partners: Vec<Partner>,
 ) -> impl IntoView {
     let lang = use_lang();
     let start = picked.get_untracked();
@@ -38,8 +36,7 @@ pub fn UnitChecks(
         // Named by the record but not held here yet: still shown, still ticked.
         for id in &start {
             if !rows.iter().any(|(x, _)| x == id) {
-                let name = names.units(&[*id], &partners, lang.get()).remove(0);
-                rows.push((*id, name));
+                rows.push((*id, names.unit_name(*id, lang.get())));
             }
         }
         rows

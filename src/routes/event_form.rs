@@ -54,7 +54,6 @@ pub fn EventFormPage() -> impl IntoView {
         existing.is_none(),
     );
     let units = unit_picks(&start.units, &start.partners);
-    let old_partners = start.partners.clone();
     let draft = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let save_error = RwSignal::new(None::<StoreError>);
@@ -106,7 +105,7 @@ pub fn EventFormPage() -> impl IntoView {
                     {bound_text!(draft, errors, "event-end", "end_time", END_TIME, "time", false, end_time)}
                 </div>
                 {bound_text!(draft, errors, "event-place", "place", PLACE, "text", false, place)}
-                <UnitChecks db=db picked=units id_prefix="event" partners=old_partners/>
+                <UnitChecks db=db picked=units id_prefix="event"/>
                 <PeoplePicker db=db pick=pick id_prefix="event" error=error_of(errors, "volunteers")
                     whole=Signal::derive(move || draft.with(|d| minutes_between(Some(&d.start_time), Some(&d.end_time))))/>
                 <Stepper id="event-attendance" label=ATTENDANCE

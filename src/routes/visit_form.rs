@@ -51,7 +51,6 @@ pub fn VisitFormPage() -> impl IntoView {
     let is_edit = existing.is_some();
     let pick = PeoplePick::new(db, &start.people, &start.volunteers, Vec::new(), !is_edit);
     let units = unit_picks(&start.units, &start.partners);
-    let old_partners = start.partners.clone();
     let draft = RwSignal::new(start);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let save_error = RwSignal::new(None::<StoreError>);
@@ -97,7 +96,7 @@ pub fn VisitFormPage() -> impl IntoView {
                 {bound_text!(draft, errors, "visit-start", "start_time", VISIT_START, "time", false, start_time)}
                 {bound_text!(draft, errors, "visit-end", "end_time", VISIT_END, "time", false, end_time)}
                 <PeoplePicker db=db pick=pick id_prefix="visit" error=error_of(errors, "volunteers")/>
-                <UnitChecks db=db picked=units id_prefix="visit" partners=old_partners/>
+                <UnitChecks db=db picked=units id_prefix="visit"/>
                 <ServicesFields draft=draft errors=errors/>
                 <fieldset>
                     <legend>{tr(CONDITIONS)}</legend>

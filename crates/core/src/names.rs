@@ -59,15 +59,21 @@ impl Names {
     pub fn units(&self, ids: &[RecordId], partners: &[Partner], lang: Lang) -> Vec<String> {
         units_of(ids, partners)
             .into_iter()
-            .map(|id| match self.units.get(&id) {
-                Some(u) => u.name.clone(),
-                None => partners
-                    .iter()
-                    .find(|p| legacy_unit_id(**p) == id)
-                    .map(|p| p.label(lang).to_owned())
-                    .unwrap_or_else(|| NOT_SYNCED.get(lang).to_owned()),
-            })
+            .map(|id| self.unit_name(id, lang))
             .collect()
+    }
+
+    /// One unit's name: as held, else the old category its id stands for (a unit the
+    /// server has not made or this phone not pulled yet).
+    pub fn unit_name(&self, id: RecordId, lang: Lang) -> String {
+        match self.units.get(&id) {
+            Some(u) => u.name.clone(),
+            None => Partner::ALL
+                .iter()
+                .find(|p| legacy_unit_id(**p) == id)
+                .map(|p| p.label(lang).to_owned())
+                .unwrap_or_else(|| NOT_SYNCED.get(lang).to_owned()),
+        }
     }
 
     /// The sub-district of the community named `community` in an address: the 街道 of the

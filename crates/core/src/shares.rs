@@ -49,7 +49,6 @@ pub fn by_unit(
         visits: u64,
         households: HashSet<RecordId>,
         events: u64,
-        partners: Vec<crate::labels::Partner>,
     }
     let mut counts: HashMap<RecordId, Count> = HashMap::new();
     for v in visits.iter().filter(|v| period.contains(v.day)) {
@@ -57,21 +56,19 @@ pub fn by_unit(
             let c = counts.entry(u).or_default();
             c.visits += 1;
             c.households.insert(v.household_id);
-            c.partners.extend(v.partners.iter().copied());
         }
     }
     for e in events.iter().filter(|e| period.contains(e.day)) {
         for u in units_of(&e.units, &e.partners) {
             let c = counts.entry(u).or_default();
             c.events += 1;
-            c.partners.extend(e.partners.iter().copied());
         }
     }
     let mut out: Vec<UnitShare> = counts
         .into_iter()
         .map(|(id, c)| UnitShare {
             unit: id,
-            name: names.units(&[id], &c.partners, lang).remove(0),
+            name: names.unit_name(id, lang),
             kind: names.unit(id).map(|u| u.kind),
             visits: c.visits,
             households: c.households.len() as u64,

@@ -89,6 +89,8 @@ async fn hours(
         let p = roster.resolve(p);
         served.retain(|s| s.person == p);
     }
+    let titles: std::collections::HashMap<_, _> =
+        events.iter().map(|e| (e.id, e.title.clone())).collect();
     let what = format!("hours.{format} from={from} to={to}");
     crate::audit::record(&state.db, team, &auth.user.id, "hours_report", &what, "").await?;
     match format {
@@ -99,8 +101,6 @@ async fn hours(
         }))
         .into_response()),
         "html" => {
-            let titles: std::collections::HashMap<_, _> =
-                events.iter().map(|e| (e.id, e.title.clone())).collect();
             let people: Vec<_> = hours::report(&served, &roster, &names)
                 .into_iter()
                 .map(|p| {
@@ -123,8 +123,6 @@ async fn hours(
             Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response())
         }
         _ => {
-            let titles: std::collections::HashMap<_, _> =
-                events.iter().map(|e| (e.id, e.title.clone())).collect();
             let rows = hours::rows(
                 &served,
                 &roster,
